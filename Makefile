@@ -1,0 +1,101 @@
+# icmplab build. `make` builds everything (installing missing Debian packages
+# through scripts/install-deps), `make run` runs the suite, `make test` runs
+# every test, `make bench` measures. `make SANITIZE=address,undefined` works.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+B       := build
+PKGS    := libpcap libnl-3.0 libnl-route-3.0 libnftables jansson
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla \
+	-Wformat=2
+ifdef CI
+WARN += -Werror
+endif
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Recursive (=) so that pkg-config is asked only after install-deps ran.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+
+LIB_SRC     := $(wildcard lib/*.c)
+HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+PROBE_SRC   := $(filter-out probes/probe.c,$(wildcard probes/*.c))
+TEST_SRC    := $(wildcard tests/test_*.c)
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+
+LIB     := $(B)/libicmplab.a
+HLIB    := $(B)/libharness.a
+PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
+TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+BIN     := $(B)/icmplab
+
+.PHONY: all deps run test unit integration fuzz bench clean format
+all: $(BIN) $(PROBES) $(B)/tests/killtest-helper
+
+DEPS_OK := $(B)/.deps-ok
+$(DEPS_OK): scripts/install-deps
+	@mkdir -p $(B)
+	./scripts/install-deps
+	@touch $@
+deps: $(DEPS_OK)
+
+$(B)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(patsubst %.c,$(B)/%.o,$(LIB_SRC))
+	$(AR) rcs $@ $^
+$(HLIB): $(patsubst %.c,$(B)/%.o,$(HARNESS_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN): $(B)/harness/main.o $(HLIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/probes/icmplab-probe-%: $(B)/probes/%.o $(B)/probes/probe.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(HLIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+$(B)/tests/killtest-helper: $(B)/tests/killtest_helper.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# Fuzz targets: with plain gcc they link against a replay-and-mutate driver
+# (tests/fuzz/driver.c) so that `make test` exercises them; `make fuzz
+# FUZZCC=clang` builds real libFuzzer binaries.
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/driver.o $(HLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
+	  echo "== $$f"; $$f tests/fuzz/corpus/$$n 20000; done
+
+integration: all
+	tests/integration.sh
+
+test: all unit fuzz integration
+
+run: all
+	$(BIN) run --out results/latest
+
+bench: all
+	scripts/bench
+
+format:
+	clang-format -i lib/*.[ch] probes/*.[ch] harness/*.[ch] tests/*.c tests/fuzz/*.c
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

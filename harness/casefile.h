@@ -1,0 +1,140 @@
+/* Case files: one declarative file per case under cases/, one parser.
+ *
+ * Syntax (line oriented; '#' starts a comment; blank lines ignored; fields
+ * separated by blanks; the case name is the file's base name without .case):
+ *
+ *   title    Port unreachable from the server's kernel        (required, once)
+ *   family   ipv4 | ipv6                                      (required, once)
+ *   fault    NAME [key=value ...]                             (required, once)
+ *   probes   NAME [NAME ...]                 (required; may repeat, adds up)
+ *   expect   PROBE [kernel>=X.Y] [kernel<X.Y] RESULT [RESULT ...]
+ *   explain  PROBE free text: why this probe sees what it sees
+ *   why      free text: one sentence of why for the case     (required, once)
+ *   ref      free text: RFC 1122 4.1.3.3; udp(7); __udp4_lib_err (repeats)
+ *   quiet    MILLISECONDS (1..10000): quiet period for this case's silences
+ *   claim    free text: a statement (textbook, RFC) that this case tests
+ *
+ * RESULT is "none" (alone) or VIA:ERRNO, or for an error-queue entry
+ * VIA:ERRNO/ORIGIN/TYPE/CODE, e.g. recv:ECONNREFUSED,
+ * errqueue:EHOSTUNREACH/icmp/11/0. VIA is a lowercase token ([a-z0-9_]+);
+ * ERRNO a name errno_from_name() knows; ORIGIN a name in ee_origin_names;
+ * TYPE and CODE 0..255.
+ *
+ * Every probe named in `probes` needs at least one `expect` line that applies
+ * to any kernel, or a set of ranged lines; an `expect` for a probe not listed
+ * is an error. Unknown keys, faults, probes, fault parameters and errno names
+ * are errors. Every error names file and line and what was expected.
+ */
+#ifndef ICMPLAB_CASEFILE_H
+#define ICMPLAB_CASEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CASE_NAME_MAX 64
+#define CASE_TEXT_MAX 512
+#define CASE_MAX_PROBES 32
+#define CASE_MAX_PARAMS 16
+#define CASE_MAX_EXPECTS 64 /* expect lines per case */
+#define CASE_MAX_RESULTS 8 /* RESULT tokens per expect line */
+#define CASE_MAX_REFS 8
+#define TOKEN_MAX 32
+
+/* One expected observation: what a probe surfaced and through which call. */
+struct expect_item {
+	char via[TOKEN_MAX]; /* "recv", "so_error", "errqueue", ... */
+	int err; /* errno value */
+	bool has_icmp; /* ORIGIN/TYPE/CODE given */
+	int origin, type, code;
+};
+
+/* A kernel version as major*1000 + minor (6.12 -> 6012). */
+struct kernel_range {
+	int min; /* inclusive; 0 = no lower bound */
+	int max; /* exclusive; 0 = no upper bound */
+};
+
+struct case_expect {
+	char probe[TOKEN_MAX];
+	struct kernel_range kr;
+	int n; /* 0 means "none": nothing surfaces */
+	struct expect_item items[CASE_MAX_RESULTS];
+	int line;
+};
+
+struct case_param {
+	char key[TOKEN_MAX];
+	char val[CASE_NAME_MAX];
+};
+
+struct case_explain {
+	char probe[TOKEN_MAX];
+	char text[CASE_TEXT_MAX];
+};
+
+struct case_def {
+	char path[256];
+	char name[CASE_NAME_MAX];
+	char title[CASE_TEXT_MAX];
+	int family; /* AF_INET or AF_INET6 */
+	char fault[TOKEN_MAX];
+	int nparams;
+	struct case_param params[CASE_MAX_PARAMS];
+	int nprobes;
+	char probes[CASE_MAX_PROBES][TOKEN_MAX];
+	int nexpects;
+	struct case_expect expects[CASE_MAX_EXPECTS];
+	int nexplains;
+	struct case_explain explains[CASE_MAX_PROBES];
+	char why[CASE_TEXT_MAX];
+	char claim[CASE_TEXT_MAX];
+	int nrefs;
+	char refs[CASE_MAX_REFS][CASE_TEXT_MAX];
+	int quiet_ms; /* 0 = the run's default */
+};
+
+/* What the parser accepts as names. The harness fills this from its fault
+ * and probe tables; tests may fill it by hand. */
+struct case_vocab {
+	const char *const *faults; /* NULL-terminated */
+	const char *const *probes; /* NULL-terminated */
+	/* Checks one fault parameter. Returns 0 if fine; otherwise -1 with a
+	 * reason in why (e.g. "expected type=0..255"). May be NULL (any
+	 * parameter accepted). */
+	int (*check_param)(const char *fault, const char *key, const char *val,
+			   char *why, size_t whylen);
+};
+
+/* Parses a case from a buffer; path is used for messages and the name.
+ * Returns 0 on success; -1 with "path:line: message" in err. *out is
+ * caller-owned and fully overwritten. */
+int case_parse_buf(const char *path, const char *buf, size_t len,
+		   const struct case_vocab *v, struct case_def *out, char *err,
+		   size_t errlen);
+
+/* Reads and parses a file (at most 64 KiB). Same contract. */
+int case_parse_file(const char *path, const struct case_vocab *v,
+		    struct case_def *out, char *err, size_t errlen);
+
+/* Loads every *.case file under dir (recursively, sorted by path). Returns
+ * the number of cases and sets *out to a malloc'd array the caller frees;
+ * -1 with err on the first malformed file (nothing is returned then). */
+int case_load_dir(const char *dir, const struct case_vocab *v,
+		  struct case_def **out, char *err, size_t errlen);
+
+/* The expect line that applies to probe on kernel kver (major*1000+minor),
+ * or NULL. A ranged line wins over an unranged one. */
+const struct case_expect *case_expect_for(const struct case_def *c,
+					  const char *probe, int kver);
+
+/* The explain text for probe, or NULL. */
+const char *case_explain_for(const struct case_def *c, const char *probe);
+
+/* Parses "6.12.3-amd64" -> 6012. -1 if it does not start with N.N. */
+int kernel_version_parse(const char *release);
+
+/* Formats an expect item as the token it was written as. */
+const char *expect_item_str(const struct expect_item *e, char *buf,
+			    size_t len);
+
+#endif

@@ -1,0 +1,32 @@
+/* Name tables: errno names, ICMP and ICMPv6 type and code names, error-queue
+ * origins. Tables end with a { 0, NULL } sentinel. */
+#ifndef ICMPLAB_NAMES_H
+#define ICMPLAB_NAMES_H
+
+struct tok {
+	int v;
+	const char *s;
+};
+
+/* The name for v in t, or dflt when v is not in the table. */
+const char *tok2str(const struct tok *t, int v, const char *dflt);
+/* Looks up s (exact, case-sensitive). 0 and *v set on success, -1 if absent. */
+int str2tok(const struct tok *t, const char *s, int *v);
+
+/* "ECONNREFUSED" for ECONNREFUSED; "0" for 0; "E?123" style text written into
+ * a static buffer is never returned: unknown numbers give NULL. */
+const char *errno_name(int e);
+/* "ECONNREFUSED" -> ECONNREFUSED. 0 on success, -1 for an unknown name. */
+int errno_from_name(const char *s, int *e);
+
+/* ICMP names: family is AF_INET or AF_INET6. Type names are short tokens
+ * ("dest-unreach", "time-exceeded"); code names are the RFC phrases
+ * ("port unreachable"). NULL when unknown. */
+const char *icmp_type_name(int family, int type);
+const char *icmp_code_name(int family, int type, int code);
+
+/* SO_EE_ORIGIN_* names: "none", "local", "icmp", "icmp6", "txstatus",
+ * "zerocopy", "txtime". */
+extern const struct tok ee_origin_names[];
+
+#endif
