@@ -33,11 +33,14 @@ LIB     := $(B)/libicmplab.a
 HLIB    := $(B)/libharness.a
 PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+# Tests that run the real suite in namespaces; the rest are unit tests.
+ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill
+UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
 .PHONY: all deps run test unit integration fuzz bench clean format
-all: $(BIN) $(PROBES) $(B)/tests/killtest-helper
+all: $(BIN) $(PROBES)
 
 DEPS_OK := $(B)/.deps-ok
 $(DEPS_OK): scripts/install-deps
@@ -61,11 +64,11 @@ $(BIN): $(B)/harness/main.o $(HLIB) $(LIB)
 $(B)/probes/icmplab-probe-%: $(B)/probes/%.o $(B)/probes/probe.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/tests/test_%: $(B)/tests/test_%.o $(HLIB) $(LIB)
+$(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-$(B)/tests/killtest-helper: $(B)/tests/killtest_helper.o
-	$(CC) $(LDFLAGS) -o $@ $^
+$(B)/tests/runner.a: $(B)/tests/runner.o
+	$(AR) rcs $@ $^
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver
 # (tests/fuzz/driver.c) so that `make test` exercises them; `make fuzz
@@ -74,23 +77,26 @@ $(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/driver.o $(HLIB) $(LI
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-unit: $(TESTS)
-	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+unit: $(UTESTS)
+	@set -e; for t in $(UTESTS); do echo "== $$t"; $$t; done
 
 fuzz: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
 	  echo "== $$f"; $$f tests/fuzz/corpus/$$n 20000; done
 
-integration: all
-	tests/integration.sh
+integration: all $(ITESTS)
+	@set -e; for t in $(ITESTS); do echo "== $$t"; $$t; done
 
 test: all unit fuzz integration
 
 run: all
 	$(BIN) run --out results/latest
 
-bench: all
-	scripts/bench
+bench: all $(B)/bench
+	$(B)/bench
+
+$(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 format:
 	clang-format -i lib/*.[ch] probes/*.[ch] harness/*.[ch] tests/*.c tests/fuzz/*.c

@@ -1,0 +1,133 @@
+/* libpcap capture: see capture.h. */
+#include "capture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A jumbo frame: larger than any datagram the cases send, and the ring's
+ * frames are sized by it. */
+#define SNAPLEN 9216
+/* Room for hundreds of frames: the harness may be busy spawning probes while
+ * packets arrive, and a drop would make a cell wrong (drops are counted and
+ * reported, see capture_drops). */
+#define BUFSIZE (4 * 1024 * 1024)
+
+int capture_open(struct capture *c, const char *ifname, const char *path,
+		 char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->pc = pcap_create(ifname, ebuf);
+	if (!c->pc) {
+		snprintf(err, errlen, "pcap_create %s: %s", ifname, ebuf);
+		return -1;
+	}
+	if (pcap_set_snaplen(c->pc, SNAPLEN) != 0 ||
+	    pcap_set_immediate_mode(c->pc, 1) != 0 ||
+	    pcap_set_buffer_size(c->pc, BUFSIZE) != 0 ||
+	    pcap_set_timeout(c->pc, 1) != 0) {
+		snprintf(err, errlen, "pcap settings on %s: %s", ifname,
+			 pcap_geterr(c->pc));
+		goto fail;
+	}
+	rc = pcap_activate(c->pc);
+	if (rc < 0) {
+		snprintf(err, errlen, "pcap_activate %s: %s (%s)", ifname,
+			 pcap_statustostr(rc), pcap_geterr(c->pc));
+		goto fail;
+	}
+	/* rc > 0 is a warning (e.g. promiscuous mode unsupported): the
+	 * capture still works, and nothing here needs promiscuous mode. */
+	if (pcap_datalink(c->pc) != DLT_EN10MB) {
+		snprintf(err, errlen, "pcap on %s: link type %d, expected "
+				      "Ethernet",
+			 ifname, pcap_datalink(c->pc));
+		goto fail;
+	}
+	if (pcap_setnonblock(c->pc, 1, ebuf) < 0) {
+		snprintf(err, errlen, "pcap_setnonblock: %s", ebuf);
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(c->pc);
+	if (c->fd < 0) {
+		snprintf(err, errlen, "pcap on %s has no selectable fd",
+			 ifname);
+		goto fail;
+	}
+	if (path) {
+		c->dump = pcap_dump_open(c->pc, path);
+		if (!c->dump) {
+			snprintf(err, errlen, "pcap savefile %s: %s", path,
+				 pcap_geterr(c->pc));
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	capture_close(c);
+	return -1;
+}
+
+struct dispatch_arg {
+	struct capture *c;
+	capture_cb cb;
+	void *arg;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *bytes)
+{
+	struct dispatch_arg *d = (struct dispatch_arg *)user;
+
+	if (d->c->dump)
+		pcap_dump((u_char *)d->c->dump, h, bytes);
+	d->c->packets++;
+	d->cb(d->arg, bytes, h->caplen, h->len,
+	      (uint64_t)h->ts.tv_sec * 1000000000u +
+		      (uint64_t)h->ts.tv_usec * 1000u);
+}
+
+int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
+		     size_t errlen)
+{
+	struct dispatch_arg d = {c, cb, arg};
+	int n, total = 0;
+
+	if (!c->pc)
+		return 0;
+	do {
+		n = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&d);
+		if (n < 0) {
+			snprintf(err, errlen, "pcap_dispatch: %s",
+				 pcap_geterr(c->pc));
+			return -1;
+		}
+		total += n;
+	} while (n > 0);
+	return total;
+}
+
+long capture_drops(struct capture *c)
+{
+	struct pcap_stat st;
+
+	if (!c->pc || pcap_stats(c->pc, &st) < 0)
+		return -1;
+	return (long)st.ps_drop + (long)st.ps_ifdrop;
+}
+
+void capture_close(struct capture *c)
+{
+	if (c->dump) {
+		pcap_dump_close(c->dump);
+		c->dump = NULL;
+	}
+	if (c->pc) {
+		pcap_close(c->pc);
+		c->pc = NULL;
+	}
+	c->fd = -1;
+}

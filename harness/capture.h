@@ -1,0 +1,41 @@
+/* Capture on the client's link with libpcap, saving every packet to a .pcap
+ * file as it is read. */
+#ifndef ICMPLAB_CAPTURE_H
+#define ICMPLAB_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pcap/pcap.h>
+
+struct capture {
+	pcap_t *pc;
+	pcap_dumper_t *dump;
+	int fd; /* selectable fd, readable when packets wait */
+	unsigned long packets;
+};
+
+/* Called for each packet: the frame, its captured length, its length on
+ * the wire, and when the kernel captured it (CLOCK_REALTIME, ns). */
+typedef void (*capture_cb)(void *arg, const uint8_t *frame, size_t caplen,
+			   size_t wirelen, uint64_t t_real_ns);
+
+/* Opens a live, non-blocking, immediate-mode capture on ifname in the
+ * calling thread's current namespace and, when path is not NULL, a savefile
+ * there. The capture is live when this returns. 0, or -1 with libpcap's
+ * message in err. */
+int capture_open(struct capture *c, const char *ifname, const char *path,
+		 char *err, size_t errlen);
+
+/* Hands every packet waiting now to cb; returns how many, -1 on error. */
+int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
+		     size_t errlen);
+
+/* Packets the kernel dropped before the capture read them (ring full), or -1
+ * if libpcap cannot tell. Any drop makes the case's cells untrustworthy. */
+long capture_drops(struct capture *c);
+
+/* Flushes and closes the savefile and the capture. Safe twice. */
+void capture_close(struct capture *c);
+
+#endif

@@ -1,0 +1,143 @@
+/* Probe and fault tables: see catalog.h. */
+#include "catalog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct probe_def probe_defs[] = {
+	{"udp-unconnected", "udp"},
+	{"udp-connected", "udp"},
+	{"udp-so-error", "udp"},
+	{"udp-recverr", "udp"},
+	{"udp-recverr-connected", "udp"},
+	{NULL, NULL},
+};
+
+const struct probe_def *probe_find(const char *name)
+{
+	const struct probe_def *p;
+
+	for (p = probe_defs; p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+const char *case_param(const struct case_def *c, const char *key,
+		       const char *dflt)
+{
+	int i;
+
+	for (i = 0; i < c->nparams; i++)
+		if (strcmp(c->params[i].key, key) == 0)
+			return c->params[i].val;
+	return dflt;
+}
+
+/* port_unreachable: nothing listens on the port; the server's kernel
+ * answers (RFC 1122 3.2.2.1, RFC 4443 3.1 code 4). The plan's defaults are
+ * exactly that. */
+static int apply_port_unreachable(struct topo *t, const struct case_def *c,
+				  struct fault_plan *plan, char *err,
+				  size_t errlen)
+{
+	(void)t, (void)c, (void)plan, (void)err, (void)errlen;
+	return 0;
+}
+
+/* ttl_exceeded: the datagram leaves with TTL (hop limit) 1, so the router
+ * cannot forward it (RFC 1812 5.3.1, RFC 4443 3.3). */
+static int apply_ttl_exceeded(struct topo *t, const struct case_def *c,
+			      struct fault_plan *plan, char *err,
+			      size_t errlen)
+{
+	(void)t, (void)c, (void)err, (void)errlen;
+	plan->ttl = 1;
+	return 0;
+}
+
+/* silent_drop: the router drops everything arriving from the client side,
+ * and says nothing. */
+static int apply_silent_drop(struct topo *t, const struct case_def *c,
+			     struct fault_plan *plan, char *err,
+			     size_t errlen)
+{
+	(void)c, (void)plan;
+	return topo_nft(t, NODE_ROUTER,
+			"table inet icmplab {\n"
+			"  chain forward {\n"
+			"    type filter hook forward priority 0; policy accept;\n"
+			"    iifname \"" TOPO_ROUTER_CIF "\" counter drop\n"
+			"  }\n"
+			"}\n",
+			err, errlen);
+}
+
+static const char *const no_keys[] = {NULL};
+
+const struct fault_def fault_defs[] = {
+	{"port_unreachable", "datagram to a closed UDP port on the server",
+	 no_keys, apply_port_unreachable},
+	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
+	 no_keys, apply_ttl_exceeded},
+	{"silent_drop", "the router drops the datagram (nftables), says nothing",
+	 no_keys, apply_silent_drop},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct fault_def *fault_find(const char *name)
+{
+	const struct fault_def *f;
+
+	for (f = fault_defs; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static int check_param(const char *fault, const char *key, const char *val,
+		       char *why, size_t whylen)
+{
+	const struct fault_def *f = fault_find(fault);
+	const char *const *k;
+	size_t n = 0;
+
+	(void)val;
+	if (!f) {
+		snprintf(why, whylen, "unknown fault '%s'", fault);
+		return -1;
+	}
+	for (k = f->keys; *k; k++)
+		if (strcmp(*k, key) == 0)
+			return 0;
+	n = (size_t)snprintf(why, whylen, "fault '%s' takes no parameter '%s'",
+			     fault, key);
+	if (f->keys[0] && n < whylen) {
+		n += (size_t)snprintf(why + n, whylen - n, "; expected one of:");
+		for (k = f->keys; *k && n < whylen; k++)
+			n += (size_t)snprintf(why + n, whylen - n, "%s %s",
+					      k == f->keys ? "" : ",", *k);
+	}
+	return -1;
+}
+
+const struct case_vocab *catalog_vocab(void)
+{
+	static const char *faults[sizeof(fault_defs) / sizeof(fault_defs[0])];
+	static const char *probes[sizeof(probe_defs) / sizeof(probe_defs[0])];
+	static struct case_vocab v;
+	size_t i;
+
+	if (!v.faults) {
+		for (i = 0; fault_defs[i].name; i++)
+			faults[i] = fault_defs[i].name;
+		for (i = 0; probe_defs[i].name; i++)
+			probes[i] = probe_defs[i].name;
+		v.faults = faults;
+		v.probes = probes;
+		v.check_param = check_param;
+	}
+	return &v;
+}

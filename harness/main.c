@@ -1,0 +1,362 @@
+/* icmplab: runs ICMP error cases in network namespaces and reports which
+ * errors each socket style surfaced. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "catalog.h"
+#include "report.h"
+#include "suite.h"
+
+#define EXIT_PASS 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_SKIP 4
+
+struct cli {
+	const char *cases_dir;
+	const char *out_dir;
+	const char *json_path;
+	char probe_dir[PATH_MAX];
+	char default_cases[PATH_MAX];
+	int quiet_ms;
+	int jobs;
+	int timeout_ms;
+	int fixed_wait_ms;
+	bool quiet_matrix;
+	char **only;
+	int nonly;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: icmplab run [options] [CASE ...]   run cases, print the matrix\n"
+		"       icmplab list [--cases DIR]         list the cases\n"
+		"       icmplab check [--cases DIR]        parse every case file\n"
+		"       icmplab probes                     list probe styles\n"
+		"       icmplab faults                     list faults\n"
+		"options:\n"
+		"  --cases DIR      case files (default: the repository's cases/)\n"
+		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
+		"  --json FILE      also write the results document to FILE ('-': stdout)\n"
+		"  --quiet-ms N     how long a silent wire is waited for (default 100)\n"
+		"  -j, --jobs N     cases run at once (default 1)\n"
+		"  --timeout-ms N   the most one case may take (default 10000)\n"
+		"  --no-matrix      do not print the matrix\n"
+		"  --fixed-wait-ms N  naive reference: probes one after another,\n"
+		"                   each observing after N ms whatever the wire says\n"
+		"exit: 0 every cell as expected, 1 a cell differs, 2 bad usage or\n"
+		"case file, 4 cannot run here (needs root and network namespaces)\n");
+}
+
+static long number(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr, "icmplab: %s: '%s' is not a number in %ld..%ld\n",
+			opt, s, lo, hi);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+/* Probes and cases are found next to the binary (build/icmplab ->
+ * build/probes, cases/), so the tool runs from any directory. */
+static void locate(struct cli *c)
+{
+	char exe[PATH_MAX], *dir;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0) {
+		snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
+		snprintf(c->default_cases, sizeof(c->default_cases), "cases");
+		return;
+	}
+	exe[n] = '\0';
+	dir = dirname(exe);
+	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/probes", dir);
+	snprintf(c->default_cases, sizeof(c->default_cases), "%s/../cases",
+		 dir);
+}
+
+/* Exit 4 with the reason when this machine cannot make namespaces. */
+static void require_namespaces(void)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "icmplab: skip: needs root (CAP_SYS_ADMIN and "
+				"CAP_NET_ADMIN to build network namespaces); "
+				"run as root\n");
+		exit(EXIT_SKIP);
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "icmplab: skip: cannot create a network "
+				"namespace here (unshare(CLONE_NEWNET) failed: "
+				"no CONFIG_NET_NS, or a container without "
+				"CAP_SYS_ADMIN)\n");
+		exit(EXIT_SKIP);
+	}
+}
+
+static int load(struct cli *c, struct case_def **cases)
+{
+	char err[1024];
+	int n = case_load_dir(c->cases_dir, catalog_vocab(), cases, err,
+			      sizeof(err));
+	int i, j, k = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "icmplab: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	if (c->nonly == 0)
+		return n;
+	for (i = 0; i < c->nonly; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp((*cases)[j].name, c->only[i]) == 0)
+				break;
+		if (j == n) {
+			fprintf(stderr, "icmplab: no case '%s' in %s (see "
+					"icmplab list)\n",
+				c->only[i], c->cases_dir);
+			exit(EXIT_USAGE);
+		}
+	}
+	for (j = 0; j < n; j++)
+		for (i = 0; i < c->nonly; i++)
+			if (strcmp((*cases)[j].name, c->only[i]) == 0) {
+				(*cases)[k++] = (*cases)[j];
+				break;
+			}
+	return k;
+}
+
+static void write_file(const char *path, json_t *doc)
+{
+	if (strcmp(path, "-") == 0) {
+		json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		return;
+	}
+	if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0)
+		fprintf(stderr, "icmplab: cannot write %s\n", path);
+}
+
+static void mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		err(EXIT_USAGE, "mkdir %s", path);
+}
+
+static int cmd_run(struct cli *c)
+{
+	struct suite_opts so = {0};
+	struct case_def *cases = NULL;
+	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX];
+	struct utsname u;
+	struct suite_counts k;
+	json_t *doc;
+	int n;
+
+	n = load(c, &cases);
+	require_namespaces();
+	uname(&u);
+	so.jobs = c->jobs;
+	so.run.probe_dir = c->probe_dir;
+	so.run.quiet_ms = c->quiet_ms;
+	so.run.timeout_ms = c->timeout_ms;
+	so.run.fixed_wait_ms = c->fixed_wait_ms;
+	so.run.kver = kernel_version_parse(u.release);
+	so.run.cpu = -1;
+	if (c->out_dir) {
+		snprintf(pcapdir, sizeof(pcapdir), "%s/pcap", c->out_dir);
+		mkdir_p(pcapdir);
+		so.run.pcap_dir = pcapdir;
+	}
+	doc = suite_run(cases, n, &so, err, sizeof(err));
+	free(cases);
+	if (!doc) {
+		fprintf(stderr, "icmplab: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (!c->quiet_matrix)
+		report_matrix(stdout, doc);
+	if (c->out_dir) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
+		write_file(path, doc);
+		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
+		f = fopen(path, "w");
+		if (f) {
+			report_matrix(f, doc);
+			fclose(f);
+		}
+	}
+	if (c->json_path)
+		write_file(c->json_path, doc);
+	k = suite_count(doc);
+	fprintf(c->json_path && strcmp(c->json_path, "-") == 0 ? stderr
+								: stdout,
+		"\n%d cells: %d pass, %d fail, %d skip, %d error (kernel %s)%s%s\n",
+		k.pass + k.fail + k.skip + k.error, k.pass, k.fail, k.skip,
+		k.error, u.release, c->out_dir ? "; results in " : "",
+		c->out_dir ? c->out_dir : "");
+	json_decref(doc);
+	if (k.fail || k.error)
+		return EXIT_FAIL;
+	if (k.skip && !k.pass)
+		return EXIT_SKIP;
+	return EXIT_PASS;
+}
+
+static int cmd_list(struct cli *c, bool check)
+{
+	struct case_def *cases = NULL;
+	int n = load(c, &cases), i;
+
+	for (i = 0; i < n && !check; i++)
+		printf("%-28s %-5s %-18s %s\n", cases[i].name,
+		       cases[i].family == AF_INET6 ? "ipv6" : "ipv4",
+		       cases[i].fault, cases[i].title);
+	if (check)
+		printf("%d case files parse\n", n);
+	free(cases);
+	return EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"cases", required_argument, NULL, 'c'},
+		{"out", required_argument, NULL, 'o'},
+		{"json", required_argument, NULL, 'J'},
+		{"quiet-ms", required_argument, NULL, 'q'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"timeout-ms", required_argument, NULL, 'T'},
+		{"probe-dir", required_argument, NULL, 'P'},
+		{"no-matrix", no_argument, NULL, 'M'},
+		{"fixed-wait-ms", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli c = {.quiet_ms = 100, .jobs = 1, .timeout_ms = 10000};
+	const char *cmd;
+	int o;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	locate(&c);
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "j:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			c.cases_dir = optarg;
+			break;
+		case 'o':
+			c.out_dir = optarg;
+			break;
+		case 'J':
+			c.json_path = optarg;
+			break;
+		case 'q':
+			c.quiet_ms = (int)number("--quiet-ms", optarg, 1, 10000);
+			break;
+		case 'j':
+			c.jobs = (int)number("--jobs", optarg, 1, 64);
+			break;
+		case 'T':
+			c.timeout_ms = (int)number("--timeout-ms", optarg, 100,
+						   600000);
+			break;
+		case 'P':
+			snprintf(c.probe_dir, sizeof(c.probe_dir), "%s", optarg);
+			break;
+		case 'M':
+			c.quiet_matrix = true;
+			break;
+		case 'F':
+			c.fixed_wait_ms = (int)number("--fixed-wait-ms", optarg,
+						      1, 10000);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!c.cases_dir)
+		c.cases_dir = c.default_cases;
+	c.only = argv + optind;
+	c.nonly = argc - optind;
+
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(&c);
+	if (c.nonly) {
+		fprintf(stderr, "icmplab %s: unexpected argument '%s'\n", cmd,
+			c.only[0]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(&c, false);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_list(&c, true);
+	if (strcmp(cmd, "probes") == 0) {
+		const struct probe_def *p;
+
+		for (p = probe_defs; p->name; p++)
+			printf("%-24s icmplab-probe-%s\n", p->name, p->binary);
+		return EXIT_PASS;
+	}
+	if (strcmp(cmd, "faults") == 0) {
+		const struct fault_def *f;
+
+		for (f = fault_defs; f->name; f++)
+			printf("%-20s %s\n", f->name, f->summary);
+		return EXIT_PASS;
+	}
+	fprintf(stderr, "icmplab: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,222 @@
+/* Terminal matrix: see report.h. */
+#include "report.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define MAX_COLS 32
+#define MAX_ROWS 512
+
+static void cat(char *buf, size_t len, size_t *at, const char *s)
+{
+	int n;
+
+	if (*at >= len)
+		return;
+	n = snprintf(buf + *at, len - *at, "%s", s);
+	if (n > 0)
+		*at += (size_t)n;
+	if (*at >= len)
+		*at = len - 1;
+}
+
+static const char *verdict_mark(const char *v)
+{
+	if (!v || strcmp(v, "pass") == 0)
+		return "";
+	if (strcmp(v, "fail") == 0)
+		return "X ";
+	if (strcmp(v, "skip") == 0)
+		return "S ";
+	return "E ";
+}
+
+const char *report_cell_text(json_t *cell, char *buf, size_t len)
+{
+	json_t *s = json_object_get(cell, "surfaced"), *e;
+	const char *v = json_string_value(json_object_get(cell, "verdict"));
+	size_t at = 0, i;
+	char item[96];
+
+	buf[0] = '\0';
+	cat(buf, len, &at, verdict_mark(v));
+	if (v && (strcmp(v, "skip") == 0 || strcmp(v, "error") == 0)) {
+		cat(buf, len, &at, v);
+		return buf;
+	}
+	if (json_array_size(s) == 0)
+		cat(buf, len, &at, "-");
+	json_array_foreach(s, i, e)
+	{
+		const char *via = json_string_value(json_object_get(e, "via"));
+		const char *en = json_string_value(json_object_get(e, "errno"));
+
+		if (json_object_get(e, "type"))
+			snprintf(item, sizeof(item), "%s%s:%s(%d/%d)",
+				 i ? "," : "", via ? via : "?", en ? en : "?",
+				 (int)json_integer_value(json_object_get(e, "type")),
+				 (int)json_integer_value(json_object_get(e, "code")));
+		else
+			snprintf(item, sizeof(item), "%s%s:%s", i ? "," : "",
+				 via ? via : "?", en ? en : "?");
+		cat(buf, len, &at, item);
+	}
+	if (json_is_true(json_object_get(cell, "unsurfaced")))
+		cat(buf, len, &at, "!");
+	return buf;
+}
+
+/* "3/3 x5" style summary of what the case's wire carried back. */
+static void wire_summary(json_t *cells, const char *name, char *buf,
+			 size_t len)
+{
+	int seen[64][2], count[64], n = 0, k;
+	size_t i, j, at = 0;
+	json_t *c, *w;
+
+	json_array_foreach(cells, i, c)
+	{
+		const char *cn = json_string_value(json_object_get(c, "case"));
+
+		if (!cn || strcmp(cn, name) != 0)
+			continue;
+		json_array_foreach(json_object_get(c, "wire"), j, w)
+		{
+			int t = (int)json_integer_value(json_object_get(w, "type"));
+			int d = (int)json_integer_value(json_object_get(w, "code"));
+
+			for (k = 0; k < n; k++)
+				if (seen[k][0] == t && seen[k][1] == d)
+					break;
+			if (k == n && n < 64) {
+				seen[n][0] = t;
+				seen[n][1] = d;
+				count[n++] = 0;
+			}
+			if (k < 64)
+				count[k]++;
+		}
+	}
+	buf[0] = '\0';
+	if (n == 0)
+		cat(buf, len, &at, "silent");
+	for (k = 0; k < n; k++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "%s%d/%d x%d", k ? " " : "", seen[k][0],
+			 seen[k][1], count[k]);
+		cat(buf, len, &at, s);
+	}
+}
+
+static int find(const char **names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+void report_matrix(FILE *f, json_t *results)
+{
+	json_t *cells = json_object_get(results, "cells"), *c;
+	const char *cols[MAX_COLS], *rows[MAX_ROWS];
+	int ncols = 0, nrows = 0, w0 = 4, ww = 4, widths[MAX_COLS], r, k;
+	char buf[512], wire[128];
+	size_t i;
+
+	json_array_foreach(cells, i, c)
+	{
+		const char *p = json_string_value(json_object_get(c, "probe"));
+		const char *cn = json_string_value(json_object_get(c, "case"));
+
+		if (!p || !cn)
+			continue;
+		if (find(cols, ncols, p) < 0 && ncols < MAX_COLS)
+			cols[ncols++] = p;
+		if (find(rows, nrows, cn) < 0 && nrows < MAX_ROWS)
+			rows[nrows++] = cn;
+	}
+	for (k = 0; k < ncols; k++)
+		widths[k] = (int)strlen(cols[k]);
+	for (r = 0; r < nrows; r++) {
+		if ((int)strlen(rows[r]) > w0)
+			w0 = (int)strlen(rows[r]);
+		wire_summary(cells, rows[r], wire, sizeof(wire));
+		if ((int)strlen(wire) > ww)
+			ww = (int)strlen(wire);
+	}
+	json_array_foreach(cells, i, c)
+	{
+		const char *p = json_string_value(json_object_get(c, "probe"));
+		int col = p ? find(cols, ncols, p) : -1;
+		int l = (int)strlen(report_cell_text(c, buf, sizeof(buf)));
+
+		if (col >= 0 && l > widths[col])
+			widths[col] = l;
+	}
+
+	fprintf(f, "%-*s  %-*s", w0, "case", ww, "wire");
+	for (k = 0; k < ncols; k++)
+		fprintf(f, "  %-*s", widths[k], cols[k]);
+	fputc('\n', f);
+	for (r = 0; r < nrows; r++) {
+		wire_summary(cells, rows[r], wire, sizeof(wire));
+		fprintf(f, "%-*s  %-*s", w0, rows[r], ww, wire);
+		for (k = 0; k < ncols; k++) {
+			const char *text = "";
+
+			json_array_foreach(cells, i, c)
+			{
+				const char *p = json_string_value(
+					json_object_get(c, "probe"));
+				const char *cn = json_string_value(
+					json_object_get(c, "case"));
+
+				if (p && cn && strcmp(p, cols[k]) == 0 &&
+				    strcmp(cn, rows[r]) == 0) {
+					text = report_cell_text(c, buf,
+								sizeof(buf));
+					break;
+				}
+			}
+			fprintf(f, "  %-*s", widths[k], text);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "\nVIA:ERRNO what the socket said and through which call; "
+		   "errqueue entries show (type/code).\n"
+		   "-  nothing surfaced    !  an ICMP error for this socket "
+		   "was on the wire and the socket never said so\n"
+		   "X  differs from the expectation    S  skipped    E  "
+		   "could not run\n");
+
+	json_array_foreach(cells, i, c)
+	{
+		const char *v = json_string_value(json_object_get(c, "verdict"));
+		json_t *exp = json_object_get(c, "expected"), *x;
+		const char *reason =
+			json_string_value(json_object_get(c, "reason"));
+		size_t j;
+
+		if (v && strcmp(v, "pass") == 0)
+			continue;
+		fprintf(f, "\n%s %s / %s\n", v ? v : "error",
+			json_string_value(json_object_get(c, "case")),
+			json_string_value(json_object_get(c, "probe")));
+		fprintf(f, "  surfaced: %s\n", report_cell_text(c, buf,
+								 sizeof(buf)));
+		fprintf(f, "  expected:");
+		if (json_is_array(exp) && json_array_size(exp) == 0)
+			fprintf(f, " none");
+		else if (!json_is_array(exp))
+			fprintf(f, " (no expectation for this kernel)");
+		json_array_foreach(exp, j, x)
+			fprintf(f, " %s", json_string_value(x));
+		fputc('\n', f);
+		if (reason)
+			fprintf(f, "  reason:   %s\n", reason);
+	}
+}

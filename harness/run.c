@@ -1,0 +1,876 @@
+/* One case from start to cells.
+ *
+ * The case runs pinned to one CPU. That is what lets the capture serve as
+ * the clock: the softirq that hands an ICMP error to the packet tap goes on,
+ * without being preempted, to hand it to the ICMP handler and the socket's
+ * error path (icmp_rcv -> __udp4_lib_err). On the same CPU the harness
+ * cannot read the packet from the tap before that softirq has finished, so
+ * once the harness has seen the error, the socket has had it. When pinning
+ * is not possible, a membarrier(MEMBARRIER_CMD_GLOBAL) (an RCU grace
+ * period, which outlasts any softirq in flight) stands in for it.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/membarrier.h>
+
+#include "capture.h"
+#include "catalog.h"
+#include "event.h"
+#include "match.h"
+#include "names.h"
+#include "pkt.h"
+#include "topo.h"
+
+#define LINE_MAX_BYTES 4096
+#define STDERR_KEEP 1024
+
+struct probe_run {
+	const struct probe_def *def;
+	pid_t pid;
+	int in_fd, out_fd, err_fd; /* -1 when closed */
+	char line[LINE_MAX_BYTES];
+	size_t linelen;
+	char errtext[STDERR_KEEP];
+	size_t errlen;
+	json_t *events; /* the events as the probe wrote them */
+	json_t *surfaced;
+	json_t *wire; /* ICMP errors on the wire for this probe's flow */
+	int flow; /* index into the case's flows, -1 until known */
+	unsigned errors; /* errors matched so far */
+	unsigned errors_at_go; /* errors when the last sync was answered */
+	unsigned datagrams; /* of this flow, seen leaving */
+	bool sync_pending;
+	uint64_t sync_deadline;
+	int status; /* wait status */
+	bool reaped;
+	char protocol_error[400];
+	char skip[EV_TEXT_MAX];
+};
+
+struct case_run {
+	const struct case_def *c;
+	const struct run_opts *o;
+	struct probe_run probes[CASE_MAX_PROBES];
+	int nprobes;
+	struct flow flows[CASE_MAX_PROBES];
+	int flow_owner[CASE_MAX_PROBES];
+	int nflows;
+	json_t *packets; /* every captured packet, classified */
+	struct pkt *held; /* ICMP errors seen before their flow */
+	int nheld, capheld;
+	uint64_t t0;
+	int quiet_ms;
+	bool need_fence;
+	uint64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	long drops;
+	const struct topo *topo;
+	const struct fault_plan *plan;
+};
+
+static double ms_since(const struct case_run *r, uint64_t t)
+{
+	return t >= r->t0 ? (double)(t - r->t0) / 1e6 : 0.0;
+}
+
+static void fence(const struct case_run *r)
+{
+	if (r->need_fence)
+		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+}
+
+static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
+{
+	const char *msg = wire ? "go wire\n" : "go quiet\n";
+	ssize_t n;
+
+	if (wire)
+		fence(r);
+	p->sync_pending = false;
+	p->errors_at_go = p->errors;
+	if (p->in_fd < 0)
+		return;
+	n = write(p->in_fd, msg, strlen(msg));
+	if (n != (ssize_t)strlen(msg) && !p->protocol_error[0])
+		snprintf(p->protocol_error, sizeof(p->protocol_error),
+			 "could not answer sync: %s",
+			 n < 0 ? strerror(errno) : "short write");
+}
+
+/* --- wire ------------------------------------------------------------ */
+
+static json_t *icmp_json(const struct case_run *r, const struct pkt *p,
+			 uint64_t t)
+{
+	char a[ADDR_STRLEN], d[256];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "t_ms", json_real(ms_since(r, t)));
+	json_object_set_new(o, "type", json_integer(p->h.icmp_type));
+	json_object_set_new(o, "code", json_integer(p->h.icmp_code));
+	json_object_set_new(o, "name",
+			    json_string(icmp_code_name(p->h.family,
+						       p->h.icmp_type,
+						       p->h.icmp_code)
+						? icmp_code_name(p->h.family,
+								 p->h.icmp_type,
+								 p->h.icmp_code)
+						: "unknown code"));
+	json_object_set_new(o, "from", json_string(addr_str(&p->h.src, a)));
+	json_object_set_new(o, "parse", json_string(pkt_describe(p, d,
+								  sizeof(d))));
+	if (p->mtu)
+		json_object_set_new(o, "mtu", json_integer(p->mtu));
+	return o;
+}
+
+static void credit_error(struct case_run *r, const struct pkt *p, int flow,
+			 uint64_t t)
+{
+	struct probe_run *pr = &r->probes[r->flow_owner[flow]];
+
+	json_array_append_new(pr->wire, icmp_json(r, p, t));
+	pr->errors++;
+	if (pr->sync_pending && !r->o->fixed_wait_ms)
+		answer_sync(r, pr, true);
+}
+
+static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
+		      size_t wirelen, uint64_t t_real)
+{
+	struct case_run *r = arg;
+	/* The kernel's capture time, on the monotonic clock of the events. */
+	uint64_t t = t_real - r->real_minus_mono;
+	struct pkt p;
+	enum wire_class cls;
+	char d[256], s[ADDR_STRLEN], ds[ADDR_STRLEN];
+	json_t *o;
+	int flow;
+
+	pkt_decode_eth(frame, caplen, &p);
+	cls = match_packet(&p, r->flows, r->nflows, &flow);
+	o = json_object();
+	json_object_set_new(o, "t_ms", json_real(ms_since(r, t)));
+	json_object_set_new(o, "len", json_integer((json_int_t)wirelen));
+	json_object_set_new(o, "class", json_string(wire_class_name(cls)));
+	if (p.h.family) {
+		json_object_set_new(o, "src", json_string(addr_str(&p.h.src, s)));
+		json_object_set_new(o, "dst",
+				    json_string(addr_str(&p.h.dst, ds)));
+	}
+	if (p.h.kind == PK_ICMP_ERROR || p.h.kind == PK_ICMP_ECHO ||
+	    p.h.kind == PK_ICMP_OTHER) {
+		json_object_set_new(o, "type", json_integer(p.h.icmp_type));
+		json_object_set_new(o, "code", json_integer(p.h.icmp_code));
+	}
+	json_object_set_new(o, "parse",
+			    json_string(pkt_describe(&p, d, sizeof(d))));
+	if (flow >= 0)
+		json_object_set_new(
+			o, "probe",
+			json_string(r->probes[r->flow_owner[flow]].def->name));
+	json_array_append_new(r->packets, o);
+
+	if (cls == WIRE_OUT)
+		r->probes[r->flow_owner[flow]].datagrams++;
+	else if (cls == WIRE_ERROR)
+		credit_error(r, &p, flow, t);
+	else if (cls == WIRE_ERROR_OTHER && r->nheld < 64) {
+		/* Perhaps for a flow whose event is still in a pipe: keep it
+		 * and try again when a flow is announced. */
+		if (r->nheld == r->capheld) {
+			int cap = r->capheld ? r->capheld * 2 : 8;
+			struct pkt *h = realloc(r->held, sizeof(*h) * (size_t)cap);
+
+			if (!h)
+				return;
+			r->held = h;
+			r->capheld = cap;
+		}
+		r->held[r->nheld++] = p;
+	}
+}
+
+static void add_flow(struct case_run *r, int probe, const struct event *e)
+{
+	struct flow *f;
+	int i, j;
+
+	if (r->nflows >= CASE_MAX_PROBES || r->probes[probe].flow >= 0)
+		return;
+	f = &r->flows[r->nflows];
+	f->proto = e->proto;
+	f->src = e->src;
+	f->dst = e->dst;
+	f->sport = e->sport;
+	f->dport = e->dport;
+	r->flow_owner[r->nflows] = probe;
+	r->probes[probe].flow = r->nflows++;
+	for (i = 0, j = 0; i < r->nheld; i++) {
+		if (flow_has(f, &r->held[i].quote))
+			credit_error(r, &r->held[i], r->nflows - 1,
+				     event_now_ns());
+		else
+			r->held[j++] = r->held[i];
+	}
+	r->nheld = j;
+}
+
+/* --- probes ---------------------------------------------------------- */
+
+static void surfaced_add(json_t *surfaced, const struct event *e)
+{
+	json_t *o = json_object();
+	char a[ADDR_STRLEN];
+	int err = e->kind == EV_ERRQUEUE ? e->ee_errno
+		  : e->value	      ? e->value
+				      : e->err;
+
+	json_object_set_new(o, "via", json_string(e->via));
+	json_object_set_new(o, "call", json_string(e->kind == EV_CALL
+							   ? e->call
+							   : "recvmsg"));
+	json_object_set_new(o, "errno", errno_name(err)
+						? json_string(errno_name(err))
+						: json_integer(err));
+	if (e->kind == EV_ERRQUEUE) {
+		json_object_set_new(
+			o, "origin",
+			json_string(tok2str(ee_origin_names, e->origin, "?")));
+		json_object_set_new(o, "type", json_integer(e->type));
+		json_object_set_new(o, "code", json_integer(e->code));
+		json_object_set_new(o, "info", json_integer(e->info));
+		if (e->offender.family)
+			json_object_set_new(
+				o, "offender",
+				json_string(addr_str(&e->offender, a)));
+	}
+	json_array_append_new(surfaced, o);
+}
+
+static void on_event(struct case_run *r, int i, const struct event *e)
+{
+	struct probe_run *p = &r->probes[i];
+
+	switch (e->kind) {
+	case EV_FLOW:
+		add_flow(r, i, e);
+		break;
+	case EV_CALL:
+		/* A call that failed with EAGAIN found nothing; any other
+		 * failure, or an errno handed back as a value (SO_ERROR), is
+		 * the socket telling the program something. */
+		if ((e->ret < 0 && e->err != EAGAIN) || e->value)
+			surfaced_add(p->surfaced, e);
+		break;
+	case EV_ERRQUEUE:
+		surfaced_add(p->surfaced, e);
+		break;
+	case EV_SYNC:
+		if (r->o->fixed_wait_ms) {
+			p->sync_pending = true;
+			p->sync_deadline = event_now_ns() +
+					   (uint64_t)r->o->fixed_wait_ms * 1000000u;
+		} else if (!e->sent)
+			answer_sync(r, p, false);
+		else if (p->errors > p->errors_at_go)
+			answer_sync(r, p, true);
+		else {
+			p->sync_pending = true;
+			p->sync_deadline = event_now_ns() +
+					   (uint64_t)r->quiet_ms * 1000000u;
+		}
+		break;
+	case EV_SKIP:
+		snprintf(p->skip, sizeof(p->skip), "%s", e->text);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_line(struct case_run *r, int i, const char *line, size_t len)
+{
+	struct probe_run *p = &r->probes[i];
+	struct event e;
+	char err[256];
+	json_t *j;
+
+	if (event_parse(line, len, &e, err, sizeof(err)) < 0) {
+		if (!p->protocol_error[0])
+			snprintf(p->protocol_error, sizeof(p->protocol_error),
+				 "bad event line: %s", err);
+		return;
+	}
+	j = json_loadb(line, len, 0, NULL);
+	if (j) {
+		json_object_set_new(j, "t_ms", json_real(ms_since(r, e.t_ns)));
+		json_object_del(j, "t");
+		json_array_append_new(p->events, j);
+	}
+	on_event(r, i, &e);
+}
+
+static void read_out(struct case_run *r, int i)
+{
+	struct probe_run *p = &r->probes[i];
+	char buf[4096];
+	ssize_t n;
+	size_t k;
+
+	while (p->out_fd >= 0) {
+		n = read(p->out_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(p->out_fd);
+			p->out_fd = -1;
+			if (p->linelen)
+				on_line(r, i, p->line, p->linelen);
+			p->linelen = 0;
+			return;
+		}
+		for (k = 0; k < (size_t)n; k++) {
+			if (buf[k] == '\n') {
+				on_line(r, i, p->line, p->linelen);
+				p->linelen = 0;
+			} else if (p->linelen < sizeof(p->line)) {
+				p->line[p->linelen++] = buf[k];
+			} else if (!p->protocol_error[0]) {
+				snprintf(p->protocol_error,
+					 sizeof(p->protocol_error),
+					 "event line longer than %zu bytes",
+					 sizeof(p->line));
+			}
+		}
+	}
+}
+
+static void read_err(struct probe_run *p)
+{
+	char buf[1024];
+	ssize_t n;
+	size_t room;
+
+	while (p->err_fd >= 0) {
+		n = read(p->err_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(p->err_fd);
+			p->err_fd = -1;
+			return;
+		}
+		room = sizeof(p->errtext) - 1 - p->errlen;
+		if ((size_t)n < room)
+			room = (size_t)n;
+		memcpy(p->errtext + p->errlen, buf, room);
+		p->errlen += room;
+		p->errtext[p->errlen] = '\0';
+	}
+}
+
+/* execv() takes char *const[] for historical reasons; the strings are
+ * not written to. */
+static void exec_argv(const char *path, const char *const *argv)
+{
+	union {
+		const char *const *c;
+		char *const *v;
+	} u = {argv};
+
+	execv(path, u.v);
+}
+
+static int spawn_probe(struct case_run *r, const struct topo *t, int i,
+		       const struct fault_plan *plan, char *err,
+		       size_t errlen)
+{
+	struct probe_run *p = &r->probes[i];
+	int in[2], out[2], errp[2];
+	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24];
+	const char *argv[16];
+	int argc = 0;
+	pid_t parent = getpid();
+
+	snprintf(path, sizeof(path), "%s/icmplab-probe-%s", r->o->probe_dir,
+		 p->def->binary);
+	if (access(path, X_OK) < 0) {
+		snprintf(err, errlen, "probe binary %s: %s (run make)", path,
+			 strerror(errno));
+		return -1;
+	}
+	addr_str(&plan->dst, dst);
+	snprintf(port, sizeof(port), "%u", plan->dport);
+	argv[argc++] = path;
+	argv[argc++] = "--style";
+	argv[argc++] = p->def->name;
+	argv[argc++] = "--dst";
+	argv[argc++] = dst;
+	argv[argc++] = "--dport";
+	argv[argc++] = port;
+	if (plan->ttl >= 0) {
+		snprintf(ttl, sizeof(ttl), "%d", plan->ttl);
+		argv[argc++] = "--ttl";
+		argv[argc++] = ttl;
+	}
+	if (plan->size) {
+		snprintf(size, sizeof(size), "%zu", plan->size);
+		argv[argc++] = "--size";
+		argv[argc++] = size;
+	}
+	argv[argc] = NULL;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		goto fail_pipe;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]);
+		goto fail_pipe;
+	}
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		goto fail_pipe;
+	}
+	p->pid = fork();
+	if (p->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (p->pid == 0) {
+		/* The probe dies with the harness: nothing outlives a
+		 * SIGKILLed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(3);
+		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0)
+			_exit(3);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(errp[1], 2) < 0)
+			_exit(3);
+		exec_argv(path, argv);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
+		_exit(3);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	p->in_fd = in[1];
+	p->out_fd = out[0];
+	p->err_fd = errp[0];
+	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+fail_pipe:
+	snprintf(err, errlen, "pipe: %s", strerror(errno));
+	return -1;
+}
+
+/* --- verdicts -------------------------------------------------------- */
+
+static bool item_matches(const struct expect_item *x, json_t *s)
+{
+	const char *via = json_string_value(json_object_get(s, "via"));
+	const char *en = json_string_value(json_object_get(s, "errno"));
+	const char *origin;
+	int e;
+
+	if (!via || strcmp(via, x->via) != 0 || !en ||
+	    errno_from_name(en, &e) < 0 || e != x->err)
+		return false;
+	if (!x->has_icmp)
+		return true;
+	origin = json_string_value(json_object_get(s, "origin"));
+	return origin &&
+	       strcmp(origin, tok2str(ee_origin_names, x->origin, "")) == 0 &&
+	       json_integer_value(json_object_get(s, "type")) == x->type &&
+	       json_integer_value(json_object_get(s, "code")) == x->code;
+}
+
+const char *cell_verdict(json_t *surfaced, const struct case_expect *e)
+{
+	bool used[64] = {false};
+	size_t n = json_array_size(surfaced), i;
+	int k;
+
+	if (!e || n != (size_t)e->n || n > 64)
+		return "fail";
+	for (k = 0; k < e->n; k++) {
+		for (i = 0; i < n; i++)
+			if (!used[i] &&
+			    item_matches(&e->items[k], json_array_get(surfaced, i)))
+				break;
+		if (i == n)
+			return "fail";
+		used[i] = true;
+	}
+	return "pass";
+}
+
+static json_t *expected_json(const struct case_expect *e)
+{
+	json_t *a = json_array();
+	char buf[128];
+	int k;
+
+	if (!e)
+		return json_null();
+	for (k = 0; k < e->n; k++)
+		json_array_append_new(
+			a, json_string(expect_item_str(&e->items[k], buf,
+						       sizeof(buf))));
+	return a;
+}
+
+static json_t *cell_json(struct case_run *r, struct probe_run *p)
+{
+	const struct case_def *c = r->c;
+	const struct case_expect *e = case_expect_for(c, p->def->name,
+						      r->o->kver);
+	const char *explain = case_explain_for(c, p->def->name);
+	json_t *o = json_object(), *refs = json_array();
+	const char *verdict;
+	char reason[512] = "";
+	int i;
+
+	if (r->drops > 0) {
+		verdict = "error";
+		snprintf(reason, sizeof(reason),
+			 "the capture dropped %ld packets: the wire is not known",
+			 r->drops);
+	} else if (p->skip[0]) {
+		verdict = "skip";
+		snprintf(reason, sizeof(reason), "%s", p->skip);
+	} else if (p->protocol_error[0]) {
+		verdict = "error";
+		snprintf(reason, sizeof(reason), "%s", p->protocol_error);
+	} else if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0) {
+		verdict = "error";
+		snprintf(reason, sizeof(reason), "probe %s: %.400s",
+			 WIFEXITED(p->status) ? "exited with an error"
+					      : "was killed",
+			 p->errtext[0] ? p->errtext : "no message");
+	} else {
+		verdict = cell_verdict(p->surfaced, e);
+		if (!e)
+			snprintf(reason, sizeof(reason),
+				 "no expectation applies to kernel %d.%d",
+				 r->o->kver / 1000, r->o->kver % 1000);
+	}
+	json_object_set_new(o, "case", json_string(c->name));
+	json_object_set_new(o, "family", json_string(c->family == AF_INET6
+							     ? "ipv6"
+							     : "ipv4"));
+	json_object_set_new(o, "fault", json_string(c->fault));
+	json_object_set_new(o, "probe", json_string(p->def->name));
+	json_object_set_new(o, "datagrams", json_integer(p->datagrams));
+	json_object_set_new(o, "wire", json_incref(p->wire));
+	json_object_set_new(o, "surfaced", json_incref(p->surfaced));
+	json_object_set_new(o, "expected", expected_json(e));
+	json_object_set_new(o, "verdict", json_string(verdict));
+	json_object_set_new(o, "unsurfaced",
+			    json_boolean(json_array_size(p->wire) > 0 &&
+					 json_array_size(p->surfaced) == 0));
+	if (reason[0])
+		json_object_set_new(o, "reason", json_string(reason));
+	json_object_set_new(o, "why", json_string(c->why));
+	if (explain)
+		json_object_set_new(o, "explain", json_string(explain));
+	for (i = 0; i < c->nrefs; i++)
+		json_array_append_new(refs, json_string(c->refs[i]));
+	json_object_set_new(o, "refs", refs);
+	json_object_set_new(o, "events", json_incref(p->events));
+	if (p->errtext[0])
+		json_object_set_new(o, "stderr", json_string(p->errtext));
+	return o;
+}
+
+/* --- the loop -------------------------------------------------------- */
+
+static bool all_done(const struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprobes; i++)
+		if (!r->probes[i].reaped)
+			return false;
+	return true;
+}
+
+static void reap(struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (p->reaped || p->pid <= 0 || p->out_fd >= 0 ||
+		    p->err_fd >= 0)
+			continue;
+		if (waitpid(p->pid, &p->status, 0) == p->pid) {
+			p->reaped = true;
+			if (p->in_fd >= 0)
+				close(p->in_fd);
+			p->in_fd = -1;
+		}
+	}
+}
+
+/* In the naive reference, the next probe starts when the last has ended. */
+static int spawn_next(struct case_run *r, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < r->nprobes; i++) {
+		if (r->probes[i].pid == 0)
+			return spawn_probe(r, r->topo, i, r->plan, err, errlen);
+		if (!r->probes[i].reaped)
+			return 0;
+	}
+	return 0;
+}
+
+static int loop(struct case_run *r, struct capture *cap, char *err,
+		size_t errlen)
+{
+	uint64_t deadline = event_now_ns() +
+			    (uint64_t)r->o->timeout_ms * 1000000u;
+
+	while (!all_done(r)) {
+		struct pollfd pfd[1 + 2 * CASE_MAX_PROBES];
+		uint64_t now = event_now_ns(), next = deadline;
+		int n = 0, i, timeout;
+
+		pfd[n++] = (struct pollfd){.fd = cap->fd, .events = POLLIN};
+		for (i = 0; i < r->nprobes; i++) {
+			struct probe_run *p = &r->probes[i];
+
+			if (p->out_fd >= 0)
+				pfd[n++] = (struct pollfd){p->out_fd, POLLIN, 0};
+			if (p->err_fd >= 0)
+				pfd[n++] = (struct pollfd){p->err_fd, POLLIN, 0};
+			if (p->sync_pending && p->sync_deadline < next)
+				next = p->sync_deadline;
+		}
+		timeout = next > now ? (int)((next - now + 999999) / 1000000)
+				     : 0;
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		/* Events first: a flow is announced before its datagram
+		 * leaves, so it is known before its error can be read. */
+		for (i = 0; i < r->nprobes; i++) {
+			read_out(r, i);
+			read_err(&r->probes[i]);
+		}
+		if (capture_dispatch(cap, on_packet, r, err, errlen) < 0)
+			return -1;
+		now = event_now_ns();
+		for (i = 0; i < r->nprobes; i++) {
+			struct probe_run *p = &r->probes[i];
+
+			if (p->sync_pending && p->sync_deadline <= now)
+				answer_sync(r, p, p->errors > p->errors_at_go);
+		}
+		reap(r);
+		if (r->o->fixed_wait_ms && spawn_next(r, err, errlen) < 0)
+			return -1;
+		if (now >= deadline && !all_done(r)) {
+			for (i = 0; i < r->nprobes; i++)
+				if (!r->probes[i].reaped && r->probes[i].pid > 0) {
+					kill(r->probes[i].pid, SIGKILL);
+					snprintf(r->probes[i].protocol_error,
+						 sizeof(r->probes[i].protocol_error),
+						 "killed after the case timeout "
+						 "of %d ms",
+						 r->o->timeout_ms);
+				}
+			deadline = now + 1000000000u;
+		}
+	}
+	/* Whatever arrived before the last probe ended belongs here too. */
+	if (capture_dispatch(cap, on_packet, r, err, errlen) < 0)
+		return -1;
+	r->drops = capture_drops(cap);
+	return 0;
+}
+
+static json_t *case_json(const struct case_run *r, const char *pcap,
+			 const struct fault_plan *plan, uint64_t t_end)
+{
+	const struct case_def *c = r->c;
+	json_t *o = json_object(), *params = json_object();
+	char a[ADDR_STRLEN];
+	int i;
+
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "title", json_string(c->title));
+	json_object_set_new(o, "file", json_string(c->path));
+	json_object_set_new(o, "family", json_string(c->family == AF_INET6
+							     ? "ipv6"
+							     : "ipv4"));
+	json_object_set_new(o, "fault", json_string(c->fault));
+	for (i = 0; i < c->nparams; i++)
+		json_object_set_new(params, c->params[i].key,
+				    json_string(c->params[i].val));
+	json_object_set_new(o, "params", params);
+	json_object_set_new(o, "dst", json_string(addr_str(&plan->dst, a)));
+	json_object_set_new(o, "dport", json_integer(plan->dport));
+	if (plan->ttl >= 0)
+		json_object_set_new(o, "ttl", json_integer(plan->ttl));
+	json_object_set_new(o, "why", json_string(c->why));
+	if (c->claim[0])
+		json_object_set_new(o, "claim", json_string(c->claim));
+	json_object_set_new(o, "quiet_ms", json_integer(r->quiet_ms));
+	if (pcap)
+		json_object_set_new(o, "pcap", json_string(pcap));
+	json_object_set_new(o, "packets", json_incref(r->packets));
+	json_object_set_new(o, "capture_drops", json_integer(r->drops));
+	json_object_set_new(o, "duration_ms", json_real(ms_since(r, t_end)));
+	return o;
+}
+
+static void pin(struct case_run *r)
+{
+	cpu_set_t set;
+
+	r->need_fence = true;
+	if (r->o->cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(r->o->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == 0)
+		r->need_fence = false;
+}
+
+json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
+		 size_t errlen)
+{
+	const struct fault_def *f = fault_find(c->fault);
+	struct fault_plan plan = {.dport = PROBE_DPORT, .ttl = -1};
+	struct case_run *r = calloc(1, sizeof(*r));
+	struct capture cap = {.fd = -1};
+	struct topo t;
+	char pcap[512], *pcap_path = NULL;
+	json_t *result = NULL, *cells;
+	int i;
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->c = c;
+	r->o = o;
+	r->t0 = event_now_ns();
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		r->real_minus_mono = (uint64_t)rt.tv_sec * 1000000000u +
+				     (uint64_t)rt.tv_nsec - event_now_ns();
+	}
+	r->packets = json_array();
+	r->quiet_ms = c->quiet_ms ? c->quiet_ms : o->quiet_ms;
+	pin(r);
+	if (!f) {
+		snprintf(err, errlen, "%s: unknown fault '%s'", c->path,
+			 c->fault);
+		goto out;
+	}
+	if (topo_build(&t, err, errlen) < 0)
+		goto out;
+	plan.dst = *topo_addr(&t, NODE_SERVER, c->family, 1);
+	if (f->apply(&t, c, &plan, err, errlen) < 0)
+		goto out_topo;
+	if (plan.min_quiet_ms > r->quiet_ms)
+		r->quiet_ms = plan.min_quiet_ms;
+	if (o->pcap_dir) {
+		snprintf(pcap, sizeof(pcap), "%s/%s.pcap", o->pcap_dir, c->name);
+		pcap_path = pcap;
+	}
+	if (topo_enter(&t, NODE_CLIENT, err, errlen) < 0)
+		goto out_topo;
+	i = capture_open(&cap, TOPO_CLIENT_IF, pcap_path, err, errlen);
+	if (topo_leave(&t, err, errlen) < 0 || i < 0)
+		goto out_cap;
+
+	for (i = 0; i < c->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		p->def = probe_find(c->probes[i]);
+		p->in_fd = p->out_fd = p->err_fd = -1;
+		p->flow = -1;
+		p->events = json_array();
+		p->surfaced = json_array();
+		p->wire = json_array();
+		r->nprobes++;
+		if (!p->def) {
+			snprintf(err, errlen, "%s: unknown probe '%s'",
+				 c->path, c->probes[i]);
+			goto out_probes;
+		}
+	}
+	r->topo = &t;
+	r->plan = &plan;
+	for (i = 0; i < r->nprobes; i++)
+		if ((o->fixed_wait_ms ? spawn_next(r, err, errlen)
+				      : spawn_probe(r, &t, i, &plan, err,
+						    errlen)) < 0)
+			goto out_probes;
+	if (loop(r, &cap, err, errlen) < 0)
+		goto out_probes;
+
+	cells = json_array();
+	for (i = 0; i < r->nprobes; i++)
+		json_array_append_new(cells, cell_json(r, &r->probes[i]));
+	result = json_object();
+	json_object_set_new(result, "case",
+			    case_json(r, pcap_path, &plan, event_now_ns()));
+	json_object_set_new(result, "cells", cells);
+
+out_probes:
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (!p->reaped && p->pid > 0) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, NULL, 0);
+		}
+		if (p->in_fd >= 0)
+			close(p->in_fd);
+		if (p->out_fd >= 0)
+			close(p->out_fd);
+		if (p->err_fd >= 0)
+			close(p->err_fd);
+		json_decref(p->events);
+		json_decref(p->surfaced);
+		json_decref(p->wire);
+	}
+out_cap:
+	capture_close(&cap);
+out_topo:
+	topo_destroy(&t);
+out:
+	json_decref(r->packets);
+	free(r->held);
+	free(r);
+	return result;
+}

@@ -1,0 +1,310 @@
+/* Parallel case runner: see suite.h. */
+#include "suite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "catalog.h"
+
+struct job {
+	int idx; /* case index, -1 when the slot is free */
+	pid_t pid;
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+/* The CPUs this process may use, so a job pins itself to one of them. */
+static int allowed_cpus(int *cpus, int max)
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	for (i = 0; i < CPU_SETSIZE && n < max; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[n++] = i;
+	return n;
+}
+
+static void child(const struct case_def *c, const struct run_opts *ro, int fd,
+		  pid_t parent)
+{
+	char err[1024] = "";
+	json_t *res = NULL;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	/* A private namespace to come home to: whatever the case does, it
+	 * cannot reach the namespace the harness was started in. */
+	if (unshare(CLONE_NEWNET) < 0)
+		snprintf(err, sizeof(err), "unshare(CLONE_NEWNET): %s",
+			 strerror(errno));
+	else
+		res = run_case(c, ro, err, sizeof(err));
+	if (!res) {
+		res = json_object();
+		json_object_set_new(res, "error", json_string(err));
+	}
+	if (json_dumpfd(res, fd, JSON_COMPACT) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+static int start(struct job *j, int idx, const struct case_def *c,
+		 const struct run_opts *ro, char *err, size_t errlen)
+{
+	int p[2];
+	pid_t parent = getpid();
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (j->pid == 0) {
+		close(p[0]);
+		child(c, ro, p[1], parent);
+	}
+	close(p[1]);
+	j->idx = idx;
+	j->fd = p[0];
+	j->len = 0;
+	return 0;
+}
+
+/* Cells for a case that could not run: every probe gets an error cell with
+ * the reason, so the matrix still has the row. */
+static json_t *error_cells(const struct case_def *c, const char *why)
+{
+	json_t *cells = json_array();
+	int i;
+
+	for (i = 0; i < c->nprobes; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "case", json_string(c->name));
+		json_object_set_new(o, "family",
+				    json_string(c->family == AF_INET6 ? "ipv6"
+								      : "ipv4"));
+		json_object_set_new(o, "fault", json_string(c->fault));
+		json_object_set_new(o, "probe", json_string(c->probes[i]));
+		json_object_set_new(o, "wire", json_array());
+		json_object_set_new(o, "surfaced", json_array());
+		json_object_set_new(o, "expected", json_null());
+		json_object_set_new(o, "verdict", json_string("error"));
+		json_object_set_new(o, "reason", json_string(why));
+		json_array_append_new(cells, o);
+	}
+	return cells;
+}
+
+static void finish(struct job *j, const struct case_def *c, json_t **slot)
+{
+	json_error_t jerr;
+	json_t *res = NULL;
+	int status = 0;
+	char why[512];
+
+	close(j->fd);
+	waitpid(j->pid, &status, 0);
+	if (j->len)
+		res = json_loadb(j->buf, j->len, 0, &jerr);
+	if (!res || !json_is_object(res) ||
+	    json_object_get(res, "error")) {
+		const char *e = res ? json_string_value(json_object_get(
+					      res, "error"))
+				    : NULL;
+
+		snprintf(why, sizeof(why), "case could not run: %s",
+			 e ? e
+			 : WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
+					       : "no result from the worker");
+		json_decref(res);
+		res = json_object();
+		json_object_set_new(res, "case", json_pack("{s:s, s:s, s:s}",
+							   "name", c->name,
+							   "title", c->title,
+							   "error", why));
+		json_object_set_new(res, "cells", error_cells(c, why));
+	}
+	*slot = res;
+	j->idx = -1;
+}
+
+static int read_some(struct job *j)
+{
+	ssize_t n;
+
+	if (j->cap - j->len < 65536) {
+		size_t cap = j->cap ? j->cap * 2 : 262144;
+		char *b = realloc(j->buf, cap);
+
+		if (!b)
+			return -1;
+		j->buf = b;
+		j->cap = cap;
+	}
+	n = read(j->fd, j->buf + j->len, j->cap - j->len);
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n <= 0)
+		return 0;
+	j->len += (size_t)n;
+	return 1;
+}
+
+static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
+{
+	json_t *doc = json_object(), *cases = json_array(),
+	       *cells = json_array(), *settings = json_object();
+	struct utsname u;
+	struct suite_counts k;
+	int i;
+	size_t c;
+
+	uname(&u);
+	json_object_set_new(doc, "icmplab", json_string("1"));
+	json_object_set_new(doc, "kernel", json_string(u.release));
+	json_object_set_new(doc, "machine", json_string(u.machine));
+	json_object_set_new(settings, "quiet_ms",
+			    json_integer(o->run.quiet_ms));
+	json_object_set_new(settings, "jobs", json_integer(o->jobs));
+	json_object_set_new(doc, "settings", settings);
+	for (i = 0; i < n; i++) {
+		json_t *cl = json_object_get(per_case[i], "cells");
+
+		json_array_append(cases, json_object_get(per_case[i], "case"));
+		for (c = 0; c < json_array_size(cl); c++)
+			json_array_append(cells, json_array_get(cl, c));
+		json_decref(per_case[i]);
+	}
+	json_object_set_new(doc, "cases", cases);
+	json_object_set_new(doc, "cells", cells);
+	k = suite_count(doc);
+	json_object_set_new(doc, "summary",
+			    json_pack("{s:i, s:i, s:i, s:i, s:i}", "cells",
+				      (int)json_array_size(cells), "pass",
+				      k.pass, "fail", k.fail, "skip", k.skip,
+				      "error", k.error));
+	return doc;
+}
+
+json_t *suite_run(const struct case_def *cases, int n,
+		  const struct suite_opts *o, char *err, size_t errlen)
+{
+	struct job *jobs = calloc((size_t)o->jobs, sizeof(*jobs));
+	json_t **per_case = calloc((size_t)n + 1, sizeof(*per_case));
+	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
+	int next = 0, running = 0, i;
+	json_t *doc = NULL;
+
+	if (!jobs || !per_case) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < o->jobs; i++)
+		jobs[i].idx = -1;
+	while (next < n || running > 0) {
+		struct pollfd pfd[64];
+		int slot[64], np = 0;
+
+		for (i = 0; i < o->jobs && next < n; i++) {
+			struct run_opts ro = o->run;
+
+			if (jobs[i].idx >= 0)
+				continue;
+			ro.cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
+			if (start(&jobs[i], next, &cases[next], &ro, err,
+				  errlen) < 0)
+				goto out_kill;
+			next++;
+			running++;
+		}
+		for (i = 0; i < o->jobs && np < 64; i++)
+			if (jobs[i].idx >= 0) {
+				pfd[np] = (struct pollfd){jobs[i].fd, POLLIN, 0};
+				slot[np++] = i;
+			}
+		if (poll(pfd, (nfds_t)np, -1) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			goto out_kill;
+		}
+		for (i = 0; i < np; i++) {
+			struct job *j = &jobs[slot[i]];
+			int r;
+
+			if (!pfd[i].revents)
+				continue;
+			r = read_some(j);
+			if (r < 0) {
+				snprintf(err, errlen, "out of memory");
+				goto out_kill;
+			}
+			if (r == 0) {
+				finish(j, &cases[j->idx], &per_case[j->idx]);
+				running--;
+			}
+		}
+	}
+	doc = document(per_case, n, o);
+	goto out;
+out_kill:
+	for (i = 0; i < o->jobs; i++)
+		if (jobs[i].idx >= 0) {
+			kill(jobs[i].pid, SIGKILL);
+			waitpid(jobs[i].pid, NULL, 0);
+		}
+	for (i = 0; i < n; i++)
+		json_decref(per_case[i]);
+out:
+	if (jobs)
+		for (i = 0; i < o->jobs; i++)
+			free(jobs[i].buf);
+	free(jobs);
+	free(per_case);
+	return doc;
+}
+
+struct suite_counts suite_count(json_t *results)
+{
+	struct suite_counts k = {0, 0, 0, 0};
+	json_t *cells = json_object_get(results, "cells"), *c;
+	size_t i;
+
+	json_array_foreach(cells, i, c)
+	{
+		const char *v = json_string_value(json_object_get(c, "verdict"));
+
+		if (!v)
+			k.error++;
+		else if (strcmp(v, "pass") == 0)
+			k.pass++;
+		else if (strcmp(v, "fail") == 0)
+			k.fail++;
+		else if (strcmp(v, "skip") == 0)
+			k.skip++;
+		else
+			k.error++;
+	}
+	return k;
+}

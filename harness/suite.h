@@ -1,0 +1,29 @@
+/* Running many cases, in parallel, and gathering one results document. */
+#ifndef ICMPLAB_SUITE_H
+#define ICMPLAB_SUITE_H
+
+#include <jansson.h>
+
+#include "casefile.h"
+#include "run.h"
+
+struct suite_opts {
+	struct run_opts run; /* run.cpu is chosen per job */
+	int jobs; /* cases at once, >= 1 */
+};
+
+/* Runs the n cases, each in a child process of its own (in a private
+ * network namespace, pinned to one CPU, killed if the harness dies), at most
+ * o->jobs at once. The cells come out in case order whatever the jobs.
+ * Returns the results document (see docs/results.md), owned by the caller,
+ * or NULL with err when no case could be started. */
+json_t *suite_run(const struct case_def *cases, int n,
+		  const struct suite_opts *o, char *err, size_t errlen);
+
+/* Counts cells by verdict in a results document. */
+struct suite_counts {
+	int pass, fail, skip, error;
+};
+struct suite_counts suite_count(json_t *results);
+
+#endif

@@ -1,0 +1,319 @@
+/* Shared probe runtime and main(): see probe.h. */
+#include "probe.h"
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/errqueue.h>
+
+#include "event.h"
+
+static void emit(struct event *e)
+{
+	e->t_ns = event_now_ns();
+	if (event_write(stdout, e) < 0)
+		err(3, "writing events");
+}
+
+long probe_call(const char *call, const char *via, long ret)
+{
+	int saved = errno;
+	struct event e = {.kind = EV_CALL, .ret = ret};
+
+	snprintf(e.call, sizeof(e.call), "%s", call);
+	snprintf(e.via, sizeof(e.via), "%s", via ? via : call);
+	e.err = ret < 0 ? saved : 0;
+	emit(&e);
+	errno = saved;
+	return ret;
+}
+
+int probe_so_error(int fd)
+{
+	struct event e = {.kind = EV_CALL};
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	e.ret = getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len);
+	e.err = e.ret < 0 ? errno : 0;
+	e.value = e.ret == 0 ? v : 0;
+	strcpy(e.call, "getsockopt");
+	strcpy(e.via, "so_error");
+	emit(&e);
+	return e.value;
+}
+
+void probe_flow(const struct probe *p, int fd, int proto)
+{
+	struct event e = {.kind = EV_FLOW, .proto = proto};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		err(3, "getsockname");
+	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
+		errx(3, "getsockname: unexpected address family");
+	e.dst = p->dst;
+	e.dport = p->dport;
+	emit(&e);
+}
+
+bool probe_sync(struct probe *p, bool sent)
+{
+	struct event e = {.kind = EV_SYNC, .sent = sent};
+	char line[64];
+
+	e.seq = ++p->seq;
+	emit(&e);
+	if (!fgets(line, sizeof(line), stdin))
+		errx(3, "sync %u: the harness closed the control pipe", e.seq);
+	if (strcmp(line, "go wire\n") == 0)
+		p->last_go_wire = true;
+	else if (strcmp(line, "go quiet\n") == 0)
+		p->last_go_wire = false;
+	else
+		errx(3, "sync %u: unexpected reply '%.20s'", e.seq, line);
+	return p->last_go_wire;
+}
+
+/* One error-queue message: the sock_extended_err and its offender, read
+ * with every length checked (a cmsg that is too short is reported, not
+ * read). */
+static void report_errqueue_entry(struct msghdr *msg, int family)
+{
+	struct cmsghdr *c;
+	int level = family == AF_INET6 ? SOL_IPV6 : SOL_IP;
+	int type = family == AF_INET6 ? IPV6_RECVERR : IP_RECVERR;
+	bool found = false;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		struct sock_extended_err ee;
+		struct event e = {.kind = EV_ERRQUEUE, .rfc4884_len = -1};
+		size_t have;
+
+		if (c->cmsg_level != level || c->cmsg_type != type)
+			continue;
+		if (c->cmsg_len < CMSG_LEN(sizeof(ee))) {
+			probe_note("errqueue: control message of %zu bytes is "
+				   "shorter than sock_extended_err",
+				   (size_t)c->cmsg_len);
+			continue;
+		}
+		found = true;
+		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		strcpy(e.via, "errqueue");
+		e.ee_errno = (int)ee.ee_errno;
+		e.origin = ee.ee_origin;
+		e.type = ee.ee_type;
+		e.code = ee.ee_code;
+		e.info = ee.ee_info;
+		e.data = ee.ee_data;
+		if (ee.ee_rfc4884.len)
+			e.rfc4884_len = ee.ee_rfc4884.len;
+		/* The offender follows the struct; it is only there when the
+		 * control message is long enough to hold it. */
+		have = c->cmsg_len - CMSG_LEN(sizeof(ee));
+		if (have >= sizeof(sa_family_t)) {
+			struct sockaddr_storage ss;
+			size_t n = have < sizeof(ss) ? have : sizeof(ss);
+
+			memset(&ss, 0, sizeof(ss));
+			memcpy(&ss, CMSG_DATA(c) + sizeof(ee), n);
+			if ((ss.ss_family == AF_INET &&
+			     n >= sizeof(struct sockaddr_in)) ||
+			    (ss.ss_family == AF_INET6 &&
+			     n >= sizeof(struct sockaddr_in6)))
+				addr_from_sockaddr((struct sockaddr *)&ss,
+						   &e.offender, NULL);
+		}
+		emit(&e);
+	}
+	if (!found)
+		probe_note("errqueue: a message came without an error cmsg");
+}
+
+int probe_drain_errqueue(int fd, int family)
+{
+	int n = 0;
+
+	for (;;) {
+		uint8_t data[2048];
+		union {
+			struct cmsghdr align;
+			uint8_t buf[512];
+		} ctl;
+		struct iovec iov = {data, sizeof(data)};
+		struct msghdr msg = {0};
+		struct sockaddr_storage from;
+		ssize_t r;
+
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		r = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+		probe_call("recvmsg", "errqueue", r);
+		if (r < 0)
+			return n;
+		if (msg.msg_flags & MSG_CTRUNC)
+			probe_note("errqueue: control data truncated");
+		report_errqueue_entry(&msg, family);
+		n++;
+		if (n > 64) {
+			probe_note("errqueue: stopped after 64 entries");
+			return n;
+		}
+	}
+}
+
+void probe_set_ttl(const struct probe *p, int fd)
+{
+	if (p->ttl < 0)
+		return;
+	if (p->dst.family == AF_INET6)
+		probe_call("setsockopt", "ipv6_unicast_hops",
+			   setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
+				      &p->ttl, sizeof(p->ttl)));
+	else
+		probe_call("setsockopt", "ip_ttl",
+			   setsockopt(fd, IPPROTO_IP, IP_TTL, &p->ttl,
+				      sizeof(p->ttl)));
+}
+
+size_t probe_payload(const struct probe *p, uint8_t *buf, size_t len)
+{
+	size_t n = p->size < len ? p->size : len;
+	int k;
+
+	memset(buf, '.', n);
+	k = snprintf((char *)buf, n, "icmplab %s %u ", p->style, p->seq + 1);
+	if (k > 0 && (size_t)k < n)
+		buf[k] = '.'; /* overwrite snprintf's NUL */
+	return n;
+}
+
+static void emit_text(enum ev_kind kind, const char *fmt, va_list ap)
+{
+	struct event e = {.kind = kind};
+
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	emit(&e);
+}
+
+void probe_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_text(EV_NOTE, fmt, ap);
+	va_end(ap);
+}
+
+void probe_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_text(EV_SKIP, fmt, ap);
+	va_end(ap);
+	exit(4);
+}
+
+static long parse_num(const char *what, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
+		     hi);
+	return v;
+}
+
+static void usage(void)
+{
+	const struct probe_style *s;
+
+	fprintf(stderr, "usage: icmplab-probe-* --style STYLE --dst ADDR "
+			"--dport PORT [--ttl N] [--size BYTES]\nstyles:\n");
+	for (s = probe_styles; s->name; s++)
+		fprintf(stderr, "  %-24s %s\n", s->name, s->summary);
+	exit(3);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"style", required_argument, NULL, 's'},
+		{"dst", required_argument, NULL, 'd'},
+		{"dport", required_argument, NULL, 'p'},
+		{"ttl", required_argument, NULL, 't'},
+		{"size", required_argument, NULL, 'z'},
+		{"list", no_argument, NULL, 'l'},
+		{NULL, 0, NULL, 0},
+	};
+	struct probe p = {.ttl = -1, .size = 32};
+	const struct probe_style *s;
+	struct event e = {.kind = EV_START};
+	const char *style = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			style = optarg;
+			break;
+		case 'd':
+			if (addr_parse(optarg, &p.dst) < 0)
+				errx(3, "--dst: '%s' is not an address",
+				     optarg);
+			break;
+		case 'p':
+			p.dport = (uint16_t)parse_num("--dport", optarg, 1,
+						      65535);
+			break;
+		case 't':
+			p.ttl = (int)parse_num("--ttl", optarg, 0, 255);
+			break;
+		case 'z':
+			p.size = (size_t)parse_num("--size", optarg, 16, 65000);
+			break;
+		case 'l':
+			for (s = probe_styles; s->name; s++)
+				printf("%s\t%s\n", s->name, s->summary);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (!style || !p.dst.family || !p.dport || optind != argc)
+		usage();
+	for (s = probe_styles; s->name; s++)
+		if (strcmp(s->name, style) == 0)
+			break;
+	if (!s->name)
+		errx(3, "--style: unknown style '%s' (try --list)", style);
+	p.style = s->name;
+	snprintf(e.text, sizeof(e.text), "%s", s->name);
+	emit(&e);
+	c = s->run(&p);
+	if (c == 0) {
+		struct event end = {.kind = EV_END};
+
+		emit(&end);
+	}
+	return c;
+}

@@ -1,0 +1,72 @@
+/* The runtime every probe binary shares: arguments, events, the sync
+ * handshake with the harness, and error-queue reading.
+ *
+ * A probe binary holds a table of styles (probe_styles, defined by the
+ * family file it is linked with); `icmplab-probe-udp --style udp-connected
+ * --dst 203.0.113.2 --dport 33434` runs one. One style, one fresh socket,
+ * one question. Exit codes: 0 ran (whatever it observed), 3 setup failed,
+ * 4 cannot run here (a skip event says why).
+ */
+#ifndef ICMPLAB_PROBE_H
+#define ICMPLAB_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+
+struct probe {
+	const char *style;
+	struct ipaddr dst;
+	uint16_t dport;
+	int ttl; /* -1: the kernel's default */
+	size_t size; /* payload bytes */
+	unsigned seq; /* datagrams sent so far */
+	bool last_go_wire; /* the last sync ended with an ICMP on the wire */
+};
+
+struct probe_style {
+	const char *name;
+	const char *summary; /* one line, for --list and the README */
+	int (*run)(struct probe *p);
+};
+
+/* Defined by the family file (probes/udp.c, ...); ends with {NULL}. */
+extern const struct probe_style probe_styles[];
+
+/* Emits a "call" event for a system call that just returned ret, taking
+ * errno from the caller's errno when ret < 0. via may be NULL. Returns ret
+ * and leaves errno as it found it. */
+long probe_call(const char *call, const char *via, long ret);
+
+/* Emits a "call" event for getsockopt(SO_ERROR) and returns the value. */
+int probe_so_error(int fd);
+
+/* Emits a "flow" event for fd's local address against p's destination. */
+void probe_flow(const struct probe *p, int fd, int proto);
+
+/* Reports that datagram number ++p->seq was (sent) or was not sent, and
+ * blocks until the harness answers. Returns true when the harness saw an ICMP
+ * error for it on the wire. */
+bool probe_sync(struct probe *p, bool sent);
+
+/* Reads the error queue until it is empty (MSG_ERRQUEUE | MSG_DONTWAIT),
+ * emitting one "call" event per recvmsg and one "errqueue" event per entry.
+ * Returns the number of entries read. */
+int probe_drain_errqueue(int fd, int family);
+
+/* Sets the TTL / hop limit on fd when p->ttl >= 0. */
+void probe_set_ttl(const struct probe *p, int fd);
+
+/* Builds the payload for datagram p->seq + 1 into buf (p->size bytes, at
+ * most len). Returns the length. */
+size_t probe_payload(const struct probe *p, uint8_t *buf, size_t len);
+
+void probe_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Emits a skip event and exits 4. */
+void probe_skip(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+#endif

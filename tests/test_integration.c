@@ -1,0 +1,325 @@
+/* Integration: the real harness, real namespaces, real capture. Asserts on
+ * every cell of the shipped cases, on the captures, on determinism across
+ * runs and job counts, and on the run's refusals (bad case file, no root). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+static const char *const udp_probes[] = {
+	"udp-unconnected", "udp-connected", "udp-so-error", "udp-recverr",
+	"udp-recverr-connected", NULL,
+};
+
+struct fixture {
+	char dir[256];
+	json_t *doc;
+	int status;
+};
+
+static struct fixture main_run;
+
+static int run_suite(struct fixture *f, const char *tag, const char *jobs)
+{
+	const char *d = make_tmpdir(tag);
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "-j", jobs,
+			      "--out", d, NULL};
+	char err[4096];
+
+	if (!d)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s", d);
+	f->status = run_cmd(argv, err, sizeof(err));
+	if (f->status != 0)
+		fprintf(stderr, "icmplab run exited %d: %s\n", f->status, err);
+	f->doc = load_results(f->dir);
+	return f->doc ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!can_run_suite())
+		return 0;
+	return run_suite(&main_run, "it", "1");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	json_decref(main_run.doc);
+	return 0;
+}
+
+#define NEED_SUITE()                                                        \
+	do {                                                                \
+		if (!main_run.doc) {                                        \
+			fprintf(stderr, "skip: suite did not run here\n"); \
+			skip();                                             \
+		}                                                           \
+	} while (0)
+
+/* Every shipped cell matches its case file's expectation. */
+static void test_every_cell_passes(void **state)
+{
+	json_t *c;
+	size_t i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_int_equal(main_run.status, 0);
+	assert_true(json_array_size(json_object_get(main_run.doc, "cells")) >=
+		    15);
+	json_array_foreach(json_object_get(main_run.doc, "cells"), i, c)
+	{
+		const char *v = json_string_value(json_object_get(c, "verdict"));
+
+		if (strcmp(v, "pass") != 0)
+			fprintf(stderr, "cell %s/%s: %s\n",
+				json_string_value(json_object_get(c, "case")),
+				json_string_value(json_object_get(c, "probe")),
+				v);
+		assert_string_equal(v, "pass");
+	}
+}
+
+static json_t *cell(const char *kase, const char *probe)
+{
+	json_t *c = find_cell(main_run.doc, kase, probe);
+
+	if (!c)
+		fail_msg("no cell %s/%s", kase, probe);
+	return c;
+}
+
+static void assert_wire(json_t *c, int n, int type, int code,
+			const char *from)
+{
+	json_t *w = json_object_get(c, "wire"), *x;
+	size_t i;
+
+	assert_int_equal(json_array_size(w), n);
+	json_array_foreach(w, i, x)
+	{
+		assert_int_equal(json_integer_value(json_object_get(x, "type")),
+				 type);
+		assert_int_equal(json_integer_value(json_object_get(x, "code")),
+				 code);
+		assert_string_equal(json_string_value(json_object_get(x, "from")),
+				    from);
+	}
+}
+
+/* The stories of the issue, checked against the wire and the sockets
+ * directly, not only against the case files' expectations. */
+static void test_port_unreachable(void **state)
+{
+	json_t *c, *s;
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	for (i = 0; udp_probes[i]; i++) {
+		c = cell("port_unreachable", udp_probes[i]);
+		/* udp-connected sends twice; every datagram gets its 3/3. */
+		assert_wire(c, strcmp(udp_probes[i], "udp-connected") ? 1 : 2,
+			    3, 3, "203.0.113.2");
+	}
+	c = cell("port_unreachable", "udp-unconnected");
+	assert_int_equal(json_array_size(json_object_get(c, "surfaced")), 0);
+	assert_true(json_is_true(json_object_get(c, "unsurfaced")));
+	c = cell("port_unreachable", "udp-connected");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")), "recv");
+	assert_string_equal(json_string_value(json_object_get(s, "errno")),
+			    "ECONNREFUSED");
+	c = cell("port_unreachable", "udp-recverr");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")),
+			    "errqueue");
+	assert_string_equal(json_string_value(json_object_get(s, "origin")),
+			    "icmp");
+	assert_int_equal(json_integer_value(json_object_get(s, "type")), 3);
+	assert_int_equal(json_integer_value(json_object_get(s, "code")), 3);
+	assert_string_equal(json_string_value(json_object_get(s, "offender")),
+			    "203.0.113.2");
+}
+
+static void test_ttl_exceeded(void **state)
+{
+	json_t *c, *s;
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	for (i = 0; udp_probes[i]; i++)
+		assert_wire(cell("ttl_exceeded", udp_probes[i]),
+			    strcmp(udp_probes[i], "udp-connected") ? 1 : 2, 11,
+			    0, "198.51.100.1");
+	assert_int_equal(json_array_size(json_object_get(
+				 cell("ttl_exceeded", "udp-connected"),
+				 "surfaced")),
+			 0);
+	assert_int_equal(json_array_size(json_object_get(
+				 cell("ttl_exceeded", "udp-so-error"),
+				 "surfaced")),
+			 0);
+	c = cell("ttl_exceeded", "udp-recverr-connected");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "errno")),
+			    "EHOSTUNREACH");
+	assert_int_equal(json_integer_value(json_object_get(s, "type")), 11);
+	assert_string_equal(json_string_value(json_object_get(s, "offender")),
+			    "198.51.100.1");
+}
+
+static void test_silent_drop(void **state)
+{
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	for (i = 0; udp_probes[i]; i++) {
+		json_t *c = cell("silent_drop", udp_probes[i]);
+
+		assert_int_equal(json_array_size(json_object_get(c, "wire")), 0);
+		assert_int_equal(json_array_size(json_object_get(c, "surfaced")),
+				 0);
+		assert_true(json_integer_value(json_object_get(c, "datagrams")) >=
+			    1);
+	}
+}
+
+/* Each case leaves a readable capture holding its datagrams and errors. */
+static void test_pcaps(void **state)
+{
+	static const char *const cases[] = {"port_unreachable", "ttl_exceeded",
+					    "silent_drop", NULL};
+	char path[512], ebuf[PCAP_ERRBUF_SIZE];
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	for (i = 0; cases[i]; i++) {
+		struct pcap_pkthdr *h;
+		const u_char *b;
+		pcap_t *p;
+		int n = 0;
+
+		snprintf(path, sizeof(path), "%s/pcap/%s.pcap", main_run.dir,
+			 cases[i]);
+		p = pcap_open_offline(path, ebuf);
+		if (!p)
+			fail_msg("%s", ebuf);
+		while (pcap_next_ex(p, &h, &b) == 1)
+			n++;
+		pcap_close(p);
+		/* 6 datagrams at least; the two answered cases twice that. */
+		assert_true(n >= (strcmp(cases[i], "silent_drop") ? 12 : 6));
+	}
+}
+
+/* Same cells with -j 2 as with -j 1, and run after run. */
+static void test_deterministic(void **state)
+{
+	struct fixture again = {0}, par = {0};
+	char *a, *b, *c;
+
+	(void)state;
+	NEED_SUITE();
+	assert_int_equal(run_suite(&again, "again", "1"), 0);
+	assert_int_equal(run_suite(&par, "par", "2"), 0);
+	a = cells_fingerprint(main_run.doc);
+	b = cells_fingerprint(again.doc);
+	c = cells_fingerprint(par.doc);
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	free(a), free(b), free(c);
+	json_decref(again.doc);
+	json_decref(par.doc);
+}
+
+/* A malformed case file stops the run before anything runs: exit 2 and a
+ * message naming file and line. */
+static void test_bad_case_file(void **state)
+{
+	const char *d = make_tmpdir("bad");
+	char path[512], err[4096];
+	const char *argv[] = {ICMPLAB_BIN, "run", "--cases", NULL, "--out",
+			      NULL, NULL};
+	FILE *f;
+
+	(void)state;
+	assert_non_null(d);
+	snprintf(path, sizeof(path), "%s/broken.case", d);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "title x\nfamily ipv4\nfault tll\n");
+	fclose(f);
+	argv[3] = d;
+	argv[5] = d;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "broken.case:3:"));
+	assert_non_null(strstr(err, "tll"));
+	snprintf(path, sizeof(path), "%s/pcap", d);
+	assert_int_not_equal(access(path, F_OK), 0); /* nothing ran */
+}
+
+/* Without root the run is a skip with the reason: exit 4. */
+static void test_not_root_skips(void **state)
+{
+	int p[2], status;
+	char err[1024] = "";
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		fprintf(stderr, "skip: already not root\n");
+		skip();
+	}
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 2);
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(99);
+		execl(ICMPLAB_BIN, ICMPLAB_BIN, "run", (char *)NULL);
+		_exit(98);
+	}
+	close(p[1]);
+	n = read(p[0], err, sizeof(err) - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 4);
+	assert_non_null(strstr(err, "root"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_cell_passes),
+		cmocka_unit_test(test_port_unreachable),
+		cmocka_unit_test(test_ttl_exceeded),
+		cmocka_unit_test(test_silent_drop),
+		cmocka_unit_test(test_pcaps),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_bad_case_file),
+		cmocka_unit_test(test_not_root_skips),
+	};
+
+	return cmocka_run_group_tests_name("integration", tests, setup,
+					   teardown);
+}

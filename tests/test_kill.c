@@ -1,0 +1,225 @@
+/* A harness killed with SIGKILL at any moment leaves nothing behind: no
+ * network namespace is still held by any process, no link appeared in the
+ * namespace the test runs in, and its nftables ruleset is unchanged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nftables/libnftables.h>
+
+#include "runner.h"
+
+#define MAX_NS 4096
+
+struct nsset {
+	unsigned long ino[MAX_NS];
+	int n;
+};
+
+static void add(struct nsset *s, unsigned long ino)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->ino[i] == ino)
+			return;
+	if (s->n < MAX_NS)
+		s->ino[s->n++] = ino;
+}
+
+static void scan_link(struct nsset *s, const char *path)
+{
+	char buf[64];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	unsigned long ino;
+
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "net:[%lu]", &ino) == 1)
+		add(s, ino);
+}
+
+/* Every network namespace some process holds, as a task or an open fd. */
+static void scan(struct nsset *s)
+{
+	DIR *proc = opendir("/proc"), *fds;
+	struct dirent *d, *f;
+	char path[300];
+
+	s->n = 0;
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
+		scan_link(s, path);
+		snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
+		fds = opendir(path);
+		while (fds && (f = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s",
+				 d->d_name, f->d_name);
+			scan_link(s, path);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+}
+
+static int new_count(const struct nsset *base, const struct nsset *now)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < now->n; i++) {
+		for (j = 0; j < base->n; j++)
+			if (now->ino[i] == base->ino[j])
+				break;
+		n += j == base->n;
+	}
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strdup(buf);
+}
+
+/* Interface names of this namespace, without the counters. */
+static char *links(void)
+{
+	char *raw = slurp("/proc/net/dev"), *out = calloc(1, strlen(raw) + 1);
+	char *line, *save = NULL;
+
+	for (line = strtok_r(raw, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		strcat(out, line);
+		strcat(out, " ");
+	}
+	free(raw);
+	return out;
+}
+
+static char *ruleset(void)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	char *s;
+
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	nft_run_cmd_from_buffer(ctx, "list ruleset");
+	s = strdup(nft_ctx_get_output_buffer(ctx));
+	nft_ctx_free(ctx);
+	return s;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static pid_t start_run(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		/* A long quiet period keeps the run inside a case. */
+		execl(ICMPLAB_BIN, ICMPLAB_BIN, "run", "--no-matrix",
+		      "--quiet-ms", "3000", "-j", "2", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void test_sigkill_leaves_nothing(void **state)
+{
+	static const int delays_ms[] = {0, 1, 3, 8, 20, 50, 120, 400, -1};
+	struct nsset base, now;
+	char *links0, *rules0;
+	int i, peak = 0;
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	scan(&base);
+	links0 = links();
+	rules0 = ruleset();
+	for (i = 0; delays_ms[i] >= 0; i++) {
+		pid_t pid = start_run();
+		uint64_t t;
+		char *l, *r;
+		int fresh;
+
+		usleep((useconds_t)delays_ms[i] * 1000);
+		scan(&now);
+		fresh = new_count(&base, &now);
+		if (fresh > peak)
+			peak = fresh;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		/* The children die by PR_SET_PDEATHSIG; give them the time
+		 * a signal takes, polling, not a fixed sleep. */
+		t = now_ms();
+		do {
+			scan(&now);
+			fresh = new_count(&base, &now);
+			if (fresh == 0)
+				break;
+			usleep(2000);
+		} while (now_ms() - t < 3000);
+		if (fresh)
+			fail_msg("killed after %d ms: %d namespaces still held",
+				 delays_ms[i], fresh);
+		l = links();
+		r = ruleset();
+		assert_string_equal(l, links0);
+		assert_string_equal(r, rules0);
+		free(l);
+		free(r);
+	}
+	/* The test could have failed: the run did hold namespaces when it was
+	 * killed (each case holds three, each job one more of its own). */
+	assert_true(peak >= 3);
+	free(links0);
+	free(rules0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sigkill_leaves_nothing),
+	};
+
+	return cmocka_run_group_tests_name("kill", tests, NULL, NULL);
+}
