@@ -77,24 +77,54 @@ static int apply_silent_drop(struct topo *t, const struct case_def *c,
 
 static const char *const no_keys[] = {NULL};
 
-const struct fault_def fault_defs[] = {
+const struct fault_def basic_faults[] = {
 	{"port_unreachable", "datagram to a closed UDP port on the server",
-	 no_keys, apply_port_unreachable},
+	 no_keys, NULL, apply_port_unreachable},
 	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
-	 no_keys, apply_ttl_exceeded},
+	 no_keys, NULL, apply_ttl_exceeded},
 	{"silent_drop", "the router drops the datagram (nftables), says nothing",
-	 no_keys, apply_silent_drop},
-	{NULL, NULL, NULL, NULL},
+	 no_keys, NULL, apply_silent_drop},
+	{NULL, NULL, NULL, NULL, NULL},
 };
+
+static const struct fault_def *const fault_tables[] = {
+	basic_faults, forge_faults, generator_faults, NULL,
+};
+
+void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
+		   void *arg)
+{
+	const struct fault_def *const *t;
+	const struct fault_def *f;
+
+	for (t = fault_tables; *t; t++)
+		for (f = *t; f->name; f++)
+			fn(f, arg);
+}
 
 const struct fault_def *fault_find(const char *name)
 {
+	const struct fault_def *const *t;
 	const struct fault_def *f;
 
-	for (f = fault_defs; f->name; f++)
-		if (strcmp(f->name, name) == 0)
-			return f;
+	for (t = fault_tables; *t; t++)
+		for (f = *t; f->name; f++)
+			if (strcmp(f->name, name) == 0)
+				return f;
 	return NULL;
+}
+
+int param_int(const char *val, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 0);
+	if (errno || end == val || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int check_param(const char *fault, const char *key, const char *val,
@@ -104,14 +134,13 @@ static int check_param(const char *fault, const char *key, const char *val,
 	const char *const *k;
 	size_t n = 0;
 
-	(void)val;
 	if (!f) {
 		snprintf(why, whylen, "unknown fault '%s'", fault);
 		return -1;
 	}
 	for (k = f->keys; *k; k++)
 		if (strcmp(*k, key) == 0)
-			return 0;
+			return f->check ? f->check(key, val, why, whylen) : 0;
 	n = (size_t)snprintf(why, whylen, "fault '%s' takes no parameter '%s'",
 			     fault, key);
 	if (f->keys[0] && n < whylen) {
@@ -123,16 +152,28 @@ static int check_param(const char *fault, const char *key, const char *val,
 	return -1;
 }
 
+#define MAX_FAULTS 256
+
+static void collect(const struct fault_def *f, void *arg)
+{
+	const char **names = arg;
+	size_t i;
+
+	for (i = 0; names[i] && i < MAX_FAULTS; i++)
+		;
+	if (i < MAX_FAULTS)
+		names[i] = f->name;
+}
+
 const struct case_vocab *catalog_vocab(void)
 {
-	static const char *faults[sizeof(fault_defs) / sizeof(fault_defs[0])];
+	static const char *faults[MAX_FAULTS + 1];
 	static const char *probes[sizeof(probe_defs) / sizeof(probe_defs[0])];
 	static struct case_vocab v;
 	size_t i;
 
 	if (!v.faults) {
-		for (i = 0; fault_defs[i].name; i++)
-			faults[i] = fault_defs[i].name;
+		fault_foreach(collect, faults);
 		for (i = 0; probe_defs[i].name; i++)
 			probes[i] = probe_defs[i].name;
 		v.faults = faults;

@@ -256,6 +256,17 @@ static int cmd_list(struct cli *c, bool check)
 	return EXIT_PASS;
 }
 
+static void print_fault(const struct fault_def *f, void *arg)
+{
+	const char *const *k;
+
+	(void)arg;
+	printf("%-22s %s", f->name, f->summary);
+	for (k = f->keys; *k; k++)
+		printf("%s%s=", k == f->keys ? " [" : " ", *k);
+	printf("%s\n", f->keys[0] ? "]" : "");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -350,10 +361,7 @@ int main(int argc, char **argv)
 		return EXIT_PASS;
 	}
 	if (strcmp(cmd, "faults") == 0) {
-		const struct fault_def *f;
-
-		for (f = fault_defs; f->name; f++)
-			printf("%-20s %s\n", f->name, f->summary);
+		fault_foreach(print_fault, NULL);
 		return EXIT_PASS;
 	}
 	fprintf(stderr, "icmplab: unknown command '%s'\n", cmd);

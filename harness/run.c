@@ -55,6 +55,7 @@ struct probe_run {
 	unsigned errors_at_go; /* errors when the last sync was answered */
 	unsigned datagrams; /* of this flow, seen leaving */
 	bool sync_pending;
+	bool burst_sync; /* the pending sync covers a burst */
 	uint64_t sync_deadline;
 	int status; /* wait status */
 	bool reaped;
@@ -101,6 +102,7 @@ static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 	if (wire)
 		fence(r);
 	p->sync_pending = false;
+	p->burst_sync = false;
 	p->errors_at_go = p->errors;
 	if (p->in_fd < 0)
 		return;
@@ -145,7 +147,11 @@ static void credit_error(struct case_run *r, const struct pkt *p, int flow,
 
 	json_array_append_new(pr->wire, icmp_json(r, p, t));
 	pr->errors++;
-	if (pr->sync_pending && !r->o->fixed_wait_ms)
+	if (pr->sync_pending && pr->burst_sync)
+		/* Every error of a burst restarts the quiet period. */
+		pr->sync_deadline = event_now_ns() +
+				    (uint64_t)r->quiet_ms * 1000000u;
+	else if (pr->sync_pending && !r->o->fixed_wait_ms)
 		answer_sync(r, pr, true);
 }
 
@@ -287,7 +293,14 @@ static void on_event(struct case_run *r, int i, const struct event *e)
 					   (uint64_t)r->o->fixed_wait_ms * 1000000u;
 		} else if (!e->sent)
 			answer_sync(r, p, false);
-		else if (p->errors > p->errors_at_go)
+		else if (e->burst > 1) {
+			/* How many errors a burst draws is the question (rate
+			 * limits): wait until the wire has been quiet. */
+			p->sync_pending = true;
+			p->burst_sync = true;
+			p->sync_deadline = event_now_ns() +
+					   (uint64_t)r->quiet_ms * 1000000u;
+		} else if (p->errors > p->errors_at_go)
 			answer_sync(r, p, true);
 		else {
 			p->sync_pending = true;
@@ -406,8 +419,9 @@ static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 {
 	struct probe_run *p = &r->probes[i];
 	int in[2], out[2], errp[2];
-	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24];
-	const char *argv[16];
+	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24],
+		count[16], burst[16];
+	const char *argv[24];
 	int argc = 0;
 	pid_t parent = getpid();
 
@@ -436,6 +450,16 @@ static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 		snprintf(size, sizeof(size), "%zu", plan->size);
 		argv[argc++] = "--size";
 		argv[argc++] = size;
+	}
+	if (plan->count > 1) {
+		snprintf(count, sizeof(count), "%u", plan->count);
+		argv[argc++] = "--count";
+		argv[argc++] = count;
+	}
+	if (plan->burst > 1) {
+		snprintf(burst, sizeof(burst), "%u", plan->burst);
+		argv[argc++] = "--burst";
+		argv[argc++] = burst;
 	}
 	argv[argc] = NULL;
 
@@ -867,6 +891,11 @@ out_probes:
 out_cap:
 	capture_close(&cap);
 out_topo:
+	for (i = 0; i < plan.nhelpers; i++)
+		if (plan.helpers[i] > 0) {
+			kill(plan.helpers[i], SIGKILL);
+			waitpid(plan.helpers[i], NULL, 0);
+		}
 	topo_destroy(&t);
 out:
 	json_decref(r->packets);

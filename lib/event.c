@@ -117,6 +117,8 @@ int event_write(FILE *f, const struct event *e)
 	case EV_SYNC:
 		json_object_set_new(o, "seq", json_integer(e->seq));
 		json_object_set_new(o, "sent", json_boolean(e->sent));
+		if (e->burst > 1)
+			json_object_set_new(o, "burst", json_integer(e->burst));
 		break;
 	case EV_END:
 		break;
@@ -332,6 +334,10 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 			return -1;
 		}
 		e->sent = json_is_true(json_object_get(o, "sent"));
+		n = 0;
+		if (get_int(o, "burst", false, 0, 100000, &n, err, errlen) < 0)
+			return -1;
+		e->burst = (unsigned)n;
 		return 0;
 	case EV_END:
 		return 0;

@@ -16,10 +16,13 @@
  *            error queue
  *   icmp     {"via","type","code","from","match"} an ICMP error read from a
  *            raw socket; match is "own" or "other"
- *   sync     {"seq","sent"} the probe sent datagram number seq (sent=false
- *            if the send failed) and waits for one line on stdin: "go wire"
- *            once the ICMP for it reached the client, "go quiet" after a
- *            quiet period with none. The reply decides when to observe.
+ *   sync     {"seq","sent","burst"?} the probe sent datagram number seq
+ *            (sent=false if the send failed; burst=N when seq ends a burst
+ *            of N sent back to back) and waits for one line on stdin: "go
+ *            wire" once the ICMP for it reached the client, "go quiet"
+ *            after a quiet period with none (for a burst: after the wire
+ *            has been quiet that long, "go wire" if any error came). The
+ *            reply decides when to observe.
  *   note     {"text"}      anything worth keeping
  *   skip     {"text"}      the probe cannot run here; it exits 4
  *   end      {}            last line; the probe exits 0
@@ -73,6 +76,7 @@ struct event {
 	/* sync */
 	unsigned seq;
 	bool sent;
+	unsigned burst; /* sync: datagrams in the burst; 0 or 1: a single one */
 	/* start (probe style), note, skip */
 	char text[EV_TEXT_MAX];
 };

@@ -69,10 +69,16 @@ void probe_flow(const struct probe *p, int fd, int proto)
 
 bool probe_sync(struct probe *p, bool sent)
 {
-	struct event e = {.kind = EV_SYNC, .sent = sent};
+	return probe_sync_burst(p, 1, sent);
+}
+
+bool probe_sync_burst(struct probe *p, unsigned n, bool sent)
+{
+	struct event e = {.kind = EV_SYNC, .sent = sent, .burst = n};
 	char line[64];
 
-	e.seq = ++p->seq;
+	p->seq += n;
+	e.seq = p->seq;
 	emit(&e);
 	if (!fgets(line, sizeof(line), stdin))
 		errx(3, "sync %u: the harness closed the control pipe", e.seq);
@@ -248,7 +254,8 @@ static void usage(void)
 	const struct probe_style *s;
 
 	fprintf(stderr, "usage: icmplab-probe-* --style STYLE --dst ADDR "
-			"--dport PORT [--ttl N] [--size BYTES]\nstyles:\n");
+			"--dport PORT [--ttl N] [--size BYTES] [--count N] "
+			"[--burst N]\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
 		fprintf(stderr, "  %-24s %s\n", s->name, s->summary);
 	exit(3);
@@ -262,10 +269,12 @@ int main(int argc, char **argv)
 		{"dport", required_argument, NULL, 'p'},
 		{"ttl", required_argument, NULL, 't'},
 		{"size", required_argument, NULL, 'z'},
+		{"count", required_argument, NULL, 'n'},
+		{"burst", required_argument, NULL, 'b'},
 		{"list", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
-	struct probe p = {.ttl = -1, .size = 32};
+	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
 	const struct probe_style *s;
 	struct event e = {.kind = EV_START};
 	const char *style = NULL;
@@ -290,6 +299,12 @@ int main(int argc, char **argv)
 			break;
 		case 'z':
 			p.size = (size_t)parse_num("--size", optarg, 16, 65000);
+			break;
+		case 'n':
+			p.count = (unsigned)parse_num("--count", optarg, 1, 1000);
+			break;
+		case 'b':
+			p.burst = (unsigned)parse_num("--burst", optarg, 1, 1000);
 			break;
 		case 'l':
 			for (s = probe_styles; s->name; s++)

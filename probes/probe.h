@@ -23,6 +23,8 @@ struct probe {
 	uint16_t dport;
 	int ttl; /* -1: the kernel's default */
 	size_t size; /* payload bytes */
+	unsigned count; /* send-and-observe rounds (--count), >= 1 */
+	unsigned burst; /* datagrams per round sent back to back, >= 1 */
 	unsigned seq; /* datagrams sent so far */
 	bool last_go_wire; /* the last sync ended with an ICMP on the wire */
 };
@@ -51,6 +53,10 @@ void probe_flow(const struct probe *p, int fd, int proto);
  * blocks until the harness answers. Returns true when the harness saw an ICMP
  * error for it on the wire. */
 bool probe_sync(struct probe *p, bool sent);
+
+/* The same after a burst of n datagrams (seq advances by n; sent says
+ * whether any left). */
+bool probe_sync_burst(struct probe *p, unsigned n, bool sent);
 
 /* Reads the error queue until it is empty (MSG_ERRQUEUE | MSG_DONTWAIT),
  * emitting one "call" event per recvmsg and one "errqueue" event per entry.

@@ -54,25 +54,33 @@ static int open_udp(const struct probe *p, unsigned flags)
 	return fd;
 }
 
-/* Sends datagram seq+1 (send() when connected, sendto() otherwise) and
- * waits for the harness. */
+static uint8_t payload[65536];
+
+/* Sends p->burst datagrams (send() when connected, sendto() otherwise), the
+ * first numbered seq+1, and waits for the harness. */
 static bool send_one(struct probe *p, int fd, unsigned flags)
 {
-	uint8_t buf[65000];
-	size_t n = probe_payload(p, buf, sizeof(buf));
 	struct sockaddr_storage ss;
-	socklen_t len;
+	socklen_t len = addr_to_sockaddr(&p->dst, p->dport, &ss);
+	bool any = false;
+	unsigned k;
+	size_t n;
 	long r;
 
-	if (flags & F_CONNECT) {
-		r = probe_call("send", NULL, send(fd, buf, n, 0));
-	} else {
-		len = addr_to_sockaddr(&p->dst, p->dport, &ss);
-		r = probe_call("sendto", NULL,
-			       sendto(fd, buf, n, 0, (struct sockaddr *)&ss,
-				      len));
+	for (k = 0; k < p->burst; k++) {
+		struct probe nth = *p;
+
+		nth.seq = p->seq + k; /* the payload names its datagram */
+		n = probe_payload(&nth, payload, sizeof(payload));
+		if (flags & F_CONNECT)
+			r = probe_call("send", NULL, send(fd, payload, n, 0));
+		else
+			r = probe_call("sendto", NULL,
+				       sendto(fd, payload, n, 0,
+					      (struct sockaddr *)&ss, len));
+		any |= r >= 0;
 	}
-	return probe_sync(p, r >= 0);
+	return probe_sync_burst(p, p->burst, any);
 }
 
 static void recv_now(int fd, unsigned flags)
@@ -90,12 +98,17 @@ static void recv_now(int fd, unsigned flags)
 				    (struct sockaddr *)&from, &len));
 }
 
+/* Each style's rounds: --count repeats the send and the observation on the
+ * same socket (a sweep of ICMP codes; "what does the next send get"). */
 static int run_unconnected(struct probe *p)
 {
 	int fd = open_udp(p, 0);
+	unsigned i;
 
-	send_one(p, fd, 0);
-	recv_now(fd, 0);
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, 0);
+		recv_now(fd, 0);
+	}
 	close(fd);
 	return 0;
 }
@@ -105,10 +118,13 @@ static int run_unconnected(struct probe *p)
 static int run_connected(struct probe *p)
 {
 	int fd = open_udp(p, F_CONNECT);
+	unsigned i;
 
-	send_one(p, fd, F_CONNECT);
-	recv_now(fd, F_CONNECT);
-	send_one(p, fd, F_CONNECT);
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, F_CONNECT);
+		recv_now(fd, F_CONNECT);
+		send_one(p, fd, F_CONNECT);
+	}
 	close(fd);
 	return 0;
 }
@@ -116,10 +132,13 @@ static int run_connected(struct probe *p)
 static int run_so_error(struct probe *p)
 {
 	int fd = open_udp(p, F_CONNECT);
+	unsigned i;
 
-	send_one(p, fd, F_CONNECT);
-	probe_so_error(fd);
-	recv_now(fd, F_CONNECT);
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, F_CONNECT);
+		probe_so_error(fd);
+		recv_now(fd, F_CONNECT);
+	}
 	close(fd);
 	return 0;
 }
@@ -127,10 +146,13 @@ static int run_so_error(struct probe *p)
 static int run_recverr(struct probe *p)
 {
 	int fd = open_udp(p, F_RECVERR);
+	unsigned i;
 
-	send_one(p, fd, 0);
-	probe_drain_errqueue(fd, p->dst.family);
-	recv_now(fd, 0);
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, 0);
+		probe_drain_errqueue(fd, p->dst.family);
+		recv_now(fd, 0);
+	}
 	close(fd);
 	return 0;
 }
@@ -138,10 +160,13 @@ static int run_recverr(struct probe *p)
 static int run_recverr_connected(struct probe *p)
 {
 	int fd = open_udp(p, F_RECVERR | F_CONNECT);
+	unsigned i;
 
-	send_one(p, fd, F_CONNECT);
-	probe_drain_errqueue(fd, p->dst.family);
-	recv_now(fd, F_CONNECT);
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, F_CONNECT);
+		probe_drain_errqueue(fd, p->dst.family);
+		recv_now(fd, F_CONNECT);
+	}
 	close(fd);
 	return 0;
 }
