@@ -21,7 +21,7 @@ endif
 # Recursive (=) so that pkg-config is asked only after install-deps ran.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib -Iharness $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRC     := $(wildcard lib/*.c)
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))

@@ -13,10 +13,17 @@
  *   ref      free text: RFC 1122 4.1.3.3; udp(7); __udp4_lib_err (repeats)
  *   quiet    MILLISECONDS (1..10000): quiet period for this case's silences
  *   claim    free text: a statement (textbook, RFC) that this case tests
+ *   claim-expect PROBE [kernel...] RESULT ...  what the claim predicts for
+ *            PROBE (needs a claim line); the report says whether this
+ *            kernel confirms it
+ *   command  free text: the command the `cmd` probe runs, with {addr} and
+ *            {port} replaced by the destination (once)
  *
  * RESULT is "none" (alone) or VIA:ERRNO, or for an error-queue entry
  * VIA:ERRNO/ORIGIN/TYPE/CODE, e.g. recv:ECONNREFUSED,
- * errqueue:EHOSTUNREACH/icmp/11/0. VIA is a lowercase token ([a-z0-9_]+);
+ * errqueue:EHOSTUNREACH/icmp/11/0. ERRNO may also be '-' (no errno: a raw
+ * socket's packet, raw:-/icmp/3/3) or a number (exit:1 for a command's
+ * exit status). VIA is a lowercase token ([a-z0-9_]+);
  * ERRNO a name errno_from_name() knows; ORIGIN a name in ee_origin_names;
  * TYPE and CODE 0..255.
  *
@@ -31,20 +38,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CASE_NAME_MAX 64
-#define CASE_TEXT_MAX 512
-#define CASE_MAX_PROBES 32
-#define CASE_MAX_PARAMS 16
+#define CASE_NAME_MAX	 64
+#define CASE_TEXT_MAX	 512
+#define CASE_MAX_PROBES	 32
+#define CASE_MAX_PARAMS	 16
 #define CASE_MAX_EXPECTS 64 /* expect lines per case */
-#define CASE_MAX_RESULTS 8 /* RESULT tokens per expect line */
-#define CASE_MAX_REFS 8
-#define TOKEN_MAX 32
+#define CASE_MAX_RESULTS 8  /* RESULT tokens per expect line */
+#define CASE_MAX_REFS	 8
+#define TOKEN_MAX	 32
+#define CASE_LINE_MAX	 1024 /* characters per line, without the line end */
+#define CASE_FILE_MAX	 (64 * 1024) /* bytes per file, for case_parse_file */
 
-/* One expected observation: what a probe surfaced and through which call. */
+/* Details the parser settles beyond the syntax above:
+ * - A line ends with LF or CRLF; the last line needs no line end. Any other
+ *   control character (NUL, a lone CR, ...) except tab is an error.
+ * - '#' starts a comment at the start of a line or after a blank, so a '#'
+ *   inside a word ("rfc792#p4") stays part of the text.
+ * - Free text runs to the end of the line; blanks around it are dropped.
+ *   Text that does not fit its field is an error, never cut short.
+ * - title, family, fault, why, quiet and claim may appear only once; so may
+ *   the explain line of each probe.
+ * - Two expect lines of one probe may not both apply to the same kernel:
+ *   at most one unranged line, and ranged lines must not overlap.
+ * - kernel>= and kernel< take X.Y with X 1..999 and Y 0..999.
+ */
+
+/* ERRNO written as '-': the observation carries no errno (a raw socket's
+ * packet, a readiness bit). */
+#define EXPECT_NO_ERRNO (-1)
+
+/* One expected observation: what a probe surfaced and through which call.
+ * err is an errno, EXPECT_NO_ERRNO, or a plain number written as digits (an
+ * exit status, for via "exit"). */
 struct expect_item {
 	char via[TOKEN_MAX]; /* "recv", "so_error", "errqueue", ... */
-	int err; /* errno value */
-	bool has_icmp; /* ORIGIN/TYPE/CODE given */
+	int err;	     /* errno value */
+	bool is_number;	     /* err was written as digits (an exit status) */
+	bool has_icmp;	     /* ORIGIN/TYPE/CODE given */
 	int origin, type, code;
 };
 
@@ -90,6 +120,12 @@ struct case_def {
 	char claim[CASE_TEXT_MAX];
 	int nrefs;
 	char refs[CASE_MAX_REFS][CASE_TEXT_MAX];
+	/* claim-expect lines: what the claim predicts per probe, judged
+	 * beside the real expectation (a claim may be refuted without the
+	 * cell failing). */
+	int nclaims;
+	struct case_expect claims[CASE_MAX_PROBES];
+	char command[CASE_TEXT_MAX]; /* a user command probe's template */
 	int quiet_ms; /* 0 = the run's default */
 };
 
@@ -116,25 +152,33 @@ int case_parse_buf(const char *path, const char *buf, size_t len,
 int case_parse_file(const char *path, const struct case_vocab *v,
 		    struct case_def *out, char *err, size_t errlen);
 
-/* Loads every *.case file under dir (recursively, sorted by path). Returns
+/* Loads every *.case file under dir (recursively, sorted by path; two
+ * files may not have the same case name). Returns
  * the number of cases and sets *out to a malloc'd array the caller frees;
  * -1 with err on the first malformed file (nothing is returned then). */
 int case_load_dir(const char *dir, const struct case_vocab *v,
 		  struct case_def **out, char *err, size_t errlen);
 
 /* The expect line that applies to probe on kernel kver (major*1000+minor),
- * or NULL. A ranged line wins over an unranged one. */
+ * or NULL. A ranged line wins over an unranged one. A kver <= 0 (unknown
+ * kernel) matches only unranged lines. The result points into c. */
 const struct case_expect *case_expect_for(const struct case_def *c,
 					  const char *probe, int kver);
 
 /* The explain text for probe, or NULL. */
 const char *case_explain_for(const struct case_def *c, const char *probe);
 
-/* Parses "6.12.3-amd64" -> 6012. -1 if it does not start with N.N. */
+/* Parses "6.12.3-amd64" -> 6012. -1 if it does not start with N.N, or if
+ * either part is over 999 (the encoding would be ambiguous). */
 int kernel_version_parse(const char *release);
 
 /* Formats an expect item as the token it was written as. */
-const char *expect_item_str(const struct expect_item *e, char *buf,
-			    size_t len);
+const char *expect_item_str(const struct expect_item *e, char *buf, size_t len);
+
+/* Formats the results of an expect line as written: "none", or the items
+ * separated by one space. Writes at most len bytes into buf (always
+ * terminated when len > 0) and returns buf. */
+const char *expect_results_str(const struct case_expect *x, char *buf,
+			       size_t len);
 
 #endif

@@ -195,6 +195,21 @@ void report_matrix(FILE *f, json_t *results)
 
 	json_array_foreach(cells, i, c)
 	{
+		json_t *claim = json_object_get(c, "claim");
+
+		if (!claim)
+			continue;
+		fprintf(f, "\nclaim %s / %s: %s\n  \"%s\"\n",
+			json_string_value(json_object_get(c, "case")),
+			json_string_value(json_object_get(c, "probe")),
+			json_is_true(json_object_get(claim, "holds"))
+				? "CONFIRMED by this kernel"
+				: "REFUTED by this kernel",
+			json_string_value(json_object_get(claim, "text")));
+	}
+
+	json_array_foreach(cells, i, c)
+	{
 		const char *v = json_string_value(json_object_get(c, "verdict"));
 		json_t *exp = json_object_get(c, "expected"), *x;
 		const char *reason =

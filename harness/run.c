@@ -49,6 +49,7 @@ struct probe_run {
 	size_t errlen;
 	json_t *events; /* the events as the probe wrote them */
 	json_t *surfaced;
+	json_t *others; /* raw sockets: errors read for others' datagrams */
 	json_t *wire; /* ICMP errors on the wire for this probe's flow */
 	int flow; /* index into the case's flows, -1 until known */
 	unsigned errors; /* errors matched so far */
@@ -250,6 +251,18 @@ static void surfaced_add(json_t *surfaced, const struct event *e)
 	json_object_set_new(o, "call", json_string(e->kind == EV_CALL
 							   ? e->call
 							   : "recvmsg"));
+	if (e->kind == EV_ICMP) {
+		/* A packet, not an errno: the program must read it itself. */
+		json_object_set_new(o, "errno", json_null());
+		json_object_set_new(o, "origin", json_string("icmp"));
+		json_object_set_new(o, "type", json_integer(e->type));
+		json_object_set_new(o, "code", json_integer(e->code));
+		if (e->offender.family)
+			json_object_set_new(
+				o, "from", json_string(addr_str(&e->offender, a)));
+		json_array_append_new(surfaced, o);
+		return;
+	}
 	json_object_set_new(o, "errno", errno_name(err)
 						? json_string(errno_name(err))
 						: json_integer(err));
@@ -285,6 +298,13 @@ static void on_event(struct case_run *r, int i, const struct event *e)
 		break;
 	case EV_ERRQUEUE:
 		surfaced_add(p->surfaced, e);
+		break;
+	case EV_ICMP:
+		/* A raw socket reads every ICMP error on the host: only those
+		 * quoting the probe's own datagram count as surfaced; the
+		 * rest are kept apart, as the evidence that raw sockets see
+		 * other programs' errors. */
+		surfaced_add(e->own ? p->surfaced : p->others, e);
 		break;
 	case EV_SYNC:
 		if (r->o->fixed_wait_ms) {
@@ -509,15 +529,31 @@ fail_pipe:
 
 /* --- verdicts -------------------------------------------------------- */
 
+/* A surfaced item's errno as a number: a name, an integer (an exit status),
+ * or null (-1: a raw packet carries none). */
+static bool surfaced_errno(json_t *s, int *e)
+{
+	json_t *v = json_object_get(s, "errno");
+
+	if (json_is_null(v)) {
+		*e = EXPECT_NO_ERRNO;
+		return true;
+	}
+	if (json_is_integer(v)) {
+		*e = (int)json_integer_value(v);
+		return true;
+	}
+	return json_is_string(v) && errno_from_name(json_string_value(v), e) == 0;
+}
+
 static bool item_matches(const struct expect_item *x, json_t *s)
 {
 	const char *via = json_string_value(json_object_get(s, "via"));
-	const char *en = json_string_value(json_object_get(s, "errno"));
 	const char *origin;
 	int e;
 
-	if (!via || strcmp(via, x->via) != 0 || !en ||
-	    errno_from_name(en, &e) < 0 || e != x->err)
+	if (!via || strcmp(via, x->via) != 0 || !surfaced_errno(s, &e) ||
+	    e != x->err)
 		return false;
 	if (!x->has_icmp)
 		return true;
@@ -563,6 +599,27 @@ static json_t *expected_json(const struct case_expect *e)
 	return a;
 }
 
+/* The claim-expect line for probe on this kernel, like case_expect_for. */
+static const struct case_expect *claim_for(const struct case_def *c,
+					   const char *probe, int kver)
+{
+	const struct case_expect *any = NULL;
+	int i;
+
+	for (i = 0; i < c->nclaims; i++) {
+		const struct case_expect *x = &c->claims[i];
+
+		if (strcmp(x->probe, probe) != 0)
+			continue;
+		if (!x->kr.min && !x->kr.max)
+			any = x;
+		else if ((!x->kr.min || kver >= x->kr.min) &&
+			 (!x->kr.max || kver < x->kr.max))
+			return x;
+	}
+	return any;
+}
+
 static json_t *cell_json(struct case_run *r, struct probe_run *p)
 {
 	const struct case_def *c = r->c;
@@ -570,6 +627,7 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 						      r->o->kver);
 	const char *explain = case_explain_for(c, p->def->name);
 	json_t *o = json_object(), *refs = json_array();
+	const struct case_expect *claim;
 	const char *verdict;
 	char reason[512] = "";
 	int i;
@@ -607,6 +665,9 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	json_object_set_new(o, "datagrams", json_integer(p->datagrams));
 	json_object_set_new(o, "wire", json_incref(p->wire));
 	json_object_set_new(o, "surfaced", json_incref(p->surfaced));
+	if (json_array_size(p->others))
+		json_object_set_new(o, "seen_for_others",
+				    json_incref(p->others));
 	json_object_set_new(o, "expected", expected_json(e));
 	json_object_set_new(o, "verdict", json_string(verdict));
 	json_object_set_new(o, "unsurfaced",
@@ -620,6 +681,16 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	for (i = 0; i < c->nrefs; i++)
 		json_array_append_new(refs, json_string(c->refs[i]));
 	json_object_set_new(o, "refs", refs);
+	claim = claim_for(c, p->def->name, r->o->kver);
+	if (claim && strcmp(verdict, "pass") == 0)
+		/* Judged only where the cell itself ran as expected: a claim is
+		 * confirmed or refuted by what this kernel did. */
+		json_object_set_new(
+			o, "claim",
+			json_pack("{s:s, s:o, s:b}", "text", c->claim,
+				  "predicts", expected_json(claim), "holds",
+				  strcmp(cell_verdict(p->surfaced, claim),
+					 "pass") == 0));
 	json_object_set_new(o, "events", json_incref(p->events));
 	if (p->errtext[0])
 		json_object_set_new(o, "stderr", json_string(p->errtext));
@@ -844,6 +915,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		p->flow = -1;
 		p->events = json_array();
 		p->surfaced = json_array();
+		p->others = json_array();
 		p->wire = json_array();
 		r->nprobes++;
 		if (!p->def) {
@@ -886,6 +958,7 @@ out_probes:
 			close(p->err_fd);
 		json_decref(p->events);
 		json_decref(p->surfaced);
+		json_decref(p->others);
 		json_decref(p->wire);
 	}
 out_cap:

@@ -27,31 +27,44 @@
 enum topo_node { NODE_CLIENT, NODE_ROUTER, NODE_SERVER, NODE_MAX };
 
 struct topo {
-	int home; /* fd of the namespace the caller was in */
-	int ns[NODE_MAX]; /* fds, -1 when closed */
+	int home;	    /* fd of the namespace the caller was in */
+	int ns[NODE_MAX];   /* fds, -1 when closed */
 	int client_ifindex; /* of c0, inside the client namespace */
 	struct ipaddr client4, router_c4, router_s4, server4;
 	struct ipaddr client6, router_c6, router_s6, server6;
 };
 
-#define TOPO_CLIENT_IF "c0"
+#define TOPO_CLIENT_IF	"c0"
 #define TOPO_ROUTER_CIF "rc"
 #define TOPO_ROUTER_SIF "rs"
-#define TOPO_SERVER_IF "s0"
+#define TOPO_SERVER_IF	"s0"
 
 /* Builds the topology: three namespaces, two veth pairs through netlink
  * (libnl-route), addresses (IPv6 without DAD), routes, loopbacks up, and the
  * per-namespace settings icmplab depends on: forwarding on in the router
  * only; rp_filter off; ICMP rate limits off (icmp_ratelimit=0,
- * icmp_ratemask=0, ipv6 icmp ratelimit 0) in router and server;
- * ping_group_range "0 2147483647" in the client. Returns 0, or -1 with a
- * message in err (the partial topology is destroyed). The caller is in its
- * own namespace again on return. */
+ * icmp_ratemask=0, ipv6 icmp ratelimit 0, ipv6 icmp ratemask empty where
+ * the kernel has it) in router and server; ping_group_range
+ * "0 2147483647" in the client. Also in all three: redirects and router
+ * advertisements ignored (accept_redirects=0, accept_ra=0), PMTU discovery
+ * on (ip_no_pmtu_disc=0), no DAD (accept_dad=0).
+ * On success every veth end can transmit at once: its qdisc is active and
+ * its IPv6 link-local address is no longer tentative (topo_build waits for
+ * both, normally well under a millisecond), so the first datagram of a test
+ * is not lost to a neighbour lookup that fails once and retries a second
+ * later. Returns 0, or -1 with a message in err (the partial topology is
+ * destroyed). The caller is in its own namespace again on return. */
 int topo_build(struct topo *t, char *err, size_t errlen);
 
-/* Closes the namespace fds (the namespaces go when nothing else holds
- * them). Safe on a zeroed or partly built topo with fds -1. */
+/* Returns the calling thread to the home namespace if it is elsewhere,
+ * then closes the namespace fds (the namespaces go when nothing else holds
+ * them) and sets them to -1. Safe twice, and on a zeroed or partly built
+ * topo: fds 0 to 2 are never held by a topo (topo_build moves its fds above
+ * them), so they are taken as "not held" and left open. */
 void topo_destroy(struct topo *t);
+
+/* "client", "router", "server"; "?" for anything else. Static storage. */
+const char *topo_node_name(enum topo_node node);
 
 /* Moves the calling thread into node's namespace; topo_leave() returns it
  * home. 0 / -1 with err. */
@@ -78,8 +91,8 @@ const struct ipaddr *topo_addr(const struct topo *t, enum topo_node node,
 /* Sets an interface's MTU / adds a route of a given type inside node's
  * namespace, through netlink. type is RTN_UNICAST with gw, or
  * RTN_UNREACHABLE, RTN_PROHIBIT, RTN_BLACKHOLE without. */
-int topo_set_mtu(const struct topo *t, enum topo_node node,
-		 const char *ifname, unsigned mtu, char *err, size_t errlen);
+int topo_set_mtu(const struct topo *t, enum topo_node node, const char *ifname,
+		 unsigned mtu, char *err, size_t errlen);
 int topo_add_route(const struct topo *t, enum topo_node node,
 		   const char *prefix, int type, const struct ipaddr *gw,
 		   char *err, size_t errlen);
