@@ -57,7 +57,7 @@ static void scan(struct nsset *s)
 {
 	DIR *proc = opendir("/proc"), *fds;
 	struct dirent *d, *f;
-	char path[300];
+	char path[600];
 
 	s->n = 0;
 	while (proc && (d = readdir(proc))) {
