@@ -17,7 +17,8 @@
  *            PROBE (needs a claim line); the report says whether this
  *            kernel confirms it
  *   command  free text: the command the `cmd` probe runs, with {addr} and
- *            {port} replaced by the destination (once)
+ *            {port} replaced by the destination and {dir} by the case
+ *            file's folder (once)
  *
  * RESULT is "none" (alone) or VIA:ERRNO, or for an error-queue entry
  * VIA:ERRNO/ORIGIN/TYPE/CODE, e.g. recv:ECONNREFUSED,

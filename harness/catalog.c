@@ -12,6 +12,9 @@ const struct probe_def probe_defs[] = {
 	{"udp-so-error", "udp"},
 	{"udp-recverr", "udp"},
 	{"udp-recverr-connected", "udp"},
+	/* A user's own command (case `command`, or run --probe-cmd): no
+	 * binary of ours, no events; its exit status is what surfaces. */
+	{"cmd", NULL},
 	{NULL, NULL},
 };
 

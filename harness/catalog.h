@@ -12,7 +12,8 @@
 
 struct probe_def {
 	const char *name; /* stable identifier: results depend on it */
-	const char *binary; /* build/probes/icmplab-probe-<binary> */
+	const char *binary; /* build/probes/icmplab-probe-<binary>; NULL for
+			       the user command probe */
 };
 
 /* Ends with {NULL}. */

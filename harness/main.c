@@ -34,6 +34,7 @@ struct cli {
 	int jobs;
 	int timeout_ms;
 	int fixed_wait_ms;
+	const char *probe_cmd;
 	bool quiet_matrix;
 	char **only;
 	int nonly;
@@ -54,6 +55,10 @@ static void usage(FILE *f)
 		"  --quiet-ms N     how long a silent wire is waited for (default 100)\n"
 		"  -j, --jobs N     cases run at once (default 1)\n"
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
+		"  --probe-cmd CMD  also run CMD in the client namespace under every\n"
+		"                   fault, {addr} and {port} replaced by the destination\n"
+		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
+		"                   is reported beside the wire in a column 'cmd'\n"
 		"  --no-matrix      do not print the matrix\n"
 		"  --fixed-wait-ms N  naive reference: probes one after another,\n"
 		"                   each observing after N ms whatever the wire says\n"
@@ -120,6 +125,31 @@ static void require_namespaces(void)
 	}
 }
 
+/* The user command probe: --probe-cmd adds it to every case; a case that
+ * lists it must say what to run. */
+static void add_cmd_probe(struct cli *c, struct case_def *cases, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		struct case_def *d = &cases[i];
+
+		for (k = 0; k < d->nprobes; k++)
+			if (strcmp(d->probes[k], "cmd") == 0)
+				break;
+		if (k < d->nprobes && !c->probe_cmd && !d->command[0]) {
+			fprintf(stderr, "icmplab: %s: probe 'cmd' needs a line "
+					"'command <shell command>' (or run "
+					"--probe-cmd)\n",
+				d->path);
+			exit(EXIT_USAGE);
+		}
+		if (k == d->nprobes && c->probe_cmd &&
+		    d->nprobes < CASE_MAX_PROBES)
+			snprintf(d->probes[d->nprobes++], TOKEN_MAX, "cmd");
+	}
+}
+
 static int load(struct cli *c, struct case_def **cases)
 {
 	char err[1024];
@@ -131,6 +161,7 @@ static int load(struct cli *c, struct case_def **cases)
 		fprintf(stderr, "icmplab: %s\n", err);
 		exit(EXIT_USAGE);
 	}
+	add_cmd_probe(c, *cases, n);
 	if (c->nonly == 0)
 		return n;
 	for (i = 0; i < c->nonly; i++) {
@@ -197,6 +228,7 @@ static int cmd_run(struct cli *c)
 	so.run.quiet_ms = c->quiet_ms;
 	so.run.timeout_ms = c->timeout_ms;
 	so.run.fixed_wait_ms = c->fixed_wait_ms;
+	so.run.probe_cmd = c->probe_cmd;
 	so.run.kver = kernel_version_parse(u.release);
 	so.run.cpu = -1;
 	if (c->out_dir) {
@@ -229,9 +261,10 @@ static int cmd_run(struct cli *c)
 	k = suite_count(doc);
 	fprintf(c->json_path && strcmp(c->json_path, "-") == 0 ? stderr
 								: stdout,
-		"\n%d cells: %d pass, %d fail, %d skip, %d error (kernel %s)%s%s\n",
-		k.pass + k.fail + k.skip + k.error, k.pass, k.fail, k.skip,
-		k.error, u.release, c->out_dir ? "; results in " : "",
+		"\n%d cells: %d pass, %d fail, %d skip, %d error, %d info "
+		"(kernel %s)%s%s\n",
+		k.pass + k.fail + k.skip + k.error + k.info, k.pass, k.fail,
+		k.skip, k.error, k.info, u.release, c->out_dir ? "; results in " : "",
 		c->out_dir ? c->out_dir : "");
 	json_decref(doc);
 	if (k.fail || k.error)
@@ -279,6 +312,7 @@ int main(int argc, char **argv)
 		{"probe-dir", required_argument, NULL, 'P'},
 		{"no-matrix", no_argument, NULL, 'M'},
 		{"fixed-wait-ms", required_argument, NULL, 'F'},
+		{"probe-cmd", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -324,6 +358,9 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			c.quiet_matrix = true;
+			break;
+		case 'C':
+			c.probe_cmd = optarg;
 			break;
 		case 'F':
 			c.fixed_wait_ms = (int)number("--fixed-wait-ms", optarg,

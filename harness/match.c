@@ -6,13 +6,15 @@
 static bool is_wildcard(const struct ipaddr *a)
 {
 	static const uint8_t zero[16];
+	/* Only the bytes the family uses, as addr_eq compares them. */
+	size_t n = a->family == AF_INET ? 4 : sizeof(zero);
 
-	return a->family == 0 || memcmp(a->a, zero, sizeof(zero)) == 0;
+	return a->family == 0 || memcmp(a->a, zero, n) == 0;
 }
 
 bool flow_has(const struct flow *f, const struct pkt_hdr *h)
 {
-	if (h->family == 0 || h->proto != f->proto)
+	if (h->family == 0 || (f->proto && h->proto != f->proto))
 		return false;
 	if (!addr_eq(&h->dst, &f->dst))
 		return false;
@@ -21,22 +23,30 @@ bool flow_has(const struct flow *f, const struct pkt_hdr *h)
 	switch (h->kind) {
 	case PK_UDP:
 	case PK_TCP:
-		return h->sport == f->sport && h->dport == f->dport;
+		return (!f->sport || h->sport == f->sport) &&
+		       h->dport == f->dport;
 	case PK_ICMP_ECHO:
-		return h->echo_id == f->sport;
+		return !f->sport || h->echo_id == f->sport;
 	default:
 		return false;
 	}
 }
 
+static bool is_exact(const struct flow *f)
+{
+	return f->proto && f->sport;
+}
+
 static int find_flow(const struct pkt_hdr *h, const struct flow *flows,
 		     int nflows)
 {
-	int i;
+	int pass, i;
 
-	for (i = 0; i < nflows; i++)
-		if (flow_has(&flows[i], h))
-			return i;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < nflows; i++)
+			if (is_exact(&flows[i]) == (pass == 0) &&
+			    flow_has(&flows[i], h))
+				return i;
 	return -1;
 }
 

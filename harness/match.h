@@ -14,12 +14,14 @@
 #include "pkt.h"
 
 struct flow {
-	int proto;
+	int proto; /* 0: any protocol (a user's command: we do not know) */
 	struct ipaddr src, dst; /* src may be the wildcard (all zero) */
-	uint16_t sport, dport;
+	uint16_t sport, dport; /* sport 0: any source port */
 };
 
-/* True when h (a packet's own headers, or a quote) is a datagram of f. */
+/* True when h (a packet's own headers, or a quote) is a datagram of f. A
+ * flow with wildcards (proto 0 or sport 0) is tried only after every exact
+ * flow, so it never takes another probe's datagrams. */
 bool flow_has(const struct flow *f, const struct pkt_hdr *h);
 
 /* What one captured packet is, relative to the flows. */

@@ -22,7 +22,7 @@ static void cat(char *buf, size_t len, size_t *at, const char *s)
 
 static const char *verdict_mark(const char *v)
 {
-	if (!v || strcmp(v, "pass") == 0)
+	if (!v || strcmp(v, "pass") == 0 || strcmp(v, "info") == 0)
 		return "";
 	if (strcmp(v, "fail") == 0)
 		return "X ";
@@ -49,8 +49,17 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 	json_array_foreach(s, i, e)
 	{
 		const char *via = json_string_value(json_object_get(e, "via"));
-		const char *en = json_string_value(json_object_get(e, "errno"));
+		json_t *ev = json_object_get(e, "errno");
+		const char *en = json_string_value(ev);
+		char num[16];
 
+		if (json_is_integer(ev)) { /* an exit status */
+			snprintf(num, sizeof(num), "%d",
+				 (int)json_integer_value(ev));
+			en = num;
+		} else if (json_is_null(ev)) { /* a raw packet */
+			en = "-";
+		}
 		if (json_object_get(e, "type"))
 			snprintf(item, sizeof(item), "%s%s:%s(%d/%d)",
 				 i ? "," : "", via ? via : "?", en ? en : "?",
@@ -216,7 +225,7 @@ void report_matrix(FILE *f, json_t *results)
 			json_string_value(json_object_get(c, "reason"));
 		size_t j;
 
-		if (v && strcmp(v, "pass") == 0)
+		if (v && (strcmp(v, "pass") == 0 || strcmp(v, "info") == 0))
 			continue;
 		fprintf(f, "\n%s %s / %s\n", v ? v : "error",
 			json_string_value(json_object_get(c, "case")),

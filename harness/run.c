@@ -62,6 +62,21 @@ struct probe_run {
 	bool reaped;
 	char protocol_error[400];
 	char skip[EV_TEXT_MAX];
+	/* The user command probe: its stdout is text, not events. */
+	bool is_cmd;
+	char command[CASE_TEXT_MAX + 64];
+	char outtext[STDERR_KEEP];
+	size_t outlen;
+	uint64_t t_start, t_end;
+};
+
+/* An ICMP error waiting for its flow: the probe's flow event may still be
+ * in its pipe, or the error matches only a user command's wildcard flow,
+ * which must not take it before every exact flow is known. */
+struct held {
+	struct pkt p;
+	uint64_t t;
+	json_t *entry; /* its line in the case's packets, to update */
 };
 
 struct case_run {
@@ -73,7 +88,7 @@ struct case_run {
 	int flow_owner[CASE_MAX_PROBES];
 	int nflows;
 	json_t *packets; /* every captured packet, classified */
-	struct pkt *held; /* ICMP errors seen before their flow */
+	struct held *held; /* ICMP errors not yet credited to a flow */
 	int nheld, capheld;
 	uint64_t t0;
 	int quiet_ms;
@@ -156,6 +171,57 @@ static void credit_error(struct case_run *r, const struct pkt *p, int flow,
 		answer_sync(r, pr, true);
 }
 
+static bool is_wildcard_flow(const struct flow *f)
+{
+	return !f->proto || !f->sport;
+}
+
+static void set_owner(struct case_run *r, json_t *entry, int flow)
+{
+	json_object_set_new(
+		entry, "probe",
+		json_string(r->probes[r->flow_owner[flow]].def->name));
+}
+
+static void hold(struct case_run *r, const struct pkt *p, uint64_t t,
+		 json_t *entry)
+{
+	if (r->nheld == r->capheld) {
+		int cap = r->capheld ? r->capheld * 2 : 8;
+		struct held *h = realloc(r->held, sizeof(*h) * (size_t)cap);
+
+		if (!h)
+			return; /* stays listed as error-other */
+		r->held = h;
+		r->capheld = cap;
+	}
+	r->held[r->nheld++] = (struct held){*p, t, entry};
+}
+
+/* Credits held errors whose flow is now known; with final set, wildcard
+ * flows may take what no exact flow did. */
+static void rematch(struct case_run *r, bool final)
+{
+	int i, j, flow;
+
+	for (i = 0, j = 0; i < r->nheld; i++) {
+		struct held *h = &r->held[i];
+		enum wire_class cls = match_packet(&h->p, r->flows, r->nflows,
+						   &flow);
+
+		if (cls == WIRE_ERROR &&
+		    (final || !is_wildcard_flow(&r->flows[flow]))) {
+			json_object_set_new(h->entry, "class",
+					    json_string(wire_class_name(cls)));
+			set_owner(r, h->entry, flow);
+			credit_error(r, &h->p, flow, h->t);
+		} else {
+			r->held[j++] = *h;
+		}
+	}
+	r->nheld = j;
+}
+
 static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 		      size_t wirelen, uint64_t t_real)
 {
@@ -186,36 +252,22 @@ static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	}
 	json_object_set_new(o, "parse",
 			    json_string(pkt_describe(&p, d, sizeof(d))));
-	if (flow >= 0)
-		json_object_set_new(
-			o, "probe",
-			json_string(r->probes[r->flow_owner[flow]].def->name));
 	json_array_append_new(r->packets, o);
 
-	if (cls == WIRE_OUT)
+	if (cls == WIRE_OUT) {
+		set_owner(r, o, flow);
 		r->probes[r->flow_owner[flow]].datagrams++;
-	else if (cls == WIRE_ERROR)
+	} else if (cls == WIRE_ERROR && !is_wildcard_flow(&r->flows[flow])) {
+		set_owner(r, o, flow);
 		credit_error(r, &p, flow, t);
-	else if (cls == WIRE_ERROR_OTHER && r->nheld < 64) {
-		/* Perhaps for a flow whose event is still in a pipe: keep it
-		 * and try again when a flow is announced. */
-		if (r->nheld == r->capheld) {
-			int cap = r->capheld ? r->capheld * 2 : 8;
-			struct pkt *h = realloc(r->held, sizeof(*h) * (size_t)cap);
-
-			if (!h)
-				return;
-			r->held = h;
-			r->capheld = cap;
-		}
-		r->held[r->nheld++] = p;
+	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER) {
+		hold(r, &p, t, o);
 	}
 }
 
 static void add_flow(struct case_run *r, int probe, const struct event *e)
 {
 	struct flow *f;
-	int i, j;
 
 	if (r->nflows >= CASE_MAX_PROBES || r->probes[probe].flow >= 0)
 		return;
@@ -227,14 +279,7 @@ static void add_flow(struct case_run *r, int probe, const struct event *e)
 	f->dport = e->dport;
 	r->flow_owner[r->nflows] = probe;
 	r->probes[probe].flow = r->nflows++;
-	for (i = 0, j = 0; i < r->nheld; i++) {
-		if (flow_has(f, &r->held[i].quote))
-			credit_error(r, &r->held[i], r->nflows - 1,
-				     event_now_ns());
-		else
-			r->held[j++] = r->held[i];
-	}
-	r->nheld = j;
+	rematch(r, false);
 }
 
 /* --- probes ---------------------------------------------------------- */
@@ -358,6 +403,34 @@ static void on_line(struct case_run *r, int i, const char *line, size_t len)
 	on_event(r, i, &e);
 }
 
+/* Reads what fd has into text (keeping the first size-1 bytes, dropping
+ * the rest); closes fd at end of file. */
+static void read_text(int *fd, char *text, size_t size, size_t *len)
+{
+	char buf[1024];
+	ssize_t n;
+	size_t room;
+
+	while (*fd >= 0) {
+		n = read(*fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(*fd);
+			*fd = -1;
+			return;
+		}
+		room = size - 1 - *len;
+		if ((size_t)n < room)
+			room = (size_t)n;
+		memcpy(text + *len, buf, room);
+		*len += room;
+		text[*len] = '\0';
+	}
+}
+
 static void read_out(struct case_run *r, int i)
 {
 	struct probe_run *p = &r->probes[i];
@@ -365,6 +438,11 @@ static void read_out(struct case_run *r, int i)
 	ssize_t n;
 	size_t k;
 
+	if (p->is_cmd) {
+		read_text(&p->out_fd, p->outtext, sizeof(p->outtext),
+			  &p->outlen);
+		return;
+	}
 	while (p->out_fd >= 0) {
 		n = read(p->out_fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -397,28 +475,7 @@ static void read_out(struct case_run *r, int i)
 
 static void read_err(struct probe_run *p)
 {
-	char buf[1024];
-	ssize_t n;
-	size_t room;
-
-	while (p->err_fd >= 0) {
-		n = read(p->err_fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			close(p->err_fd);
-			p->err_fd = -1;
-			return;
-		}
-		room = sizeof(p->errtext) - 1 - p->errlen;
-		if ((size_t)n < room)
-			room = (size_t)n;
-		memcpy(p->errtext + p->errlen, buf, room);
-		p->errlen += room;
-		p->errtext[p->errlen] = '\0';
-	}
+	read_text(&p->err_fd, p->errtext, sizeof(p->errtext), &p->errlen);
 }
 
 /* execv() takes char *const[] for historical reasons; the strings are
@@ -433,18 +490,139 @@ static void exec_argv(const char *path, const char *const *argv)
 	execv(path, u.v);
 }
 
+/* Forks argv in the client namespace with stdin, stdout and stderr on
+ * pipes to the harness. */
+static int spawn_argv(struct probe_run *p, const struct topo *t,
+		      const char *path, const char *const *argv, char *err,
+		      size_t errlen)
+{
+	int in[2], out[2], errp[2];
+	pid_t parent = getpid();
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		goto fail_pipe;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]);
+		goto fail_pipe;
+	}
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		goto fail_pipe;
+	}
+	p->t_start = event_now_ns();
+	p->pid = fork();
+	if (p->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (p->pid == 0) {
+		/* The probe dies with the harness: nothing outlives a
+		 * SIGKILLed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(3);
+		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0)
+			_exit(3);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(errp[1], 2) < 0)
+			_exit(3);
+		exec_argv(path, argv);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
+		_exit(3);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	p->in_fd = in[1];
+	p->out_fd = out[0];
+	p->err_fd = errp[0];
+	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+fail_pipe:
+	snprintf(err, errlen, "pipe: %s", strerror(errno));
+	return -1;
+}
+
+/* The user's command: {addr} and {port} replaced by the destination, {dir}
+ * by the case file's folder (for scripts shipped beside a case), run by
+ * /bin/sh in the client namespace with stdin at end of file. Its errors are
+ * matched by destination only (a wildcard flow): icmplab cannot know which
+ * port or protocol the program will use. */
+static int spawn_command(struct case_run *r, const struct topo *t, int i,
+			 const struct fault_plan *plan, char *err,
+			 size_t errlen)
+{
+	struct probe_run *p = &r->probes[i];
+	const char *tpl = r->o->probe_cmd ? r->o->probe_cmd : r->c->command;
+	const char *argv[] = {"/bin/sh", "-c", p->command, NULL};
+	char addr[ADDR_STRLEN], port[8], dir[sizeof(r->c->path)], *slash;
+	size_t at = 0;
+	struct flow *f;
+
+	if (!tpl || !tpl[0]) {
+		snprintf(err, errlen, "%s: probe cmd needs a 'command' line or "
+				      "run --probe-cmd",
+			 r->c->path);
+		return -1;
+	}
+	addr_str(&plan->dst, addr);
+	snprintf(port, sizeof(port), "%u", plan->dport);
+	snprintf(dir, sizeof(dir), "%s", r->c->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	while (*tpl && at + 1 < sizeof(p->command)) {
+		const char *with = NULL;
+		size_t skip = 1;
+
+		if (strncmp(tpl, "{addr}", 6) == 0)
+			with = addr, skip = 6;
+		else if (strncmp(tpl, "{port}", 6) == 0)
+			with = port, skip = 6;
+		else if (strncmp(tpl, "{dir}", 5) == 0)
+			with = dir, skip = 5;
+		if (with) {
+			at += (size_t)snprintf(p->command + at,
+					       sizeof(p->command) - at, "%s",
+					       with);
+			if (at >= sizeof(p->command))
+				at = sizeof(p->command) - 1;
+		} else {
+			p->command[at++] = *tpl;
+		}
+		tpl += skip;
+	}
+	p->command[at] = '\0';
+	if (r->nflows < CASE_MAX_PROBES) {
+		f = &r->flows[r->nflows];
+		memset(f, 0, sizeof(*f));
+		f->dst = plan->dst;
+		f->dport = plan->dport;
+		r->flow_owner[r->nflows] = i;
+		p->flow = r->nflows++;
+	}
+	if (spawn_argv(p, t, argv[0], argv, err, errlen) < 0)
+		return -1;
+	close(p->in_fd); /* stdin: end of file */
+	p->in_fd = -1;
+	return 0;
+}
+
 static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 		       const struct fault_plan *plan, char *err,
 		       size_t errlen)
 {
 	struct probe_run *p = &r->probes[i];
-	int in[2], out[2], errp[2];
 	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24],
 		count[16], burst[16];
 	const char *argv[24];
 	int argc = 0;
-	pid_t parent = getpid();
 
+	if (p->is_cmd)
+		return spawn_command(r, t, i, plan, err, errlen);
 	snprintf(path, sizeof(path), "%s/icmplab-probe-%s", r->o->probe_dir,
 		 p->def->binary);
 	if (access(path, X_OK) < 0) {
@@ -482,49 +660,7 @@ static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 		argv[argc++] = burst;
 	}
 	argv[argc] = NULL;
-
-	if (pipe2(in, O_CLOEXEC) < 0)
-		goto fail_pipe;
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		close(in[0]), close(in[1]);
-		goto fail_pipe;
-	}
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-		goto fail_pipe;
-	}
-	p->pid = fork();
-	if (p->pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (p->pid == 0) {
-		/* The probe dies with the harness: nothing outlives a
-		 * SIGKILLed run. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(3);
-		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0)
-			_exit(3);
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
-		    dup2(errp[1], 2) < 0)
-			_exit(3);
-		exec_argv(path, argv);
-		dprintf(2, "exec %s: %s\n", path, strerror(errno));
-		_exit(3);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(errp[1]);
-	p->in_fd = in[1];
-	p->out_fd = out[0];
-	p->err_fd = errp[0];
-	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
-	return 0;
-fail_pipe:
-	snprintf(err, errlen, "pipe: %s", strerror(errno));
-	return -1;
+	return spawn_argv(p, t, path, argv, err, errlen);
 }
 
 /* --- verdicts -------------------------------------------------------- */
@@ -643,6 +779,13 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	} else if (p->protocol_error[0]) {
 		verdict = "error";
 		snprintf(reason, sizeof(reason), "%s", p->protocol_error);
+	} else if (p->is_cmd) {
+		/* A command's exit status is its result, whatever it is. */
+		verdict = e ? cell_verdict(p->surfaced, e) : "info";
+		if (!e)
+			snprintf(reason, sizeof(reason),
+				 "no expectation for this command: reported, "
+				 "not judged");
 	} else if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0) {
 		verdict = "error";
 		snprintf(reason, sizeof(reason), "probe %s: %.400s",
@@ -670,9 +813,14 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 				    json_incref(p->others));
 	json_object_set_new(o, "expected", expected_json(e));
 	json_object_set_new(o, "verdict", json_string(verdict));
-	json_object_set_new(o, "unsurfaced",
-			    json_boolean(json_array_size(p->wire) > 0 &&
-					 json_array_size(p->surfaced) == 0));
+	/* A command always "surfaces" its exit status: for it, the wire's
+	 * error went unsaid when it still exited 0. */
+	json_object_set_new(
+		o, "unsurfaced",
+		json_boolean(json_array_size(p->wire) > 0 &&
+			     (p->is_cmd ? WIFEXITED(p->status) &&
+						  WEXITSTATUS(p->status) == 0
+					: json_array_size(p->surfaced) == 0)));
 	if (reason[0])
 		json_object_set_new(o, "reason", json_string(reason));
 	json_object_set_new(o, "why", json_string(c->why));
@@ -692,12 +840,35 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 				  strcmp(cell_verdict(p->surfaced, claim),
 					 "pass") == 0));
 	json_object_set_new(o, "events", json_incref(p->events));
+	if (p->is_cmd) {
+		json_object_set_new(o, "command", json_string(p->command));
+		json_object_set_new(o, "stdout", json_string(p->outtext));
+		json_object_set_new(o, "duration_ms",
+				    json_real(p->t_end > p->t_start
+						      ? (double)(p->t_end -
+								 p->t_start) /
+								1e6
+						      : 0.0));
+	}
 	if (p->errtext[0])
 		json_object_set_new(o, "stderr", json_string(p->errtext));
 	return o;
 }
 
 /* --- the loop -------------------------------------------------------- */
+
+/* What a command tells its user is its exit status (or the signal that
+ * ended it); the rest (its output) goes beside it in the cell. */
+static void cmd_surfaced(struct probe_run *p)
+{
+	bool sig = WIFSIGNALED(p->status);
+
+	json_array_append_new(
+		p->surfaced,
+		json_pack("{s:s, s:s, s:i}", "via", sig ? "signal" : "exit",
+			  "call", "waitpid", "errno",
+			  sig ? WTERMSIG(p->status) : WEXITSTATUS(p->status)));
+}
 
 static bool all_done(const struct case_run *r)
 {
@@ -721,6 +892,9 @@ static void reap(struct case_run *r)
 			continue;
 		if (waitpid(p->pid, &p->status, 0) == p->pid) {
 			p->reaped = true;
+			p->t_end = event_now_ns();
+			if (p->is_cmd)
+				cmd_surfaced(p);
 			if (p->in_fd >= 0)
 				close(p->in_fd);
 			p->in_fd = -1;
@@ -804,6 +978,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 	/* Whatever arrived before the last probe ended belongs here too. */
 	if (capture_dispatch(cap, on_packet, r, err, errlen) < 0)
 		return -1;
+	rematch(r, true);
 	r->drops = capture_drops(cap);
 	return 0;
 }
@@ -911,6 +1086,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		struct probe_run *p = &r->probes[i];
 
 		p->def = probe_find(c->probes[i]);
+		p->is_cmd = p->def && !p->def->binary;
 		p->in_fd = p->out_fd = p->err_fd = -1;
 		p->flow = -1;
 		p->events = json_array();

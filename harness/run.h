@@ -20,6 +20,9 @@ struct run_opts {
 	 * another and every sync is answered after this many milliseconds,
 	 * whatever the wire says (as `nc -u` waits before deciding). */
 	int fixed_wait_ms;
+	/* The user command probe's template ({addr}, {port}); overrides a
+	 * case's `command`. NULL: the case's own. */
+	const char *probe_cmd;
 };
 
 /* Runs case c in the calling process, which it changes (namespaces, CPU

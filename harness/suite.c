@@ -202,10 +202,10 @@ static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
 	json_object_set_new(doc, "cells", cells);
 	k = suite_count(doc);
 	json_object_set_new(doc, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i, s:i}", "cells",
+			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
 				      (int)json_array_size(cells), "pass",
 				      k.pass, "fail", k.fail, "skip", k.skip,
-				      "error", k.error));
+				      "error", k.error, "info", k.info));
 	return doc;
 }
 
@@ -287,7 +287,7 @@ out:
 
 struct suite_counts suite_count(json_t *results)
 {
-	struct suite_counts k = {0, 0, 0, 0};
+	struct suite_counts k = {0, 0, 0, 0, 0};
 	json_t *cells = json_object_get(results, "cells"), *c;
 	size_t i;
 
@@ -303,6 +303,8 @@ struct suite_counts suite_count(json_t *results)
 			k.fail++;
 		else if (strcmp(v, "skip") == 0)
 			k.skip++;
+		else if (strcmp(v, "info") == 0)
+			k.info++;
 		else
 			k.error++;
 	}

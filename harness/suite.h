@@ -23,6 +23,7 @@ json_t *suite_run(const struct case_def *cases, int n,
 /* Counts cells by verdict in a results document. */
 struct suite_counts {
 	int pass, fail, skip, error;
+	int info; /* reported, not judged (a user command without expect) */
 };
 struct suite_counts suite_count(json_t *results);
 
