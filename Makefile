@@ -78,16 +78,18 @@ $(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/driver.o $(HLIB) $(LI
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 unit: $(UTESTS)
-	@set -e; for t in $(UTESTS); do echo "== $$t"; $$t; done
+	@scripts/run-tests $(UTESTS)
 
 fuzz: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
 	  echo "== $$f"; $$f tests/fuzz/corpus/$$n 20000; done
 
 integration: all $(ITESTS)
-	@set -e; for t in $(ITESTS); do echo "== $$t"; $$t; done
+	@scripts/run-tests $(ITESTS)
 
-test: all unit fuzz integration
+# One tally for everything: the fuzz replays first, then every cmocka program.
+test: all $(UTESTS) $(ITESTS) fuzz
+	@scripts/run-tests $(UTESTS) $(ITESTS)
 
 run: all
 	$(BIN) run --out results/latest

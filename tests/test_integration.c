@@ -77,20 +77,27 @@ static void test_every_cell_passes(void **state)
 
 	(void)state;
 	NEED_SUITE();
-	assert_int_equal(main_run.status, 0);
 	assert_true(json_array_size(json_object_get(main_run.doc, "cells")) >=
 		    15);
+	/* Name every cell that is off before failing on the first. */
+	json_array_foreach(json_object_get(main_run.doc, "cells"), i, c)
+	{
+		const char *v = json_string_value(json_object_get(c, "verdict"));
+		const char *why = json_string_value(json_object_get(c, "reason"));
+
+		if (strcmp(v, "pass") != 0 && strcmp(v, "info") != 0)
+			fprintf(stderr, "cell %s/%s: %s%s%s\n",
+				json_string_value(json_object_get(c, "case")),
+				json_string_value(json_object_get(c, "probe")),
+				v, why ? ": " : "", why ? why : "");
+	}
 	json_array_foreach(json_object_get(main_run.doc, "cells"), i, c)
 	{
 		const char *v = json_string_value(json_object_get(c, "verdict"));
 
-		if (strcmp(v, "pass") != 0)
-			fprintf(stderr, "cell %s/%s: %s\n",
-				json_string_value(json_object_get(c, "case")),
-				json_string_value(json_object_get(c, "probe")),
-				v);
-		assert_string_equal(v, "pass");
+		assert_true(strcmp(v, "pass") == 0 || strcmp(v, "info") == 0);
 	}
+	assert_int_equal(main_run.status, 0);
 }
 
 static json_t *cell(const char *kase, const char *probe)
