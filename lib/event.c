@@ -183,12 +183,16 @@ static int get_str(json_t *o, const char *key, bool required, char *out,
 }
 
 /* errno fields are null (0), a name, or a number we had no name for. */
-static int get_errno(json_t *o, const char *key, int *out, char *err,
-		     size_t errlen)
+static int get_errno(json_t *o, const char *key, bool required, int *out,
+		     char *err, size_t errlen)
 {
 	json_t *v = json_object_get(o, key);
 
 	*out = 0;
+	if (!v && required) {
+		snprintf(err, errlen, "missing field '%s'", key);
+		return -1;
+	}
 	if (!v || json_is_null(v))
 		return 0;
 	if (json_is_integer(v) && json_integer_value(v) > 0 &&
@@ -211,7 +215,8 @@ static int get_addr(json_t *o, const char *key, struct ipaddr *out, char *err,
 	if (get_str(o, key, false, buf, sizeof(buf), err, errlen) < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
-	if (buf[0] && addr_parse(buf, out) < 0) {
+	/* Absent means none; present, even "", must be an address. */
+	if (json_object_get(o, key) && addr_parse(buf, out) < 0) {
 		snprintf(err, errlen, "field '%s': '%s' is not an address",
 			 key, buf);
 		return -1;
@@ -274,14 +279,15 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 			    errlen) < 0)
 			return -1;
 		e->ret = (long)n;
-		if (get_errno(o, "errno", &e->err, err, errlen) < 0 ||
-		    get_errno(o, "value", &e->value, err, errlen) < 0)
+		if (get_errno(o, "errno", true, &e->err, err, errlen) < 0 ||
+		    get_errno(o, "value", false, &e->value, err, errlen) < 0)
 			return -1;
 		return 0;
 	case EV_ERRQUEUE:
 		if (get_str(o, "via", true, e->via, sizeof(e->via), err,
 			    errlen) < 0 ||
-		    get_errno(o, "ee_errno", &e->ee_errno, err, errlen) < 0 ||
+		    get_errno(o, "ee_errno", true, &e->ee_errno, err,
+			      errlen) < 0 ||
 		    get_str(o, "origin", true, name, sizeof(name), err,
 			    errlen) < 0)
 			return -1;
