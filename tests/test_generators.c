@@ -1,0 +1,301 @@
+/* Tests for harness/generators.c: the real generators' rows in the fault
+ * table, every parameter check with valid and invalid values and the exact
+ * message, the checks as the case-file parser runs them, and the parts of
+ * apply() that need no namespaces (the ipv6 refusal, no_route's plan).
+ * What the kernels answer is asserted by the cases under cases/v4/real/,
+ * which the integration test runs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../harness/catalog.h"
+
+#define WHY_MAX 256
+
+/* Runs the check the parser would run for fault/key=val (through the
+ * catalog's vocabulary, so the key lookup is covered too). Returns the
+ * result and leaves the message in why. */
+static int check(const char *fault, const char *key, const char *val, char *why)
+{
+	why[0] = '\0';
+	return catalog_vocab()->check_param(fault, key, val, why, WHY_MAX);
+}
+
+static void assert_ok(const char *fault, const char *key, const char *val)
+{
+	char why[WHY_MAX];
+
+	if (check(fault, key, val, why) != 0)
+		fail_msg("%s %s=%s refused: %s", fault, key, val, why);
+}
+
+static void assert_refused(const char *fault, const char *key, const char *val,
+			   const char *msg)
+{
+	char why[WHY_MAX];
+
+	assert_int_equal(check(fault, key, val, why), -1);
+	assert_string_equal(why, msg);
+}
+
+static void test_rows(void **state)
+{
+	static const char *const names[] = {
+		"no_route", "route",	  "nft_reject", "arp_failure",
+		"pmtu",	    "rate_limit", NULL};
+	const struct fault_def *f;
+	int i, n = 0;
+
+	(void)state;
+	for (i = 0; names[i]; i++) {
+		f = fault_find(names[i]);
+		assert_non_null(f);
+		/* Found in the generators' own table, not another. */
+		assert_ptr_equal(f, &generator_faults[i]);
+		assert_non_null(f->summary);
+		assert_non_null(f->keys);
+		assert_non_null(f->apply);
+		/* A fault with keys checks their values. */
+		assert_true(!f->keys[0] || f->check);
+	}
+	for (f = generator_faults; f->name; f++)
+		n++;
+	assert_int_equal(n, i);
+}
+
+static void test_no_route_params(void **state)
+{
+	(void)state;
+	assert_ok("no_route", "burst", "1");
+	assert_ok("no_route", "burst", "1000");
+	assert_refused("no_route", "burst", "0", "expected burst=1..1000");
+	assert_refused("no_route", "burst", "1001", "expected burst=1..1000");
+	assert_refused("no_route", "burst", "ten", "expected burst=1..1000");
+	assert_refused("no_route", "dst", "192.0.2.9",
+		       "fault 'no_route' takes no parameter 'dst'; expected "
+		       "one of: burst");
+}
+
+static void test_route_params(void **state)
+{
+	(void)state;
+	assert_ok("route", "type", "unreachable");
+	assert_ok("route", "type", "prohibit");
+	assert_ok("route", "type", "blackhole");
+	/* topo_add_route cannot install a throw route (yet), so the check
+	 * must not promise one. */
+	assert_refused("route", "type", "throw",
+		       "expected type=unreachable, type=prohibit or "
+		       "type=blackhole");
+	assert_refused("route", "type", "Unreachable",
+		       "expected type=unreachable, type=prohibit or "
+		       "type=blackhole");
+	assert_refused("route", "type", "",
+		       "expected type=unreachable, type=prohibit or "
+		       "type=blackhole");
+	assert_refused("route", "kind", "unreachable",
+		       "fault 'route' takes no parameter 'kind'; expected one "
+		       "of: type");
+}
+
+static void test_nft_reject_params(void **state)
+{
+	static const char *const ok[] = {
+		"net-unreachable",  "host-unreachable",
+		"prot-unreachable", "port-unreachable",
+		"net-prohibited",   "host-prohibited",
+		"admin-prohibited", NULL,
+	};
+	static const char *const msg =
+		"expected with=net-unreachable, host-unreachable, "
+		"prot-unreachable, port-unreachable, net-prohibited, "
+		"host-prohibited, admin-prohibited";
+	int i;
+
+	(void)state;
+	for (i = 0; ok[i]; i++)
+		assert_ok("nft_reject", "with", ok[i]);
+	/* nft's icmpx names and a partial name are not ip reject codes. */
+	assert_refused("nft_reject", "with", "no-route", msg);
+	assert_refused("nft_reject", "with", "port-unreach", msg);
+	assert_refused("nft_reject", "with", "3", msg);
+	/* The value goes into an nft script: nothing but a known name. */
+	assert_refused("nft_reject", "with", "port-unreachable; flush ruleset",
+		       msg);
+}
+
+static void test_nft_reject_short_buffer(void **state)
+{
+	char why[16];
+
+	(void)state;
+	memset(why, 'x', sizeof(why));
+	assert_int_equal(catalog_vocab()->check_param("nft_reject", "with",
+						      "bogus", why,
+						      sizeof(why)),
+			 -1);
+	/* Cut short, never overrun, always terminated. */
+	assert_string_equal(why, "expected with=n");
+}
+
+static void test_arp_failure_params(void **state)
+{
+	(void)state;
+	assert_refused("arp_failure", "retrans", "10",
+		       "fault 'arp_failure' takes no parameter 'retrans'");
+}
+
+static void test_pmtu_params(void **state)
+{
+	static const char *const mtu_msg =
+		"expected mtu=576..1427 (below the 1428-byte datagram)";
+
+	(void)state;
+	assert_ok("pmtu", "mtu", "576");
+	assert_ok("pmtu", "mtu", "1280");
+	assert_ok("pmtu", "mtu", "1427");
+	assert_refused("pmtu", "mtu", "575", mtu_msg);
+	assert_refused("pmtu", "mtu", "68", mtu_msg);
+	/* The datagram fits: no error to measure. */
+	assert_refused("pmtu", "mtu", "1428", mtu_msg);
+	assert_refused("pmtu", "mtu", "1280x", mtu_msg);
+	assert_refused("pmtu", "mtu", "", mtu_msg);
+	assert_ok("pmtu", "df", "yes");
+	assert_ok("pmtu", "df", "no");
+	assert_refused("pmtu", "df", "1", "expected df=yes or df=no");
+	assert_refused("pmtu", "df", "NO", "expected df=yes or df=no");
+	assert_refused("pmtu", "size", "1400",
+		       "fault 'pmtu' takes no parameter 'size'; expected one "
+		       "of: mtu, df");
+}
+
+static void test_rate_limit_params(void **state)
+{
+	(void)state;
+	assert_ok("rate_limit", "burst", "2");
+	assert_ok("rate_limit", "burst", "1000");
+	assert_refused("rate_limit", "burst", "1", "expected burst=2..1000");
+	assert_refused("rate_limit", "burst", "1001", "expected burst=2..1000");
+	assert_ok("rate_limit", "ratelimit", "0");
+	assert_ok("rate_limit", "ratelimit", "60000");
+	assert_refused("rate_limit", "ratelimit", "-1",
+		       "expected ratelimit=0..60000 (milliseconds, as the "
+		       "sysctl)");
+	assert_refused("rate_limit", "ratelimit", "1s",
+		       "expected ratelimit=0..60000 (milliseconds, as the "
+		       "sysctl)");
+}
+
+/* The checks as the parser runs them: a bad value stops the file at its
+ * line, with the check's message. */
+static void test_case_file(void **state)
+{
+	static const char good[] = "title t\n"
+				   "family ipv4\n"
+				   "fault pmtu mtu=1000 df=no\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\n"
+				   "why w\n";
+	static const char bad[] = "title t\n"
+				  "family ipv4\n"
+				  "fault route type=throw\n"
+				  "probes udp-connected\n"
+				  "expect udp-connected none\n"
+				  "why w\n";
+	struct case_def c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(case_parse_buf("real/g.case", good, strlen(good),
+					catalog_vocab(), &c, err, sizeof(err)),
+			 0);
+	assert_string_equal(case_param(&c, "mtu", "1280"), "1000");
+	assert_string_equal(case_param(&c, "df", "yes"), "no");
+	assert_int_equal(case_parse_buf("real/b.case", bad, strlen(bad),
+					catalog_vocab(), &c, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err,
+			    "real/b.case:3: bad fault parameter 'type=throw' "
+			    "for fault 'route'; expected type=unreachable, "
+			    "type=prohibit or type=blackhole");
+}
+
+/* Every generator refuses an ipv6 case before it touches the topology
+ * (a zeroed topo holds no namespace, so reaching it would fail another
+ * way). */
+static void test_ipv6_refused(void **state)
+{
+	const struct fault_def *f;
+	struct topo t;
+	struct case_def c;
+	struct fault_plan plan;
+	char err[256], want[256];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	for (f = generator_faults; f->name; f++) {
+		memset(&c, 0, sizeof(c));
+		memset(&plan, 0, sizeof(plan));
+		snprintf(c.path, sizeof(c.path), "cases/v6/x.case");
+		snprintf(c.fault, sizeof(c.fault), "%s", f->name);
+		c.family = AF_INET6;
+		err[0] = '\0';
+		assert_int_equal(f->apply(&t, &c, &plan, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want),
+			 "cases/v6/x.case: fault '%s' has only an ipv4 form; "
+			 "use family ipv4",
+			 f->name);
+		assert_string_equal(err, want);
+		assert_int_equal(plan.dst.family, 0);
+	}
+}
+
+/* no_route needs no namespace: it only aims the probes. */
+static void test_no_route_plan(void **state)
+{
+	const struct fault_def *f = fault_find("no_route");
+	struct topo t;
+	struct case_def c;
+	struct fault_plan plan = {.ttl = -1};
+	char err[256] = "", a[ADDR_STRLEN];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET;
+	snprintf(c.fault, sizeof(c.fault), "no_route");
+	c.nparams = 1;
+	snprintf(c.params[0].key, sizeof(c.params[0].key), "burst");
+	snprintf(c.params[0].val, sizeof(c.params[0].val), "10");
+	assert_non_null(f);
+	assert_int_equal(f->apply(&t, &c, &plan, err, sizeof(err)), 0);
+	assert_string_equal(addr_str(&plan.dst, a), "192.0.2.1");
+	assert_int_equal(plan.burst, 10);
+	assert_int_equal(plan.ttl, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_no_route_params),
+		cmocka_unit_test(test_route_params),
+		cmocka_unit_test(test_nft_reject_params),
+		cmocka_unit_test(test_nft_reject_short_buffer),
+		cmocka_unit_test(test_arp_failure_params),
+		cmocka_unit_test(test_pmtu_params),
+		cmocka_unit_test(test_rate_limit_params),
+		cmocka_unit_test(test_case_file),
+		cmocka_unit_test(test_ipv6_refused),
+		cmocka_unit_test(test_no_route_plan),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
