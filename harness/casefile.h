@@ -44,7 +44,7 @@
 #define CASE_MAX_PROBES	 32
 #define CASE_MAX_PARAMS	 16
 #define CASE_MAX_EXPECTS 64 /* expect lines per case */
-#define CASE_MAX_RESULTS 8  /* RESULT tokens per expect line */
+#define CASE_MAX_RESULTS 32 /* RESULT tokens per expect line */
 #define CASE_MAX_REFS	 8
 #define TOKEN_MAX	 32
 #define CASE_LINE_MAX	 1024 /* characters per line, without the line end */

@@ -209,12 +209,15 @@ static void rematch(struct case_run *r, bool final)
 		enum wire_class cls = match_packet(&h->p, r->flows, r->nflows,
 						   &flow);
 
-		if (cls == WIRE_ERROR &&
+		if ((cls == WIRE_ERROR || cls == WIRE_OUT) &&
 		    (final || !is_wildcard_flow(&r->flows[flow]))) {
 			json_object_set_new(h->entry, "class",
 					    json_string(wire_class_name(cls)));
 			set_owner(r, h->entry, flow);
-			credit_error(r, &h->p, flow, h->t);
+			if (cls == WIRE_OUT)
+				r->probes[r->flow_owner[flow]].datagrams++;
+			else
+				credit_error(r, &h->p, flow, h->t);
 		} else {
 			r->held[j++] = *h;
 		}
@@ -254,13 +257,17 @@ static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 			    json_string(pkt_describe(&p, d, sizeof(d))));
 	json_array_append_new(r->packets, o);
 
-	if (cls == WIRE_OUT) {
+	if (cls == WIRE_OUT && !is_wildcard_flow(&r->flows[flow])) {
 		set_owner(r, o, flow);
 		r->probes[r->flow_owner[flow]].datagrams++;
 	} else if (cls == WIRE_ERROR && !is_wildcard_flow(&r->flows[flow])) {
 		set_owner(r, o, flow);
 		credit_error(r, &p, flow, t);
-	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER) {
+	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER ||
+		   (cls == WIRE_OTHER && p.status == PKT_OK &&
+		    (p.h.kind == PK_UDP || p.h.kind == PK_TCP ||
+		     p.h.kind == PK_ICMP_ECHO))) {
+		/* An error, or a datagram, whose flow may not be known yet. */
 		hold(r, &p, t, o);
 	}
 }
