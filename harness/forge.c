@@ -1,6 +1,893 @@
-/* The forger's faults: filled in by the forger module. */
+/* The forger: see forge.h. */
+#include "forge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "catalog.h"
+#include "cursor.h"
+
+#define IP_HDR_LEN   20
+#define ICMP_HDR_LEN 8
+/* RFC 792: the quote is the internet header plus the first 64 bits of the
+ * datagram's data. */
+#define QUOTE_L4   8
+#define SHORT_L4   4
+#define FORGED_TTL 64
+/* RFC 1812 4.3.2.5: errors other than Source Quench SHOULD go with
+ * precedence 6, internetwork control. */
+#define PREC_INTERNETWORK_CONTROL 0xc0
+#define PREC_MASK		  0xe0
+
+/* RFC 4884 section 7: the extension structure header, version 2. */
+#define EXT_VERSION_BYTE 0x20
+/* RFC 5837 section 4.1: Interface Information Object, class-num 2; the
+ * C-Type carries the interface role in its top two bits (0: the incoming
+ * IP interface) and one bit for each piece of information that follows:
+ * ifIndex 0x08, IP address 0x04, name 0x02, MTU 0x01. */
+#define IIO_CLASS     2
+#define IIO_ROLE_IN   0x00
+#define IIO_HAS_INDEX 0x08
+#define IIO_HAS_ADDR  0x04
+#define IIO_HAS_NAME  0x02
+#define IIO_HAS_MTU   0x01
+#define AFI_IPV4      1 /* RFC 5837 4.2: IANA address family number */
+
+static const char *const variant_names[FORGE_VARIANT_MAX] = {
+	[FORGE_NONE] = "none",
+	[FORGE_BAD_CSUM] = "bad_csum",
+	[FORGE_SHORT_QUOTE] = "short_quote",
+	[FORGE_OTHER_SPORT] = "other_sport",
+	[FORGE_OTHER_DST] = "other_dst",
+	[FORGE_RFC4884] = "rfc4884",
+	[FORGE_OFFPATH] = "offpath",
+};
+
+const char *forge_variant_name(enum forge_variant v)
+{
+	if ((unsigned)v >= FORGE_VARIANT_MAX)
+		return "?";
+	return variant_names[v];
+}
+
+int forge_variant_parse(const char *name, enum forge_variant *out)
+{
+	int i;
+
+	for (i = 0; i < FORGE_VARIANT_MAX; i++)
+		if (strcmp(name, variant_names[i]) == 0) {
+			*out = (enum forge_variant)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* --- the builder ----------------------------------------------------- */
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* The value for a checksum field over len bytes at p (the field itself
+ * zero). */
+static uint16_t csum_of(const uint8_t *p, size_t len)
+{
+	return (uint16_t)~pkt_csum_fold(pkt_csum_add(0, p, len));
+}
+
+/* RFC 1624 equation 3: the checksum hc after one 16-bit word of what it
+ * covers changed from old to new, without summing the rest again. A quote
+ * that is edited keeps checksums that agree with the edit, so that it looks
+ * like a real datagram of another flow, not a damaged one. */
+static uint16_t csum_replace(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t sum = (uint16_t)~hc;
+
+	sum += (uint16_t)~old;
+	sum += new;
+	return (uint16_t)~pkt_csum_fold(sum);
+}
+
+/* The same for a UDP checksum field: 0 means "no checksum" and stays so,
+ * and a computed 0 goes out as all ones (RFC 768). */
+static uint16_t udp_csum_replace(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint16_t v;
+
+	if (hc == 0)
+		return 0;
+	v = csum_replace(hc, old, new);
+	return v ? v : 0xffff;
+}
+
+/* What forge_build needs of the offending datagram, read field by field. */
+struct offender {
+	uint8_t tos, proto;
+	uint8_t src[4], dst[4];
+	size_t hl;	      /* header length from IHL */
+	struct cursor hdr;    /* its IP header, hl bytes */
+	uint8_t l4[QUOTE_L4]; /* the first transport bytes */
+	size_t l4len;	      /* how many of them there are, 0..8 */
+};
+
+static int read_offender(const uint8_t *dgram, size_t dlen, struct offender *o,
+			 char *err, size_t errlen)
+{
+	struct cursor c, whole;
+	uint8_t vihl;
+	uint16_t tot;
+	size_t avail;
+
+	cur_init(&c, dgram, dlen);
+	if (cur_u8(&c, &vihl) || cur_u8(&c, &o->tos) || cur_be16(&c, &tot) ||
+	    cur_skip(&c, 5) || cur_u8(&c, &o->proto) || cur_skip(&c, 2) ||
+	    cur_bytes(&c, o->src, 4) || cur_bytes(&c, o->dst, 4)) {
+		seterr(err, errlen,
+		       "offending datagram: ends inside its IPv4 header");
+		return -1;
+	}
+	if (vihl >> 4 != 4) {
+		seterr(err, errlen, "offending datagram: IP version %u, not 4",
+		       vihl >> 4);
+		return -1;
+	}
+	o->hl = (size_t)(vihl & 0x0f) * 4;
+	if (o->hl < IP_HDR_LEN || tot < o->hl) {
+		seterr(err, errlen,
+		       "offending datagram: header length %zu, total length "
+		       "%u: not a valid IPv4 header",
+		       o->hl, tot);
+		return -1;
+	}
+	/* The total length bounds the datagram: link padding is not part of
+	 * it and must not be quoted as if it were. */
+	avail = dlen < tot ? dlen : tot;
+	cur_init(&whole, dgram, avail);
+	if (cur_sub(&whole, o->hl, &o->hdr) < 0) {
+		seterr(err, errlen,
+		       "offending datagram: ends inside its IPv4 options");
+		return -1;
+	}
+	o->l4len = cur_left(&whole) < QUOTE_L4 ? cur_left(&whole) : QUOTE_L4;
+	(void)cur_bytes(&whole, o->l4, o->l4len);
+	return 0;
+}
+
+/* Bytes 4-7 of the ICMP header: the field each type defines there. */
+static uint32_t rest_word(const struct forge_spec *s)
+{
+	switch (s->type) {
+	case 3:
+		/* RFC 1191 section 4: the next-hop MTU is in the low 16
+		 * bits, for code 4 only; elsewhere the field is unused and
+		 * zero (RFC 792). */
+		return s->code == 4 ? s->mtu : 0;
+	case 5:
+		return (uint32_t)s->gateway[0] << 24 |
+		       (uint32_t)s->gateway[1] << 16 |
+		       (uint32_t)s->gateway[2] << 8 | s->gateway[3];
+	case 12:
+		return (uint32_t)s->pointer << 24;
+	default:
+		return 0;
+	}
+}
+
+/* Edits the quote in place (q: the quoted header, then l4 bytes) for the
+ * variants that make it name another flow. Every value edited comes from
+ * o, which was read through a cursor; q is our own buffer. */
+static int edit_quote(const struct forge_spec *s, const struct offender *o,
+		      uint8_t *q, size_t l4len, char *err, size_t errlen)
+{
+	uint8_t *l4 = q + o->hl;
+	uint16_t old, new, hc;
+
+	if (s->variant == FORGE_OTHER_DST) {
+		/* The last two bytes of the destination are one checksum
+		 * word for the IP header and for the UDP pseudo-header. */
+		old = (uint16_t)(o->dst[2] << 8 | o->dst[3]);
+		new = old ^ FORGE_OTHER_DST_XOR;
+		q[19] ^= FORGE_OTHER_DST_XOR;
+		hc = (uint16_t)(q[10] << 8 | q[11]);
+		put16(q + 10, csum_replace(hc, old, new));
+		if (o->proto == IPPROTO_UDP && l4len >= 8) {
+			hc = (uint16_t)(o->l4[6] << 8 | o->l4[7]);
+			put16(l4 + 6, udp_csum_replace(hc, old, new));
+		}
+		return 0;
+	}
+	if (s->variant != FORGE_OTHER_SPORT)
+		return 0;
+	if ((o->proto == IPPROTO_UDP || o->proto == IPPROTO_TCP) &&
+	    l4len >= 2) {
+		old = (uint16_t)(o->l4[0] << 8 | o->l4[1]);
+		new = old ^ FORGE_OTHER_SPORT_XOR;
+		put16(l4, new);
+		/* A TCP checksum lies past the 8 quoted bytes; UDP's is in
+		 * them. */
+		if (o->proto == IPPROTO_UDP && l4len >= 8) {
+			hc = (uint16_t)(o->l4[6] << 8 | o->l4[7]);
+			put16(l4 + 6, udp_csum_replace(hc, old, new));
+		}
+		return 0;
+	}
+	/* An echo request's socket is known by its identifier (bytes 4-5),
+	 * which its own checksum (bytes 2-3) covers. */
+	if (o->proto == IPPROTO_ICMP && l4len >= 6 && o->l4[0] == 8) {
+		old = (uint16_t)(o->l4[4] << 8 | o->l4[5]);
+		new = old ^ FORGE_OTHER_SPORT_XOR;
+		put16(l4 + 4, new);
+		hc = (uint16_t)(o->l4[2] << 8 | o->l4[3]);
+		put16(l4 + 2, csum_replace(hc, old, new));
+		return 0;
+	}
+	seterr(err, errlen,
+	       "variant other_sport: the offending datagram (protocol %u) is "
+	       "not UDP, TCP or an echo request, so it has no port to change",
+	       o->proto);
+	return -1;
+}
+
+/* Writes the RFC 4884 extension structure (RFC 4884 section 7) with one
+ * RFC 5837 Interface Information Object at p; returns its length. The
+ * caller made room for the largest one (see FORGE_PKT_MAX). */
+static size_t put_extension(const struct forge_iface *ifc, uint8_t *p)
+{
+	uint8_t *obj = p + 4, *w;
+	size_t namelen = strnlen(ifc->name, sizeof(ifc->name) - 1);
+	/* RFC 5837 4.3: the name sub-object's length octet counts itself,
+	 * and the whole is a multiple of 4 bytes. */
+	size_t sublen = (1 + namelen + 3) & ~(size_t)3;
+	size_t objlen = 4 + 4 + 8 + sublen + 4;
+
+	p[0] = EXT_VERSION_BYTE;
+	p[1] = 0;
+	put16(p + 2, 0);
+	put16(obj, (uint16_t)objlen);
+	obj[2] = IIO_CLASS;
+	obj[3] = IIO_ROLE_IN | IIO_HAS_INDEX | IIO_HAS_ADDR | IIO_HAS_NAME |
+		 IIO_HAS_MTU;
+	/* RFC 5837 4.1: the pieces follow in this order. */
+	w = obj + 4;
+	put32(w, ifc->ifindex);
+	w += 4;
+	put16(w, AFI_IPV4);
+	put16(w + 2, 0);
+	memcpy(w + 4, ifc->addr, 4);
+	w += 8;
+	memset(w, 0, sublen);
+	w[0] = (uint8_t)sublen;
+	memcpy(w + 1, ifc->name, namelen);
+	w += sublen;
+	put32(w, ifc->mtu);
+	put16(p + 2, csum_of(p, 4 + objlen));
+	return 4 + objlen;
+}
+
+ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
+		    size_t dlen, uint8_t *out, size_t outlen, char *err,
+		    size_t errlen)
+{
+	struct offender o;
+	uint8_t *icmp = out + IP_HDR_LEN, *q = icmp + ICMP_HDR_LEN;
+	uint8_t src[4];
+	size_t l4len, body, total;
+	uint32_t rest;
+	uint16_t csum;
+
+	if (outlen < FORGE_PKT_MAX) {
+		seterr(err, errlen,
+		       "forge: output buffer of %zu bytes; %d "
+		       "needed",
+		       outlen, FORGE_PKT_MAX);
+		return -1;
+	}
+	if ((unsigned)s->variant >= FORGE_VARIANT_MAX) {
+		seterr(err, errlen, "forge: unknown variant %d", s->variant);
+		return -1;
+	}
+	if (s->variant == FORGE_RFC4884 && s->type != 3 && s->type != 11 &&
+	    s->type != 12) {
+		seterr(err, errlen,
+		       "variant rfc4884: type %u has no length field; RFC 4884 "
+		       "section 4 defines it for types 3, 11 and 12",
+		       s->type);
+		return -1;
+	}
+	if (read_offender(dgram, dlen, &o, err, errlen) < 0)
+		return -1;
+
+	/* The quote: the header as it arrived, then the first transport
+	 * bytes (fewer when the datagram has fewer). */
+	l4len = o.l4len;
+	if (s->variant == FORGE_SHORT_QUOTE && l4len > SHORT_L4)
+		l4len = SHORT_L4;
+	memset(out, 0, FORGE_PKT_MAX);
+	if (cur_bytes(&o.hdr, q, o.hl) < 0) {
+		seterr(err, errlen, "forge: quoted header unreadable");
+		return -1;
+	}
+	memcpy(q + o.hl, o.l4, l4len);
+	if (edit_quote(s, &o, q, l4len, err, errlen) < 0)
+		return -1;
+	body = o.hl + l4len;
+
+	rest = rest_word(s);
+	if (s->variant == FORGE_RFC4884) {
+		/* RFC 4884 section 4: pad the original datagram field to 128
+		 * bytes (it is zero already), give its length in 32-bit words
+		 * in the second byte of the rest, and append the extension. */
+		body = FORGE_RFC4884_QUOTE;
+		rest |= (uint32_t)(FORGE_RFC4884_QUOTE / 4) << 16;
+		body += put_extension(&s->iface, q + body);
+	}
+
+	icmp[0] = s->type;
+	icmp[1] = s->code;
+	put16(icmp + 2, 0);
+	put32(icmp + 4, rest);
+	csum = csum_of(icmp, ICMP_HDR_LEN + body);
+	/* Off by one in value: a checksum field that differs by anything but
+	 * 0xffff (the other zero of one's complement) never verifies. */
+	if (s->variant == FORGE_BAD_CSUM)
+		csum ^= 0x0001;
+	put16(icmp + 2, csum);
+
+	total = IP_HDR_LEN + ICMP_HDR_LEN + body;
+	memcpy(src, s->src, 4);
+	if (s->variant == FORGE_OFFPATH)
+		inet_pton(AF_INET, FORGE_OFFPATH_SRC, src);
+	out[0] = 0x45;
+	/* RFC 1812 4.3.2.5: Source Quench keeps the precedence of the
+	 * datagram that provoked it; every other error uses 6. */
+	out[1] = s->type == 4 ? (uint8_t)(o.tos & PREC_MASK)
+			      : PREC_INTERNETWORK_CONTROL;
+	put16(out + 2, (uint16_t)total);
+	put16(out + 4, s->ip_id);
+	put16(out + 6, 0); /* DF clear: an error may be fragmented */
+	out[8] = FORGED_TTL;
+	out[9] = IPPROTO_ICMP;
+	memcpy(out + 12, src, 4);
+	memcpy(out + 16, o.src, 4);
+	put16(out + 10, csum_of(out, IP_HDR_LEN));
+	return (ssize_t)total;
+}
+
+/* --- parameters ------------------------------------------------------ */
+
+/* A decimal number 0..max from s up to end, at most 5 digits; -1 for
+ * anything else. Strictly decimal: strtol's base 0 would read "010" as 8. */
+static long dec_span(const char *s, const char *end, long max)
+{
+	long v = 0;
+
+	if (s == end || end - s > 5)
+		return -1;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v <= max ? v : -1;
+}
+
+static long dec_param(const char *val, long max)
+{
+	return dec_span(val, val + strlen(val), max);
+}
+
+int forge_parse_codes(const char *val, uint8_t *codes, size_t max, size_t *n,
+		      int *is_list, char *why, size_t whylen)
+{
+	const char *p = val, *tok_end, *dash;
+	int lo, hi, v;
+
+	*n = 0;
+	*is_list = strchr(val, ',') || strchr(val, '-');
+	for (;;) {
+		tok_end = strchr(p, ',');
+		if (!tok_end)
+			tok_end = p + strlen(p);
+		dash = memchr(p, '-', (size_t)(tok_end - p));
+		lo = (int)dec_span(p, dash ? dash : tok_end, 255);
+		hi = dash ? (int)dec_span(dash + 1, tok_end, 255) : lo;
+		if (lo < 0 || hi < 0 || hi < lo) {
+			seterr(why, whylen,
+			       "expected code=0..255, or a list of codes and "
+			       "ranges LO-HI such as 0-15 or 2,3,6");
+			return -1;
+		}
+		for (v = lo; v <= hi; v++) {
+			if (*n >= max) {
+				seterr(why, whylen,
+				       "expected at most %zu codes in a sweep",
+				       max);
+				return -1;
+			}
+			codes[(*n)++] = (uint8_t)v;
+		}
+		if (!*tok_end)
+			return 0;
+		p = tok_end + 1;
+	}
+}
+
+int forge_parse_doc_addr(const char *val, uint8_t out[4])
+{
+	uint8_t a[4];
+
+	if (inet_pton(AF_INET, val, a) != 1)
+		return -1;
+	/* RFC 5737: TEST-NET-1, -2 and -3. */
+	if (!(a[0] == 192 && a[1] == 0 && a[2] == 2) &&
+	    !(a[0] == 198 && a[1] == 51 && a[2] == 100) &&
+	    !(a[0] == 203 && a[1] == 0 && a[2] == 113))
+		return -1;
+	memcpy(out, a, 4);
+	return 0;
+}
+
+static const char *const forge_keys[] = {
+	"type", "code", "mtu", "pointer", "gateway", "variant", "from", NULL,
+};
+
+static int check_forge(const char *key, const char *val, char *why,
+		       size_t whylen)
+{
+	uint8_t codes[FORGE_MAX_CODES], a[4];
+	enum forge_variant v;
+	size_t n;
+	int list;
+
+	if (strcmp(key, "type") == 0 || strcmp(key, "pointer") == 0) {
+		if (dec_param(val, 255) >= 0)
+			return 0;
+		seterr(why, whylen, "expected %s=0..255", key);
+		return -1;
+	}
+	if (strcmp(key, "code") == 0)
+		return forge_parse_codes(val, codes, FORGE_MAX_CODES, &n, &list,
+					 why, whylen);
+	if (strcmp(key, "mtu") == 0) {
+		if (dec_param(val, 65535) >= 0)
+			return 0;
+		seterr(why, whylen,
+		       "expected mtu=0..65535 (RFC 1191 next-hop "
+		       "MTU)");
+		return -1;
+	}
+	if (strcmp(key, "gateway") == 0 || strcmp(key, "from") == 0) {
+		if (forge_parse_doc_addr(val, a) == 0)
+			return 0;
+		seterr(why, whylen,
+		       "expected %s=an IPv4 address in 192.0.2.0/24, "
+		       "198.51.100.0/24 or 203.0.113.0/24",
+		       key);
+		return -1;
+	}
+	if (strcmp(key, "variant") == 0) {
+		if (forge_variant_parse(val, &v) == 0)
+			return 0;
+		seterr(why, whylen,
+		       "expected variant=none, bad_csum, short_quote, "
+		       "other_sport, other_dst, rfc4884 or offpath");
+		return -1;
+	}
+	seterr(why, whylen, "unknown parameter '%s'", key);
+	return -1;
+}
+
+/* --- flows ----------------------------------------------------------- */
+
+unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h)
+{
+	struct forge_flow key = {.proto = h->proto};
+	struct forge_flow *f;
+	unsigned i, k;
+
+	memcpy(key.src, h->src.a, 4);
+	memcpy(key.dst, h->dst.a, 4);
+	if (h->kind == PK_UDP || h->kind == PK_TCP) {
+		key.sport = h->sport;
+		key.dport = h->dport;
+	} else if (h->kind == PK_ICMP_ECHO) {
+		key.sport = key.dport = h->echo_id;
+	}
+	for (i = 0; i < t->n; i++) {
+		f = &t->f[i];
+		if (f->proto == key.proto && f->sport == key.sport &&
+		    f->dport == key.dport && memcmp(f->src, key.src, 4) == 0 &&
+		    memcmp(f->dst, key.dst, 4) == 0) {
+			k = f->seen++;
+			return k;
+		}
+	}
+	/* A new flow; with the table full the oldest slot is reused, so a
+	 * flow may restart at 0, which only a case with more than
+	 * FORGE_MAX_FLOWS flows could notice. */
+	if (t->n < FORGE_MAX_FLOWS)
+		f = &t->f[t->n++];
+	else
+		f = &t->f[t->next_evict++ % FORGE_MAX_FLOWS];
+	*f = key;
+	f->seen = 1;
+	return 0;
+}
+
+/* --- the forger process ---------------------------------------------- */
+
+struct forger {
+	int pkt_fd, raw_fd;
+	int ifindex; /* of TOPO_ROUTER_CIF */
+	uint8_t client[4];
+	struct forge_spec spec;
+	uint8_t codes[FORGE_MAX_CODES];
+	size_t ncodes;
+};
+
+/* Room for any IPv4 datagram: a datagram cut short would still be
+ * quotable, but there is no reason to cut it. */
+static uint8_t rxbuf[65536];
+
+static bool want(const struct forger *fg, const struct pkt *p)
+{
+	if (p->h.family != AF_INET || p->status == PKT_INVALID)
+		return false;
+	/* Never trust the wire: answer the client only. */
+	if (memcmp(p->h.src.a, fg->client, 4) != 0)
+		return false;
+	/* RFC 1812 4.3.2.7: no error about a non-initial fragment, nor about
+	 * an ICMP error. */
+	if (p->h.frag_off != 0 || p->h.kind == PK_ICMP_ERROR)
+		return false;
+	return true;
+}
+
+static void forger_loop(struct forger *fg) __attribute__((noreturn));
+
+static void forger_loop(struct forger *fg)
+{
+	static struct forge_flows flows;
+	uint8_t out[FORGE_PKT_MAX];
+	struct sockaddr_ll sll;
+	struct sockaddr_in to;
+	struct pkt p;
+	socklen_t sl;
+	ssize_t n, m;
+	size_t len;
+	unsigned k;
+	uint16_t id = 0;
+	char err[256];
+
+	for (;;) {
+		sl = sizeof(sll);
+		n = recvfrom(fg->pkt_fd, rxbuf, sizeof(rxbuf), MSG_TRUNC,
+			     (struct sockaddr *)&sll, &sl);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		/* Our own answers leave through the same link. */
+		if (sl < sizeof(sll) || sll.sll_pkttype == PACKET_OUTGOING ||
+		    sll.sll_ifindex != fg->ifindex)
+			continue;
+		len = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
+		pkt_decode_ip(rxbuf, len, &p);
+		if (!want(fg, &p))
+			continue;
+		k = forge_flow_count(&flows, &p.h);
+		fg->spec.code = fg->codes[k % fg->ncodes];
+		/* 0 would let the kernel choose; keep the ids our own. */
+		if (++id == 0)
+			id = 1;
+		fg->spec.ip_id = id;
+		m = forge_build(&fg->spec, rxbuf, len, out, sizeof(out), err,
+				sizeof(err));
+		if (m < 0)
+			continue;
+		memset(&to, 0, sizeof(to));
+		to.sin_family = AF_INET;
+		memcpy(&to.sin_addr, p.h.src.a, 4);
+		(void)sendto(fg->raw_fd, out, (size_t)m, 0,
+			     (struct sockaddr *)&to, sizeof(to));
+	}
+}
+
+/* Closes every descriptor from 3 up except a and b: the forger must not
+ * hold the harness's pipes or files open after the harness is done with
+ * them. */
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0u, 0);
+}
+
+/* The forger shares the worker's CPU with the harness and the probes, and
+ * an answer that waits for a time slice arrives milliseconds late. Set from
+ * here, before the child has run at all, a real-time policy lets it preempt
+ * the worker from the start; it only ever runs for one datagram at a time
+ * before blocking again. Where real-time scheduling is not allowed (a
+ * container without the rt budget), the highest nice level is the next
+ * best; either failing only costs speed. */
+static void prefer(pid_t pid)
+{
+	struct sched_param sp = {.sched_priority = 1};
+
+	if (sched_setscheduler(pid, SCHED_FIFO, &sp) < 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)pid, -20);
+}
+
+/* Opens the forger's sockets inside the router namespace. */
+static int open_sockets(struct topo *t, struct forger *fg, char *err,
+			size_t errlen)
+{
+	struct sockaddr_ll sll;
+	struct ifreq ifr;
+	int one = 1;
+
+	fg->pkt_fd = fg->raw_fd = -1;
+	if (topo_enter(t, NODE_ROUTER, err, errlen) < 0)
+		return -1;
+	fg->ifindex = (int)if_nametoindex(TOPO_ROUTER_CIF);
+	if (fg->ifindex <= 0) {
+		seterr(err, errlen, "forge: router link %s: %s",
+		       TOPO_ROUTER_CIF, strerror(errno));
+		goto fail;
+	}
+	/* Protocol 0 until bound: a packet socket with a protocol receives
+	 * from every link the moment it exists. */
+	fg->pkt_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fg->pkt_fd < 0) {
+		seterr(err, errlen, "forge: packet socket: %s",
+		       strerror(errno));
+		goto fail;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = fg->ifindex;
+	if (bind(fg->pkt_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		seterr(err, errlen, "forge: bind packet socket to %s: %s",
+		       TOPO_ROUTER_CIF, strerror(errno));
+		goto fail;
+	}
+	/* IPPROTO_RAW implies IP_HDRINCL; setting it says so. */
+	fg->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fg->raw_fd < 0 || setsockopt(fg->raw_fd, IPPROTO_IP, IP_HDRINCL,
+					 &one, sizeof(one)) < 0) {
+		seterr(err, errlen, "forge: raw socket: %s", strerror(errno));
+		goto fail;
+	}
+	/* The interface the RFC 5837 object describes: the one the
+	 * datagrams arrive on. */
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", TOPO_ROUTER_CIF);
+	fg->spec.iface.ifindex = (uint32_t)fg->ifindex;
+	snprintf(fg->spec.iface.name, sizeof(fg->spec.iface.name), "%s",
+		 TOPO_ROUTER_CIF);
+	if (ioctl(fg->raw_fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		fg->spec.iface.mtu = (uint32_t)ifr.ifr_mtu;
+	return topo_leave(t, err, errlen);
+fail:
+	if (fg->pkt_fd >= 0)
+		close(fg->pkt_fd);
+	if (fg->raw_fd >= 0)
+		close(fg->raw_fd);
+	fg->pkt_fd = fg->raw_fd = -1;
+	topo_leave(t, NULL, 0);
+	return -1;
+}
+
+/* Reads the case's parameters into fg (check_forge has vetted each one
+ * alone; what depends on several is checked here). */
+static int read_params(const struct case_def *c, struct forger *fg,
+		       int *is_list, char *err, size_t errlen)
+{
+	const char *type = case_param(c, "type", NULL);
+	const char *code = case_param(c, "code", "0");
+	const char *mtu = case_param(c, "mtu", NULL);
+	const char *pointer = case_param(c, "pointer", NULL);
+	const char *gateway = case_param(c, "gateway", NULL);
+	const char *variant = case_param(c, "variant", "none");
+	const char *from = case_param(c, "from", NULL);
+	char why[160];
+	size_t i;
+	long v;
+
+	if (!type || (v = dec_param(type, 255)) < 0) {
+		seterr(err, errlen,
+		       "%s: fault forge needs type=0..255 (the ICMP type)",
+		       c->path);
+		return -1;
+	}
+	fg->spec.type = (uint8_t)v;
+	if (forge_parse_codes(code, fg->codes, FORGE_MAX_CODES, &fg->ncodes,
+			      is_list, why, sizeof(why)) < 0) {
+		seterr(err, errlen, "%s: fault forge: %s", c->path, why);
+		return -1;
+	}
+	if (forge_variant_parse(variant, &fg->spec.variant) < 0) {
+		seterr(err, errlen, "%s: fault forge: unknown variant '%s'",
+		       c->path, variant);
+		return -1;
+	}
+	if (mtu) {
+		for (i = 0; i < fg->ncodes && fg->codes[i] != 4; i++)
+			;
+		if (fg->spec.type != 3 || i == fg->ncodes ||
+		    (v = dec_param(mtu, 65535)) < 0) {
+			seterr(err, errlen,
+			       "%s: fault forge: mtu= goes with type=3 code=4 "
+			       "(RFC 1191), 0..65535",
+			       c->path);
+			return -1;
+		}
+		fg->spec.mtu = (uint16_t)v;
+	}
+	if (pointer) {
+		if (fg->spec.type != 12 || (v = dec_param(pointer, 255)) < 0) {
+			seterr(err, errlen,
+			       "%s: fault forge: pointer= goes with type=12, "
+			       "0..255",
+			       c->path);
+			return -1;
+		}
+		fg->spec.pointer = (uint8_t)v;
+	}
+	if (gateway && (fg->spec.type != 5 ||
+			forge_parse_doc_addr(gateway, fg->spec.gateway) < 0)) {
+		seterr(err, errlen,
+		       "%s: fault forge: gateway= goes with type=5, a "
+		       "documentation address",
+		       c->path);
+		return -1;
+	}
+	if (from && fg->spec.variant == FORGE_OFFPATH) {
+		seterr(err, errlen,
+		       "%s: fault forge: variant=offpath sends from %s; drop "
+		       "from= or the variant",
+		       c->path, FORGE_OFFPATH_SRC);
+		return -1;
+	}
+	if (from && forge_parse_doc_addr(from, fg->spec.src) < 0) {
+		seterr(err, errlen,
+		       "%s: fault forge: from= must be a documentation address",
+		       c->path);
+		return -1;
+	}
+	if (fg->spec.variant == FORGE_RFC4884 && fg->spec.type != 3 &&
+	    fg->spec.type != 11 && fg->spec.type != 12) {
+		seterr(err, errlen,
+		       "%s: fault forge: variant=rfc4884 needs type 3, 11 or "
+		       "12 (RFC 4884 section 4)",
+		       c->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int apply_forge(struct topo *t, const struct case_def *c,
+		       struct fault_plan *plan, char *err, size_t errlen)
+{
+	struct forger fg;
+	char script[512], client[ADDR_STRLEN];
+	const struct ipaddr *cl, *rc;
+	pid_t parent = getpid(), pid;
+	int is_list = 0;
+
+	memset(&fg, 0, sizeof(fg));
+	if (c->family != AF_INET) {
+		seterr(err, errlen,
+		       "%s: fault forge forges ICMPv4 only; use family ipv4",
+		       c->path);
+		return -1;
+	}
+	if (plan->nhelpers >= PLAN_MAX_HELPERS) {
+		seterr(err, errlen, "%s: fault forge: no room for a helper",
+		       c->path);
+		return -1;
+	}
+	cl = topo_addr(t, NODE_CLIENT, AF_INET, 0);
+	rc = topo_addr(t, NODE_ROUTER, AF_INET, 0);
+	memcpy(fg.client, cl->a, 4);
+	/* What a Linux router uses by default: the address of the
+	 * interface the datagram came in on. */
+	memcpy(fg.spec.src, rc->a, 4);
+	memcpy(fg.spec.iface.addr, rc->a, 4);
+	if (read_params(c, &fg, &is_list, err, errlen) < 0)
+		return -1;
+	if (is_list)
+		plan->count = (unsigned)fg.ncodes;
+
+	if (open_sockets(t, &fg, err, errlen) < 0)
+		return -1;
+	/* Only the forged answer may come back: the router must not forward
+	 * the datagram to a server that would answer it too. */
+	snprintf(script, sizeof(script),
+		 "table ip icmplab_forge {\n"
+		 "  chain forward {\n"
+		 "    type filter hook forward priority 0; policy accept;\n"
+		 "    iifname \"%s\" ip saddr %s counter drop\n"
+		 "  }\n"
+		 "}\n",
+		 TOPO_ROUTER_CIF, addr_str(cl, client));
+	if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
+		goto fail;
+
+	pid = fork();
+	if (pid < 0) {
+		seterr(err, errlen, "forge: fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* Dies with the worker, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		close_all_but(fg.pkt_fd, fg.raw_fd);
+		forger_loop(&fg);
+	}
+	plan->helpers[plan->nhelpers++] = pid;
+	prefer(pid);
+	close(fg.pkt_fd);
+	close(fg.raw_fd);
+	return 0;
+fail:
+	close(fg.pkt_fd);
+	close(fg.raw_fd);
+	return -1;
+}
 
 const struct fault_def forge_faults[] = {
+	{"forge",
+	 "the router answers each datagram from the client with a forged "
+	 "ICMPv4 error",
+	 forge_keys, check_forge, apply_forge},
 	{NULL, NULL, NULL, NULL, NULL},
 };

@@ -48,6 +48,14 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 		cat(buf, len, &at, "-");
 	json_array_foreach(s, i, e)
 	{
+		/* A sweep surfaces many: the terminal shows two and a count,
+		 * the JSON has them all. */
+		if (i == 2 && json_array_size(s) > 3) {
+			snprintf(item, sizeof(item), ",+%zu more",
+				 json_array_size(s) - 2);
+			cat(buf, len, &at, item);
+			break;
+		}
 		const char *via = json_string_value(json_object_get(e, "via"));
 		json_t *ev = json_object_get(e, "errno");
 		const char *en = json_string_value(ev);
@@ -109,6 +117,17 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 	buf[0] = '\0';
 	if (n == 0)
 		cat(buf, len, &at, "silent");
+	if (n > 4) { /* a sweep: first..last kind, and how many in all */
+		char s[64];
+		int total = 0;
+
+		for (k = 0; k < n; k++)
+			total += count[k];
+		snprintf(s, sizeof(s), "%d/%d..%d/%d x%d", seen[0][0],
+			 seen[0][1], seen[n - 1][0], seen[n - 1][1], total);
+		cat(buf, len, &at, s);
+		return;
+	}
 	for (k = 0; k < n; k++) {
 		char s[32];
 

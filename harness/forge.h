@@ -1,0 +1,159 @@
+/* The forger: a process in the router namespace that answers every datagram
+ * from the client with an ICMPv4 error of the case's choosing, built the way
+ * a router builds one, or broken on purpose in one chosen way.
+ *
+ * The module has two halves. forge_build() is pure: offending datagram in,
+ * complete IPv4 packet out, so it can be tested byte for byte. The fault
+ * `forge` (in forge_faults[]) wires it to the topology: a packet socket on
+ * the router's client-side link sees the client's datagrams, an nftables
+ * rule keeps them from being forwarded, and a raw socket sends the forged
+ * answer back.
+ *
+ * Case parameters of `fault forge`:
+ *   type=N       ICMP type, 0..255 (required)
+ *   code=SPEC    0..255, or a sweep: a list of codes and ranges such as
+ *                0-15 or 2,3,6 (see "Sweeps" below); default 0
+ *   mtu=N        next-hop MTU for 3/4 (RFC 1191), 0..65535; default 0
+ *   pointer=N    Parameter Problem pointer (type 12), 0..255; default 0
+ *   gateway=A    Redirect gateway (type 5), a documentation address
+ *   variant=V    none, bad_csum, short_quote, other_sport, other_dst,
+ *                rfc4884, offpath; default none
+ *   from=A       source of the errors, a documentation address; default
+ *                the router's client-side address (what a Linux router
+ *                uses)
+ *
+ * Sweeps: with a list of codes the forger answers the k-th datagram
+ * (counting from 0) of each flow with codes[k % n], and the plan's count is
+ * set to n, so a probe that sends one datagram per round (every UDP style
+ * but udp-connected) sees round r answered with codes[r]: the sweep reads
+ * down the list. udp-connected sends two datagrams per round (send, recv,
+ * send), so its round r gets codes[2r % n] and codes[(2r + 1) % n]; the
+ * rule is per datagram, not per round, so that any probe's answers can be
+ * told from its own datagram count. A flow is (protocol, addresses, ports,
+ * or the echo identifier), so probes running at once do not disturb each
+ * other's counts.
+ */
+#ifndef ICMPLAB_FORGE_H
+#define ICMPLAB_FORGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pkt.h"
+
+enum forge_variant {
+	FORGE_NONE,	   /* as a router builds it */
+	FORGE_BAD_CSUM,	   /* ICMP checksum off by one: can never verify */
+	FORGE_SHORT_QUOTE, /* quote cut to 4 bytes past the quoted header */
+	FORGE_OTHER_SPORT, /* quoted source port (echo id) for another socket */
+	FORGE_OTHER_DST,   /* quoted destination changed */
+	FORGE_RFC4884,	   /* RFC 4884 length, padding and an extension */
+	FORGE_OFFPATH,	   /* sent from 192.0.2.66, not on the path */
+	FORGE_VARIANT_MAX
+};
+
+/* The source offpath uses: TEST-NET-1, which no node of the topology has. */
+#define FORGE_OFFPATH_SRC "192.0.2.66"
+/* other_sport flips the top bit of the quoted source port (or echo id):
+ * Linux's ephemeral ports (32768-60999 by default) land below 32768, where
+ * no socket of the client is bound, so the error names nobody. */
+#define FORGE_OTHER_SPORT_XOR 0x8000u
+/* other_dst flips the top bit of the last octet of the quoted destination:
+ * 203.0.113.2 becomes 203.0.113.130, a host of the same documentation
+ * network that was never addressed. */
+#define FORGE_OTHER_DST_XOR 0x80u
+
+/* RFC 4884 section 4: the original datagram field is padded to 128 bytes
+ * when an extension follows. */
+#define FORGE_RFC4884_QUOTE 128
+
+/* The most any forged packet takes: IP 20 + ICMP 8 + a 128-byte original
+ * datagram field + the extension (4-byte header, and an interface object
+ * of at most 4 + 4 + 8 + 16 + 4 bytes). */
+#define FORGE_PKT_MAX 256
+
+#define FORGE_MAX_CODES 64
+#define FORGE_MAX_FLOWS 64
+
+/* What an RFC 5837 Interface Information Object says about the interface
+ * the offending datagram arrived on (rfc4884 variant only). */
+struct forge_iface {
+	uint32_t ifindex;
+	uint8_t addr[4];
+	char name[16]; /* NUL-terminated; at most 15 characters are sent */
+	uint32_t mtu;
+};
+
+/* One forged error. Fields a type does not use are ignored. */
+struct forge_spec {
+	uint8_t src[4]; /* source of the error (offpath overrides it) */
+	uint8_t type, code;
+	uint16_t mtu;	    /* type 3 code 4: RFC 1191 next-hop MTU */
+	uint8_t pointer;    /* type 12: RFC 792 pointer */
+	uint8_t gateway[4]; /* type 5: RFC 792 gateway address */
+	uint16_t ip_id;	    /* identification of the forged packet; the
+			     * kernel picks one when it is 0 */
+	enum forge_variant variant;
+	struct forge_iface iface; /* rfc4884 only */
+};
+
+/* Builds the complete IPv4 packet (IP header, ICMP header, quote, and for
+ * rfc4884 the extension) answering dgram, the offending datagram from its
+ * IP header on (dlen bytes; bytes past its total length are ignored), into
+ * out, which must hold FORGE_PKT_MAX bytes (outlen; any forged packet
+ * fits). The packet goes to dgram's source, with TTL 64, DF clear,
+ * precedence 6 (RFC 1812 4.3.2.5; Source Quench copies the datagram's),
+ * correct IP and ICMP checksums, and a quote of the datagram's IP header
+ * plus the first 8 bytes of its payload: the RFC 792 quote that every
+ * router sends (RFC 1812 4.3.2.3 allows up to 576 bytes in all, and a Linux
+ * router sends that much; 8 bytes are all a receiver may count on). The
+ * quote holds the bytes as the router received them: on veth, a UDP
+ * checksum the client left to offload still holds only the pseudo-header
+ * sum, exactly as the client's own capture shows it. Then spec->variant is
+ * applied. Returns the packet length, or -1 with a message in err when
+ * dgram is not an IPv4 datagram, a variant cannot apply to it (other_sport
+ * needs UDP, TCP or an echo request; rfc4884 needs type 3, 11 or 12), or
+ * out is too small.
+ * Reads dgram only through a bounds-checked cursor. */
+ssize_t forge_build(const struct forge_spec *spec, const uint8_t *dgram,
+		    size_t dlen, uint8_t *out, size_t outlen, char *err,
+		    size_t errlen);
+
+/* "none", "bad_csum", ...; "?" for anything else. Static storage. */
+const char *forge_variant_name(enum forge_variant v);
+
+/* 0 and *out, or -1 for an unknown name. */
+int forge_variant_parse(const char *name, enum forge_variant *out);
+
+/* Parses a code parameter: one number 0..255, or a comma-separated list of
+ * numbers and ranges LO-HI (LO <= HI), at most max codes in all. Fills
+ * codes[] in order and *n. *is_list is set when the value was a list or a
+ * range (a sweep), even one of a single code. 0, or -1 with "expected ..."
+ * in why. */
+int forge_parse_codes(const char *val, uint8_t *codes, size_t max, size_t *n,
+		      int *is_list, char *why, size_t whylen);
+
+/* Parses an IPv4 address in one of the documentation ranges (192.0.2.0/24,
+ * 198.51.100.0/24, 203.0.113.0/24) into out. 0, or -1. */
+int forge_parse_doc_addr(const char *val, uint8_t out[4]);
+
+/* Per-flow datagram counts, for sweeps. Zero-initialise before use. */
+struct forge_flow {
+	uint8_t proto;
+	uint8_t src[4], dst[4];
+	uint16_t sport, dport; /* for an echo, the identifier twice */
+	unsigned seen;
+};
+
+struct forge_flows {
+	struct forge_flow f[FORGE_MAX_FLOWS];
+	unsigned n;
+	unsigned next_evict; /* round robin once the table is full */
+};
+
+/* Returns how many datagrams of h's flow were counted before this one (0
+ * for the first) and counts this one. h is the decoded datagram (IPv4). */
+unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h);
+
+#endif
