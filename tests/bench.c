@@ -110,7 +110,7 @@ static long number(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-	int runs = 5, i, nonly = 0, differ = 0;
+	int runs = 20, i, nonly = 0, differ = 0;
 	const char *jobs = "2", *naive = "250";
 	struct sample s[100], ref = {0};
 	double sum = 0, best = 1e18, worst = 0;
