@@ -6,10 +6,12 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +41,11 @@ long probe_call(const char *call, const char *via, long ret)
 
 int probe_so_error(int fd)
 {
+	return probe_so_error_via(fd, "so_error");
+}
+
+int probe_so_error_via(int fd, const char *via)
+{
 	struct event e = {.kind = EV_CALL};
 	int v = 0;
 	socklen_t len = sizeof(v);
@@ -47,7 +54,7 @@ int probe_so_error(int fd)
 	e.err = e.ret < 0 ? errno : 0;
 	e.value = e.ret == 0 ? v : 0;
 	strcpy(e.call, "getsockopt");
-	strcpy(e.via, "so_error");
+	snprintf(e.via, sizeof(e.via), "%s", via);
 	emit(&e);
 	return e.value;
 }
@@ -64,6 +71,21 @@ void probe_flow(const struct probe *p, int fd, int proto)
 		errx(3, "getsockname: unexpected address family");
 	e.dst = p->dst;
 	e.dport = p->dport;
+	emit(&e);
+}
+
+void probe_flow_ident(const struct probe *p, int fd, int proto)
+{
+	struct event e = {.kind = EV_FLOW, .proto = proto};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		err(3, "getsockname");
+	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
+		errx(3, "getsockname: unexpected address family");
+	e.dst = p->dst;
+	e.dport = e.sport;
 	emit(&e);
 }
 
@@ -94,7 +116,8 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent)
 /* One error-queue message: the sock_extended_err and its offender, read
  * with every length checked (a cmsg that is too short is reported, not
  * read). */
-static void report_errqueue_entry(struct msghdr *msg, int family)
+static void report_errqueue_entry(struct msghdr *msg, int family,
+				  const char *via, bool rfc4884_note)
 {
 	struct cmsghdr *c;
 	int level = family == AF_INET6 ? SOL_IPV6 : SOL_IP;
@@ -116,7 +139,7 @@ static void report_errqueue_entry(struct msghdr *msg, int family)
 		}
 		found = true;
 		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-		strcpy(e.via, "errqueue");
+		snprintf(e.via, sizeof(e.via), "%s", via);
 		e.ee_errno = (int)ee.ee_errno;
 		e.origin = ee.ee_origin;
 		e.type = ee.ee_type;
@@ -142,6 +165,19 @@ static void report_errqueue_entry(struct msghdr *msg, int family)
 						   &e.offender, NULL);
 		}
 		emit(&e);
+		/* RFC 4884 2.1: the length is in 32-bit words of the
+		 * original datagram; the kernel hands it over in bytes,
+		 * with SO_EE_RFC4884_FLAG_INVALID when the extension
+		 * structure failed its checks (ip_icmp_error_rfc4884). */
+		if (rfc4884_note)
+			probe_note("rfc4884: len %u flags 0x%x%s",
+				   (unsigned)ee.ee_rfc4884.len,
+				   (unsigned)ee.ee_rfc4884.flags,
+				   ee.ee_rfc4884.flags &
+						   SO_EE_RFC4884_FLAG_INVALID
+					   ? " (invalid extension)"
+				   : ee.ee_rfc4884.len ? " (extension present)"
+						       : " (no extension)");
 	}
 	if (!found)
 		probe_note("errqueue: a message came without an error cmsg");
@@ -149,9 +185,21 @@ static void report_errqueue_entry(struct msghdr *msg, int family)
 
 int probe_drain_errqueue(int fd, int family)
 {
+	int n = probe_read_errqueue(fd, family, NULL, 65, false);
+
+	if (n == 65)
+		probe_note("errqueue: stopped after 64 entries");
+	return n;
+}
+
+int probe_read_errqueue(int fd, int family, const char *via, int max,
+			bool rfc4884_note)
+{
 	int n = 0;
 
-	for (;;) {
+	if (!via)
+		via = "errqueue";
+	while (n < max) {
 		uint8_t data[2048];
 		union {
 			struct cmsghdr align;
@@ -169,18 +217,91 @@ int probe_drain_errqueue(int fd, int family)
 		msg.msg_control = ctl.buf;
 		msg.msg_controllen = sizeof(ctl.buf);
 		r = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
-		probe_call("recvmsg", "errqueue", r);
+		probe_call("recvmsg", via, r);
 		if (r < 0)
 			return n;
 		if (msg.msg_flags & MSG_CTRUNC)
-			probe_note("errqueue: control data truncated");
-		report_errqueue_entry(&msg, family);
+			probe_note("%s: control data truncated", via);
+		report_errqueue_entry(&msg, family, via, rfc4884_note);
 		n++;
-		if (n > 64) {
-			probe_note("errqueue: stopped after 64 entries");
-			return n;
-		}
 	}
+	return n;
+}
+
+/* Bit names in the order poll(2) documents them. EPOLLIN and friends have
+ * the same values as their POLL* counterparts on Linux, so one table
+ * serves both (checked at compile time below). */
+static const struct {
+	unsigned bit;
+	const char *name;
+} revent_names[] = {
+	{POLLIN, "POLLIN"},	    {POLLPRI, "POLLPRI"},
+	{POLLOUT, "POLLOUT"},	    {POLLERR, "POLLERR"},
+	{POLLHUP, "POLLHUP"},	    {POLLNVAL, "POLLNVAL"},
+	{POLLRDNORM, "POLLRDNORM"}, {POLLWRNORM, "POLLWRNORM"},
+	{POLLRDHUP, "POLLRDHUP"},   {0, NULL},
+};
+
+_Static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
+		       POLLERR == EPOLLERR && POLLHUP == EPOLLHUP &&
+		       POLLRDHUP == EPOLLRDHUP && POLLPRI == EPOLLPRI,
+	       "poll and epoll bits differ");
+
+const char *probe_revents_str(unsigned revents, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; revent_names[i].name; i++) {
+		if (!(revents & revent_names[i].bit))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      revent_names[i].name);
+		if (n >= len)
+			return buf;
+		revents &= ~revent_names[i].bit;
+	}
+	if (revents && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "",
+				      revents);
+	if (n == 0)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+int probe_poll(int fd, short events, const char *via)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	char names[128];
+	int r;
+
+	/* Timeout 0: the sync already told us the kernel has processed
+	 * whatever the wire brought, so waiting could only hide a bug. */
+	r = poll(&pfd, 1, 0);
+	if (r < 0) {
+		probe_call("poll", via, -1);
+		return -1;
+	}
+	probe_call("poll", via, pfd.revents);
+	probe_note(
+		"%s: revents %s", via ? via : "poll",
+		probe_revents_str((unsigned)pfd.revents, names, sizeof(names)));
+	return pfd.revents;
+}
+
+void probe_icmp(const char *via, int type, int code, const struct ipaddr *from,
+		bool own)
+{
+	struct event e = {
+		.kind = EV_ICMP, .type = type, .code = code, .own = own};
+
+	snprintf(e.via, sizeof(e.via), "%s", via);
+	if (from)
+		e.offender = *from;
+	emit(&e);
 }
 
 void probe_set_ttl(const struct probe *p, int fd)
@@ -301,10 +422,12 @@ int main(int argc, char **argv)
 			p.size = (size_t)parse_num("--size", optarg, 16, 65000);
 			break;
 		case 'n':
-			p.count = (unsigned)parse_num("--count", optarg, 1, 1000);
+			p.count =
+				(unsigned)parse_num("--count", optarg, 1, 1000);
 			break;
 		case 'b':
-			p.burst = (unsigned)parse_num("--burst", optarg, 1, 1000);
+			p.burst =
+				(unsigned)parse_num("--burst", optarg, 1, 1000);
 			break;
 		case 'l':
 			for (s = probe_styles; s->name; s++)

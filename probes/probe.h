@@ -21,11 +21,11 @@ struct probe {
 	const char *style;
 	struct ipaddr dst;
 	uint16_t dport;
-	int ttl; /* -1: the kernel's default */
-	size_t size; /* payload bytes */
-	unsigned count; /* send-and-observe rounds (--count), >= 1 */
-	unsigned burst; /* datagrams per round sent back to back, >= 1 */
-	unsigned seq; /* datagrams sent so far */
+	int ttl;	   /* -1: the kernel's default */
+	size_t size;	   /* payload bytes */
+	unsigned count;	   /* send-and-observe rounds (--count), >= 1 */
+	unsigned burst;	   /* datagrams per round sent back to back, >= 1 */
+	unsigned seq;	   /* datagrams sent so far */
 	bool last_go_wire; /* the last sync ended with an ICMP on the wire */
 };
 
@@ -46,8 +46,17 @@ long probe_call(const char *call, const char *via, long ret);
 /* Emits a "call" event for getsockopt(SO_ERROR) and returns the value. */
 int probe_so_error(int fd);
 
+/* The same with another observation label, for a second socket in one
+ * style (e.g. "control_so_error"). */
+int probe_so_error_via(int fd, const char *via);
+
 /* Emits a "flow" event for fd's local address against p's destination. */
 void probe_flow(const struct probe *p, int fd, int proto);
+
+/* Emits a "flow" event for an ICMP echo socket: the identifier the kernel
+ * gave fd (getsockname's port) goes in both sport and dport, which is how
+ * the harness matches echo requests and the errors that quote them. */
+void probe_flow_ident(const struct probe *p, int fd, int proto);
 
 /* Reports that datagram number ++p->seq was (sent) or was not sent, and
  * blocks until the harness answers. Returns true when the harness saw an ICMP
@@ -62,6 +71,32 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent);
  * emitting one "call" event per recvmsg and one "errqueue" event per entry.
  * Returns the number of entries read. */
 int probe_drain_errqueue(int fd, int family);
+
+/* Reads at most max entries from the error queue (MSG_ERRQUEUE |
+ * MSG_DONTWAIT), labelling the calls and entries via (NULL: "errqueue").
+ * Stops early, after logging the failed recvmsg, when the queue is empty.
+ * With rfc4884_note, each entry also gets a note with the RFC 4884 length
+ * and flags the kernel put in ee_rfc4884 (IP_RECVERR_RFC4884). Returns the
+ * number of entries read. */
+int probe_read_errqueue(int fd, int family, const char *via, int max,
+			bool rfc4884_note);
+
+/* Polls fd once with timeout 0 for events and emits a "call" event whose
+ * ret is the revents the kernel reported (0: nothing ready), or -1 with
+ * errno if poll failed, plus a note naming the bits. via may be NULL
+ * ("poll"). Returns revents, or -1. */
+int probe_poll(int fd, short events, const char *via);
+
+/* Writes the names of the POLL* / EPOLL* bits in revents ("POLLIN|POLLERR",
+ * "none") into buf (len bytes) and returns buf. The two sets share values
+ * on Linux for the bits named here. */
+const char *probe_revents_str(unsigned revents, char *buf, size_t len);
+
+/* Emits an "icmp" event: an ICMP error read from a raw socket (via), its
+ * type, code and sender, and whether its quote names the probe's own
+ * datagram. */
+void probe_icmp(const char *via, int type, int code, const struct ipaddr *from,
+		bool own);
 
 /* Sets the TTL / hop limit on fd when p->ttl >= 0. */
 void probe_set_ttl(const struct probe *p, int fd);
