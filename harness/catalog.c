@@ -2,6 +2,11 @@
 #include "catalog.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,15 +72,111 @@ static int apply_port_unreachable(struct topo *t, const struct case_def *c,
 	return 0;
 }
 
+/* The listener's loop: accept, read and discard, close at end of file. One
+ * process, no children of its own: it holds nothing but its sockets. */
+static void serve_tcp(int lfd)
+{
+	struct pollfd pfd[17];
+	int n = 1, i;
+	char buf[4096];
+
+	pfd[0] = (struct pollfd){lfd, POLLIN, 0};
+	for (;;) {
+		if (poll(pfd, (nfds_t)n, -1) < 0)
+			continue;
+		if ((pfd[0].revents & POLLIN) && n < 17) {
+			int a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (a >= 0)
+				pfd[n++] = (struct pollfd){a, POLLIN, 0};
+		}
+		for (i = n - 1; i >= 1; i--) {
+			if (!pfd[i].revents)
+				continue;
+			if (read(pfd[i].fd, buf, sizeof(buf)) <= 0) {
+				close(pfd[i].fd);
+				pfd[i] = pfd[--n];
+			}
+		}
+	}
+}
+
+/* A TCP listener on the server at the probes' destination, for probes that
+ * need an established connection before the fault bites (tcp-established):
+ * the handshake passes, the data segments meet the fault. */
+static int start_tcp_listener(struct topo *t, struct fault_plan *plan,
+			      char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(&plan->dst, plan->dport, &ss);
+	int fd, one = 1;
+	pid_t pid, parent = getpid();
+
+	if (plan->nhelpers >= PLAN_MAX_HELPERS) {
+		snprintf(err, errlen, "too many fault helpers");
+		return -1;
+	}
+	if (topo_enter(t, NODE_SERVER, err, errlen) < 0)
+		return -1;
+	fd = socket(plan->dst.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 16) < 0) {
+		snprintf(err, errlen, "tcp listener on the server: %s",
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		topo_leave(t, NULL, 0);
+		return -1;
+	}
+	if (topo_leave(t, err, errlen) < 0) {
+		close(fd);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Dies with the case; keeps no descriptor of the harness's
+		 * (a pipe held here would keep the run waiting). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		if (dup2(fd, 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		serve_tcp(3);
+	}
+	close(fd);
+	plan->helpers[plan->nhelpers++] = pid;
+	return 0;
+}
+
 /* ttl_exceeded: the datagram leaves with TTL (hop limit) 1, so the router
- * cannot forward it (RFC 1812 5.3.1, RFC 4443 3.3). */
+ * cannot forward it (RFC 1812 5.3.1, RFC 4443 3.3). With listen=tcp the
+ * server also accepts TCP on the port, so a TCP probe can establish a
+ * connection with the default TTL and then send its data with TTL 1. */
 static int apply_ttl_exceeded(struct topo *t, const struct case_def *c,
 			      struct fault_plan *plan, char *err,
 			      size_t errlen)
 {
-	(void)t, (void)c, (void)err, (void)errlen;
 	plan->ttl = 1;
+	if (strcmp(case_param(c, "listen", ""), "tcp") == 0)
+		return start_tcp_listener(t, plan, err, errlen);
 	return 0;
+}
+
+static int check_listen(const char *key, const char *val, char *why,
+			size_t whylen)
+{
+	(void)key;
+	if (strcmp(val, "tcp") == 0)
+		return 0;
+	snprintf(why, whylen, "expected listen=tcp");
+	return -1;
 }
 
 /* silent_drop: the router drops everything arriving from the client side,
@@ -96,12 +197,13 @@ static int apply_silent_drop(struct topo *t, const struct case_def *c,
 }
 
 static const char *const no_keys[] = {NULL};
+static const char *const listen_keys[] = {"listen", NULL};
 
 const struct fault_def basic_faults[] = {
 	{"port_unreachable", "datagram to a closed UDP port on the server",
 	 no_keys, NULL, apply_port_unreachable},
 	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
-	 no_keys, NULL, apply_ttl_exceeded},
+	 listen_keys, check_listen, apply_ttl_exceeded},
 	{"silent_drop", "the router drops the datagram (nftables), says nothing",
 	 no_keys, NULL, apply_silent_drop},
 	{NULL, NULL, NULL, NULL, NULL},

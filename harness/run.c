@@ -342,10 +342,13 @@ static void on_event(struct case_run *r, int i, const struct event *e)
 		add_flow(r, i, e);
 		break;
 	case EV_CALL:
-		/* A call that failed with EAGAIN found nothing; any other
-		 * failure, or an errno handed back as a value (SO_ERROR), is
-		 * the socket telling the program something. */
-		if ((e->ret < 0 && e->err != EAGAIN) || e->value)
+		/* A call that failed with EAGAIN found nothing, and a
+		 * non-blocking connect's EINPROGRESS says only that it
+		 * started; any other failure, or an errno handed back as a
+		 * value (SO_ERROR), is the socket telling the program
+		 * something. */
+		if ((e->ret < 0 && e->err != EAGAIN && e->err != EINPROGRESS) ||
+		    e->value)
 			surfaced_add(p->surfaced, e);
 		break;
 	case EV_ERRQUEUE:
