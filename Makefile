@@ -1,6 +1,7 @@
 # icmplab build. `make` builds everything (installing missing Debian packages
 # through scripts/install-deps), `make run` runs the suite, `make test` runs
-# every test, `make bench` measures. `make SANITIZE=address,undefined` works.
+# every test, `make bench` measures. With sanitizers, in a build directory of
+# their own: make B=build-san SANITIZE=address,undefined test
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -21,7 +22,8 @@ endif
 # Recursive (=) so that pkg-config is asked only after install-deps ran.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib -Iharness $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib -Iharness $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
+	-DICMPLAB_BIN='"$(B)/icmplab"'
 
 LIB_SRC     := $(wildcard lib/*.c)
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))

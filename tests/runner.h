@@ -8,7 +8,11 @@
 
 #include <jansson.h>
 
+/* The harness of the build these tests belong to (the Makefile passes
+ * $(B)/icmplab). */
+#ifndef ICMPLAB_BIN
 #define ICMPLAB_BIN "build/icmplab"
+#endif
 
 /* Runs argv (NULL-terminated) and waits. Returns the exit status (128+sig
  * when killed); the first errlen-1 bytes of stderr go to errbuf. */

@@ -256,6 +256,65 @@ static void test_deterministic(void **state)
 	json_decref(par.doc);
 }
 
+/* A claim is judged beside the cell: the textbook claim about unconnected
+ * sockets names the errors it predicts, and this kernel's cell says whether
+ * they came. */
+static void test_claim_judged(void **state)
+{
+	json_t *c, *claim;
+
+	(void)state;
+	NEED_SUITE();
+	c = cell("textbook_unconnected_du", "udp-unconnected");
+	claim = json_object_get(c, "claim");
+	assert_non_null(claim);
+	assert_true(json_array_size(json_object_get(claim, "predicts")) == 10);
+	/* Measured on the kernels this suite knows: nothing reaches an
+	 * unconnected socket, so the claim does not hold. */
+	assert_true(json_is_false(json_object_get(claim, "holds")));
+	assert_int_equal(json_array_size(json_object_get(c, "wire")), 16);
+}
+
+/* A user's own command under each fault: its exit status beside the wire,
+ * reported but not judged when it has no expectation. */
+static void test_probe_cmd(void **state)
+{
+	const char *d = make_tmpdir("cmd");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe-cmd", "printf x | nc -u -w1 {addr} {port}; "
+					     "echo sent to {addr} {port}",
+			      "port_unreachable", "silent_drop", NULL};
+	char err[4096];
+	json_t *doc, *c, *s;
+
+	(void)state;
+	NEED_SUITE();
+	argv[4] = d;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	doc = load_results(d);
+	assert_non_null(doc);
+	c = find_cell(doc, "port_unreachable", "cmd");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "info");
+	assert_string_equal(json_string_value(json_object_get(c, "stdout")),
+			    "sent to 203.0.113.2 33434\n");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")), "exit");
+	/* nc exits 0 although the 3/3 for its datagram was on the wire. */
+	assert_int_equal(json_integer_value(json_object_get(s, "errno")), 0);
+	assert_int_equal(json_array_size(json_object_get(c, "wire")), 1);
+	assert_true(json_is_true(json_object_get(c, "unsurfaced")));
+	/* The other probes kept their own errors. */
+	assert_int_equal(json_array_size(json_object_get(
+				 find_cell(doc, "port_unreachable", "udp-so-error"),
+				 "wire")),
+			 1);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_int_equal(json_array_size(json_object_get(c, "wire")), 0);
+	json_decref(doc);
+}
+
 /* A malformed case file stops the run before anything runs: exit 2 and a
  * message naming file and line. */
 static void test_bad_case_file(void **state)
@@ -323,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_silent_drop),
 		cmocka_unit_test(test_pcaps),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_claim_judged),
+		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_bad_case_file),
 		cmocka_unit_test(test_not_root_skips),
 	};
