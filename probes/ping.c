@@ -54,7 +54,7 @@ static int open_ping(const struct probe *p, unsigned flags)
 	struct sockaddr_storage ss;
 	struct ipaddr any = {.family = p->dst.family};
 	socklen_t len;
-	int fd, one = 1;
+	int fd;
 
 	fd = (int)probe_call("socket", NULL,
 			     socket(p->dst.family, SOCK_DGRAM, proto_of(p)));
@@ -68,16 +68,8 @@ static int open_ping(const struct probe *p, unsigned flags)
 		err(3, "socket(SOCK_DGRAM, IPPROTO_ICMP)");
 	}
 	probe_set_ttl(p, fd);
-	if (flags & F_RECVERR) {
-		if (p->dst.family == AF_INET6)
-			probe_call("setsockopt", "ipv6_recverr",
-				   setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR,
-					      &one, sizeof(one)));
-		else
-			probe_call("setsockopt", "ip_recverr",
-				   setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
-					      sizeof(one)));
-	}
+	if (flags & F_RECVERR)
+		probe_set_recverr(p, fd, NULL);
 	/* Port 0: the kernel picks a free identifier (ping_get_port). */
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)

@@ -59,7 +59,9 @@ int probe_so_error_via(int fd, const char *via)
 	return e.value;
 }
 
-void probe_flow(const struct probe *p, int fd, int proto)
+/* The flow event for fd; an ICMP echo flow's identifier stands in both
+ * ports (ident). */
+static void flow_event(const struct probe *p, int fd, int proto, bool ident)
 {
 	struct event e = {.kind = EV_FLOW, .proto = proto};
 	struct sockaddr_storage ss;
@@ -70,23 +72,31 @@ void probe_flow(const struct probe *p, int fd, int proto)
 	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
 		errx(3, "getsockname: unexpected address family");
 	e.dst = p->dst;
-	e.dport = p->dport;
+	e.dport = ident ? e.sport : p->dport;
 	emit(&e);
+}
+
+void probe_flow(const struct probe *p, int fd, int proto)
+{
+	flow_event(p, fd, proto, false);
 }
 
 void probe_flow_ident(const struct probe *p, int fd, int proto)
 {
-	struct event e = {.kind = EV_FLOW, .proto = proto};
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	flow_event(p, fd, proto, true);
+}
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		err(3, "getsockname");
-	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
-		errx(3, "getsockname: unexpected address family");
-	e.dst = p->dst;
-	e.dport = e.sport;
-	emit(&e);
+long probe_set_recverr(const struct probe *p, int fd, const char *via)
+{
+	int one = 1;
+
+	if (p->dst.family == AF_INET6)
+		return probe_call("setsockopt", via ? via : "ipv6_recverr",
+				  setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR,
+					     &one, sizeof(one)));
+	return probe_call("setsockopt", via ? via : "ip_recverr",
+			  setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
+				     sizeof(one)));
 }
 
 bool probe_sync(struct probe *p, bool sent)

@@ -98,6 +98,10 @@ const char *probe_revents_str(unsigned revents, char *buf, size_t len);
 void probe_icmp(const char *via, int type, int code, const struct ipaddr *from,
 		bool own);
 
+/* Sets IP_RECVERR (IPV6_RECVERR) on fd, logged as a call labelled via
+ * (NULL: "ip_recverr"/"ipv6_recverr"). Returns setsockopt's result. */
+long probe_set_recverr(const struct probe *p, int fd, const char *via);
+
 /* Sets the TTL / hop limit on fd when p->ttl >= 0. */
 void probe_set_ttl(const struct probe *p, int fd);
 

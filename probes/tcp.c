@@ -42,20 +42,6 @@
  * timeout. */
 #define USER_TIMEOUT_MS 500
 
-static void set_recverr(const struct probe *p, int fd)
-{
-	int one = 1;
-
-	if (p->dst.family == AF_INET6)
-		probe_call("setsockopt", "ipv6_recverr",
-			   setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
-				      sizeof(one)));
-	else
-		probe_call("setsockopt", "ip_recverr",
-			   setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
-				      sizeof(one)));
-}
-
 /* A non-blocking TCP socket bound to an ephemeral port before connect(),
  * so that the flow (and so the quote the harness matches) is known before
  * the SYN leaves. */
@@ -87,7 +73,7 @@ static int open_tcp(const struct probe *p, unsigned flags)
 		   setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
 			      sizeof(user_timeout)));
 	if (flags & F_RECVERR)
-		set_recverr(p, fd);
+		probe_set_recverr(p, fd, NULL);
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
 		err(3, "bind");

@@ -27,7 +27,7 @@ static int open_udp(const struct probe *p, unsigned flags)
 	struct sockaddr_storage ss;
 	struct ipaddr any = {.family = p->dst.family};
 	socklen_t len;
-	int fd, one = 1;
+	int fd;
 
 	fd = (int)probe_call("socket", NULL,
 			     socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
@@ -38,16 +38,8 @@ static int open_udp(const struct probe *p, unsigned flags)
 		err(3, "socket");
 	}
 	probe_set_ttl(p, fd);
-	if (flags & F_RECVERR) {
-		if (p->dst.family == AF_INET6)
-			probe_call("setsockopt", "ipv6_recverr",
-				   setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR,
-					      &one, sizeof(one)));
-		else
-			probe_call("setsockopt", "ip_recverr",
-				   setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
-					      sizeof(one)));
-	}
+	if (flags & F_RECVERR)
+		probe_set_recverr(p, fd, NULL);
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
 		err(3, "bind");
@@ -478,19 +470,14 @@ static int run_control(struct probe *p)
 	struct sockaddr_storage ss;
 	struct ipaddr any = {.family = p->dst.family};
 	socklen_t len;
-	int fd = open_udp(p, F_RECVERR | F_CONNECT), ctl, one = 1;
+	int fd = open_udp(p, F_RECVERR | F_CONNECT), ctl;
 	unsigned i;
 
 	ctl = (int)probe_call("socket", "control_socket",
 			      socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (ctl < 0)
 		err(3, "socket");
-	probe_call("setsockopt", "control_recverr",
-		   p->dst.family == AF_INET6
-			   ? setsockopt(ctl, IPPROTO_IPV6, IPV6_RECVERR, &one,
-					sizeof(one))
-			   : setsockopt(ctl, IPPROTO_IP, IP_RECVERR, &one,
-					sizeof(one)));
+	probe_set_recverr(p, ctl, "control_recverr");
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", "control_bind",
 		       bind(ctl, (struct sockaddr *)&ss, len)) < 0)
