@@ -87,9 +87,10 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 static void wire_summary(json_t *cells, const char *name, char *buf,
 			 size_t len)
 {
-	int seen[64][2], count[64], n = 0, k;
+	int seen[64][2], count[64], n = 0, k, sent = 0, errors = 0;
 	size_t i, j, at = 0;
 	json_t *c, *w;
+	char tail[32] = "";
 
 	json_array_foreach(cells, i, c)
 	{
@@ -97,6 +98,8 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 
 		if (!cn || strcmp(cn, name) != 0)
 			continue;
+		sent += (int)json_integer_value(json_object_get(c, "datagrams"));
+		errors += (int)json_array_size(json_object_get(c, "wire"));
 		json_array_foreach(json_object_get(c, "wire"), j, w)
 		{
 			int t = (int)json_integer_value(json_object_get(w, "type"));
@@ -115,6 +118,10 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 		}
 	}
 	buf[0] = '\0';
+	/* Where errors and datagrams differ (rate limits, silences), both
+	 * counts are the evidence. */
+	if (errors != sent)
+		snprintf(tail, sizeof(tail), " (%d sent)", sent);
 	if (n == 0)
 		cat(buf, len, &at, "silent");
 	if (n > 4) { /* a sweep: first..last kind, and how many in all */
@@ -126,6 +133,7 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 		snprintf(s, sizeof(s), "%d/%d..%d/%d x%d", seen[0][0],
 			 seen[0][1], seen[n - 1][0], seen[n - 1][1], total);
 		cat(buf, len, &at, s);
+		cat(buf, len, &at, tail);
 		return;
 	}
 	for (k = 0; k < n; k++) {
@@ -135,6 +143,7 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 			 seen[k][1], count[k]);
 		cat(buf, len, &at, s);
 	}
+	cat(buf, len, &at, tail);
 }
 
 static int find(const char **names, int n, const char *s)
