@@ -69,7 +69,7 @@ $(B)/probes/icmplab-probe-%: $(B)/probes/%.o $(B)/probes/probe.o $(LIB)
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-$(B)/tests/runner.a: $(B)/tests/runner.o
+$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o
 	$(AR) rcs $@ $^
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver

@@ -2,10 +2,10 @@
  *
  * Every struct pkt here comes from real bytes decoded by lib/pkt.c, never
  * from a hand-filled struct, so the tests see the fields exactly as the
- * harness does. Fixtures marked "as in test_pkt.c" are copies of the ones
- * there; the others were built from the RFC layouts by a small script.
- * test_fixture_checksums checks every IPv4 header and ICMP checksum in
- * them, so that a test about a bad checksum is the only one that has one.
+ * harness does. The bytes are the shared fixtures of fixtures.c;
+ * test_fixture_checksums checks every IPv4 header and ICMP checksum in the
+ * ones used here, so that a test about a bad checksum is the only one that
+ * has one.
  *
  * The flows in these tests follow the topology of the suite: the client
  * is 198.51.100.2 (2001:db8:1::2), the server 203.0.113.2 (2001:db8:2::2),
@@ -22,212 +22,20 @@
 #include <sys/socket.h>
 
 #include "../harness/match.h"
+#include "fixtures.h"
 #include "pkt.h"
 
-/* --- fixtures -------------------------------------------------------- */
+/* --- helpers --------------------------------------------------------- */
 
-#define ETH_LEN 14
-
-/* As in test_pkt.c.
- * Ethernet 02:00:00:00:00:02 > 02:00:00:00:00:01, IPv4
- * IP 203.0.113.2 > 198.51.100.2: ttl 64, id 0x9a3e, tos 0xc0, len 64
- * ICMP dest-unreach code 3 (port unreachable), quoting 36 bytes:
- *   IP 198.51.100.2 > 203.0.113.2: ttl 63, id 0x1c46, DF, len 36
- *   UDP 40000 > 33434, len 16, payload "icmplab\0" */
-static const uint8_t eth_v4_port_unreach[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x08, 0x00, 0x45, 0xc0, 0x00, 0x40, 0x9a, 0x3e, 0x00, 0x00, 0x40, 0x01,
-	0x79, 0x86, 0xcb, 0x00, 0x71, 0x02, 0xc6, 0x33, 0x64, 0x02, 0x03, 0x03,
-	0x63, 0x57, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x24, 0x1c, 0x46,
-	0x40, 0x00, 0x3f, 0x11, 0xb9, 0x4a, 0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00,
-	0x71, 0x02, 0x9c, 0x40, 0x82, 0x9a, 0x00, 0x10, 0xd5, 0x84, 0x69, 0x63,
-	0x6d, 0x70, 0x6c, 0x61, 0x62, 0x00,
-};
-
-/* Byte offsets into eth_v4_port_unreach, for the tests that change one
+/* Byte offsets into fx_eth_v4_port_unreach, for the tests that change one
  * field of the quote. */
-#define PU_ICMP	       (ETH_LEN + 20)
+#define PU_ICMP	       (FX_ETH_LEN + 20)
 #define PU_QUOTE       (PU_ICMP + 8)
 #define PU_QUOTE_PROTO (PU_QUOTE + 9)
 #define PU_QUOTE_SRC   (PU_QUOTE + 12)
 #define PU_QUOTE_DST   (PU_QUOTE + 16)
 #define PU_QUOTE_SPORT (PU_QUOTE + 20)
 #define PU_QUOTE_DPORT (PU_QUOTE + 22)
-
-/* As in test_pkt.c.
- * Ethernet, IPv4, padded with zeros to the 60-byte minimum frame
- * IP 198.51.100.2 > 203.0.113.2: ttl 64, id 0x1c49, DF, len 32
- * UDP 40000 > 33434, len 12, payload "hi\0\0"
- * (then 14 bytes of Ethernet padding past the IP total length) */
-static const uint8_t eth_v4_udp_padded[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x20, 0x1c, 0x49, 0x40, 0x00, 0x40, 0x11,
-	0xb8, 0x4b, 0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00, 0x71, 0x02, 0x9c, 0x40,
-	0x82, 0x9a, 0x00, 0x0c, 0x12, 0x59, 0x68, 0x69, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-};
-
-/* As in test_pkt.c.
- * IP 203.0.113.2 > 198.51.100.2: ttl 64, len 52
- * ICMP dest-unreach code 3 (port unreachable), quoting only 24 bytes:
- *   IP 198.51.100.2 > 203.0.113.2: ttl 63, DF, len 36
- *   UDP 40000 > 33434, then the quote ends (no length, no checksum) */
-static const uint8_t ip_v4_quote_4[] = {
-	0x45, 0xc0, 0x00, 0x34, 0x9a, 0x3f, 0x00, 0x00, 0x40, 0x01, 0x79,
-	0x91, 0xcb, 0x00, 0x71, 0x02, 0xc6, 0x33, 0x64, 0x02, 0x03, 0x03,
-	0xde, 0x21, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x24, 0x1c,
-	0x4b, 0x40, 0x00, 0x3f, 0x11, 0xb9, 0x45, 0xc6, 0x33, 0x64, 0x02,
-	0xcb, 0x00, 0x71, 0x02, 0x9c, 0x40, 0x82, 0x9a,
-};
-
-/* As in test_pkt.c.
- * IP 203.0.113.2 > 198.51.100.2: ttl 64, len 50
- * ICMP dest-unreach code 3 (port unreachable), quoting only 22 bytes:
- *   IP 198.51.100.2 > 203.0.113.2: ttl 63, DF, len 36
- *   UDP source port 40000, then the quote ends */
-static const uint8_t ip_v4_quote_2[] = {
-	0x45, 0xc0, 0x00, 0x32, 0x9a, 0x40, 0x00, 0x00, 0x40, 0x01,
-	0x79, 0x92, 0xcb, 0x00, 0x71, 0x02, 0xc6, 0x33, 0x64, 0x02,
-	0x03, 0x03, 0x60, 0xbc, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00,
-	0x00, 0x24, 0x1c, 0x4c, 0x40, 0x00, 0x3f, 0x11, 0xb9, 0x44,
-	0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00, 0x71, 0x02, 0x9c, 0x40,
-};
-
-/* As in test_pkt.c.
- * IP 203.0.113.2 > 198.51.100.2: ttl 64, len 64
- * ICMP dest-unreach code 3 (port unreachable), quoting 36 bytes whose
- * IP header claims IHL 3 (12 bytes, below the minimum of 5 words); the
- * addresses and ports after it are those of the flow all the same */
-static const uint8_t ip_v4_quote_ihl3[] = {
-	0x45, 0xc0, 0x00, 0x40, 0x9a, 0x41, 0x00, 0x00, 0x40, 0x01, 0x79,
-	0x83, 0xcb, 0x00, 0x71, 0x02, 0xc6, 0x33, 0x64, 0x02, 0x03, 0x03,
-	0x65, 0x57, 0x00, 0x00, 0x00, 0x00, 0x43, 0x00, 0x00, 0x24, 0x1c,
-	0x4d, 0x40, 0x00, 0x3f, 0x11, 0xb9, 0x43, 0xc6, 0x33, 0x64, 0x02,
-	0xcb, 0x00, 0x71, 0x02, 0x9c, 0x40, 0x82, 0x9a, 0x00, 0x10, 0xd5,
-	0x84, 0x69, 0x63, 0x6d, 0x70, 0x6c, 0x61, 0x62, 0x00,
-};
-
-/* IP 198.51.100.1 > 198.51.100.2: ttl 64, id 0x0010, tos 0xc0, len 64
- * ICMP time-exceeded code 0 (TTL exceeded in transit), quoting 36 bytes:
- *   IP 198.51.100.2 > 203.0.113.2: ttl 1, id 0x1c60, DF, len 36
- *   ICMP echo-request id 0x4242 seq 1, payload "abcdefgh" */
-static const uint8_t ip_v4_ttl_echo[] = {
-	0x45, 0xc0, 0x00, 0x40, 0x00, 0x10, 0x00, 0x00, 0x40, 0x01, 0x25,
-	0x83, 0xc6, 0x33, 0x64, 0x01, 0xc6, 0x33, 0x64, 0x02, 0x0b, 0x00,
-	0xf4, 0xff, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x24, 0x1c,
-	0x60, 0x40, 0x00, 0x01, 0x01, 0xf7, 0x40, 0xc6, 0x33, 0x64, 0x02,
-	0xcb, 0x00, 0x71, 0x02, 0x08, 0x00, 0x24, 0x27, 0x42, 0x42, 0x00,
-	0x01, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
-};
-
-/* Ethernet, IPv4
- * IP 198.51.100.2 > 203.0.113.2: ttl 64, id 0x1c61, DF, len 36
- * ICMP echo-request id 0x4242 seq 1, payload "abcdefgh" */
-static const uint8_t eth_v4_echo_out[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
-	0x00, 0x02, 0x08, 0x00, 0x45, 0x00, 0x00, 0x24, 0x1c, 0x61,
-	0x40, 0x00, 0x40, 0x01, 0xb8, 0x3f, 0xc6, 0x33, 0x64, 0x02,
-	0xcb, 0x00, 0x71, 0x02, 0x08, 0x00, 0x24, 0x27, 0x42, 0x42,
-	0x00, 0x01, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
-};
-
-/* As in test_pkt.c.
- * Ethernet, IPv4
- * IP 198.51.100.2 > 203.0.113.2: ttl 64, id 0x5a5a, DF, len 60
- * TCP 40001 > 80: flags [S], seq 0x12345678, win 64240, options
- * [mss 1460, sackOK, TS val 123456 ecr 0, nop, wscale 7] */
-static const uint8_t eth_v4_tcp_syn[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00,
-	0x02, 0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x5a, 0x5a, 0x40, 0x00,
-	0x40, 0x06, 0x7a, 0x29, 0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00, 0x71,
-	0x02, 0x9c, 0x41, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00,
-	0x00, 0x00, 0xa0, 0x02, 0xfa, 0xf0, 0xff, 0x56, 0x00, 0x00, 0x02,
-	0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x00, 0x01, 0xe2, 0x40,
-	0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07,
-};
-
-/* IP 198.51.100.1 > 198.51.100.2: ttl 64, id 0x0011, tos 0xc0, len 56
- * ICMP dest-unreach code 1 (host unreachable), quoting the RFC 792
- * minimum of 28 bytes:
- *   IP 198.51.100.2 > 203.0.113.2: ttl 63, id 0x5a5a, DF, len 60
- *   TCP 40001 > 80, seq 0x12345678, then the quote ends */
-static const uint8_t ip_v4_host_unreach_tcp[] = {
-	0x45, 0xc0, 0x00, 0x38, 0x00, 0x11, 0x00, 0x00, 0x40, 0x01, 0x25, 0x8a,
-	0xc6, 0x33, 0x64, 0x01, 0xc6, 0x33, 0x64, 0x02, 0x03, 0x01, 0xf7, 0xc0,
-	0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x5a, 0x5a, 0x40, 0x00,
-	0x3f, 0x06, 0x7b, 0x29, 0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00, 0x71, 0x02,
-	0x9c, 0x41, 0x00, 0x50, 0x12, 0x34, 0x56, 0x78,
-};
-
-/* As in test_pkt.c.
- * IP 198.51.100.2 > 203.0.113.2: ttl 64, id 0x1c52, frag offset 185
- * (1480 bytes), len 36: no transport header in this fragment */
-static const uint8_t ip_v4_frag_later[] = {
-	0x45, 0x00, 0x00, 0x24, 0x1c, 0x52, 0x00, 0xb9, 0x40, 0x11, 0xf7, 0x85,
-	0xc6, 0x33, 0x64, 0x02, 0xcb, 0x00, 0x71, 0x02, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-};
-
-/* As in test_pkt.c.
- * Ethernet, IPv6
- * IP6 2001:db8:2::2 > 2001:db8:1::2: hlim 64, payload 64
- * ICMP6 dest-unreach code 4 (port unreachable), quoting 56 bytes:
- *   IP6 2001:db8:1::2 > 2001:db8:2::2: hlim 63, payload 16
- *   UDP 40000 > 33434, len 16 */
-static const uint8_t eth_v6_port_unreach[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x40, 0x3a, 0x40, 0x20, 0x01,
-	0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x02, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x01, 0x04, 0x31, 0xda, 0x00, 0x00,
-	0x00, 0x00, 0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x11, 0x3f, 0x20, 0x01,
-	0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x02, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x9c, 0x40, 0x82, 0x9a, 0x00, 0x10,
-	0xe0, 0x44, 0x69, 0x63, 0x6d, 0x70, 0x6c, 0x61, 0x62, 0x00,
-};
-
-/* As in test_pkt.c.
- * IP6 2001:db8:1::2 > 2001:db8:2::2: payload 16
- * ICMP6 echo-request id 0x0102 seq 3 */
-static const uint8_t ip_v6_echo[] = {
-	0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3a, 0x40, 0x20, 0x01, 0x0d, 0xb8,
-	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x02, 0x80, 0x00, 0x91, 0xa1, 0x01, 0x02, 0x00, 0x03,
-	0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
-};
-
-/* Ethernet 02:00:00:00:00:02 > ff:ff:ff:ff:ff:ff, ARP (0x0806)
- * ARP who-has 198.51.100.1 tell 198.51.100.2 (Ethernet, IPv4, request) */
-static const uint8_t eth_arp_request[] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
-	0x02, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0xc6, 0x33, 0x64, 0x02, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0xc6, 0x33, 0x64, 0x01,
-};
-
-/* --- helpers --------------------------------------------------------- */
-
-/* The checksum for a field: the inverted fold of the data with the field
- * zeroed (pkt_csum_fold does not invert). */
-static uint16_t csum_field(const uint8_t *b, size_t len)
-{
-	return (uint16_t)~pkt_csum_fold(pkt_csum_add(0, b, len));
-}
-
-/* Recomputes the ICMP checksum of an IPv4 datagram with a 20-byte header,
- * after a test changed bytes in it, so that the change is the only thing
- * wrong with the packet. */
-static void fix_icmp4_csum(uint8_t *ip, size_t len)
-{
-	uint16_t c;
-
-	ip[22] = ip[23] = 0;
-	c = csum_field(ip + 20, len - 20);
-	ip[22] = (uint8_t)(c >> 8);
-	ip[23] = (uint8_t)c;
-}
 
 static struct flow mkflow(int proto, const char *src, uint16_t sport,
 			  const char *dst, uint16_t dport)
@@ -278,16 +86,16 @@ static int classify_at(const struct pkt *p, const struct flow *flows, int n,
 }
 #define CLASSIFY(p, flows, n, want) classify_at(p, flows, n, want, __LINE__)
 
-/* Decodes eth_v4_port_unreach after setting n bytes at off to b, with the
+/* Decodes fx_eth_v4_port_unreach after setting n bytes at off to b, with the
  * ICMP checksum made right again. */
 static void port_unreach_with(size_t off, const uint8_t *b, size_t n,
 			      struct pkt *p)
 {
-	uint8_t f[sizeof(eth_v4_port_unreach)];
+	uint8_t f[sizeof(fx_eth_v4_port_unreach)];
 
-	memcpy(f, eth_v4_port_unreach, sizeof(f));
+	memcpy(f, fx_eth_v4_port_unreach, sizeof(f));
 	memcpy(f + off, b, n);
-	fix_icmp4_csum(f + ETH_LEN, sizeof(f) - ETH_LEN);
+	fx_fix_icmp4_csum(f + FX_ETH_LEN, sizeof(f) - FX_ETH_LEN);
 	assert_int_equal(pkt_decode_eth(f, sizeof(f), p), PKT_OK);
 	assert_int_equal(p->h.kind, PK_ICMP_ERROR);
 	assert_int_equal(p->flags & PKTF_BAD_CSUM, 0);
@@ -299,51 +107,41 @@ static void port_unreach_with(size_t off, const uint8_t *b, size_t n,
  * 0xffff), and so does the ICMPv6 message with its pseudo-header. */
 static void test_fixture_checksums(void **state)
 {
-	static const struct {
-		const uint8_t *b;
-		size_t len, off;
-	} v4[] = {
-		{eth_v4_port_unreach, sizeof(eth_v4_port_unreach), ETH_LEN},
-		{ip_v4_quote_4, sizeof(ip_v4_quote_4), 0},
-		{ip_v4_quote_2, sizeof(ip_v4_quote_2), 0},
-		{ip_v4_quote_ihl3, sizeof(ip_v4_quote_ihl3), 0},
-		{ip_v4_ttl_echo, sizeof(ip_v4_ttl_echo), 0},
-		{eth_v4_echo_out, sizeof(eth_v4_echo_out), ETH_LEN},
-		{ip_v4_host_unreach_tcp, sizeof(ip_v4_host_unreach_tcp), 0},
+	static const struct fx v4[] = {
+		FX(fx_eth_v4_port_unreach, true),
+		FX(fx_ip_v4_quote_4, false),
+		FX(fx_ip_v4_quote_2, false),
+		FX(fx_ip_v4_quote_ihl3, false),
+		FX(fx_ip_v4_ttl_echo, false),
+		FX(fx_eth_v4_echo_out, true),
+		FX(fx_ip_v4_host_unreach_tcp, false),
 	};
-	const uint8_t *v6 = eth_v6_port_unreach + ETH_LEN;
-	size_t v6len = sizeof(eth_v6_port_unreach) - ETH_LEN;
-	uint8_t ph[40];
+	static const struct fx v6 = FX(fx_eth_v6_port_unreach, true);
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
-		const uint8_t *ip = v4[i].b + v4[i].off;
-		size_t len = v4[i].len - v4[i].off;
+		const uint8_t *ip = v4[i].b + (v4[i].eth ? FX_ETH_LEN : 0);
+		size_t len = v4[i].len - (v4[i].eth ? FX_ETH_LEN : 0);
 
-		assert_int_equal(pkt_csum_fold(pkt_csum_add(0, ip, 20)),
-				 0xffff);
+		/* No link padding: the message is all of the datagram. */
 		assert_int_equal((size_t)(ip[2] << 8 | ip[3]), len);
-		assert_int_equal(
-			pkt_csum_fold(pkt_csum_add(0, ip + 20, len - 20)),
-			0xffff);
+		/* Unfragmented ICMP, so that its message is summed too. */
+		assert_int_equal(ip[9], IPPROTO_ICMP);
+		assert_int_equal((ip[6] & 0x1f) | ip[7], 0);
+		assert_true(fx_assert_checksums(&v4[i]));
 	}
 	/* The quoted IP headers were summed too, though nothing checks them:
 	 * a router quotes what it got. */
 	assert_int_equal(
-		pkt_csum_fold(pkt_csum_add(0, ip_v4_ttl_echo + 28, 20)),
+		pkt_csum_fold(pkt_csum_add(0, fx_ip_v4_ttl_echo + 28, 20)),
 		0xffff);
-	assert_int_equal(
-		pkt_csum_fold(pkt_csum_add(0, ip_v4_host_unreach_tcp + 28, 20)),
-		0xffff);
-	/* RFC 4443 2.3: ICMPv6 sums an RFC 8200 8.1 pseudo-header. */
-	memcpy(ph, v6 + 8, 32);
-	memset(ph + 32, 0, 8);
-	ph[35] = (uint8_t)(v6len - 40);
-	ph[39] = IPPROTO_ICMPV6;
-	assert_int_equal(pkt_csum_fold(pkt_csum_add(pkt_csum_add(0, ph, 40),
-						    v6 + 40, v6len - 40)),
+	assert_int_equal(pkt_csum_fold(pkt_csum_add(
+				 0, fx_ip_v4_host_unreach_tcp + 28, 20)),
 			 0xffff);
+	/* RFC 4443 2.3: ICMPv6 sums an RFC 8200 8.1 pseudo-header. */
+	assert_int_equal(v6.b[FX_ETH_LEN + 6], IPPROTO_ICMPV6);
+	assert_true(fx_assert_checksums(&v6));
 }
 
 /* --- ICMP errors ----------------------------------------------------- */
@@ -366,8 +164,8 @@ static void test_port_unreach_picks_its_flow(void **state)
 			  33434); /* destination */
 	flows[4] = udp4();
 	flows[5] = udp6(); /* the same ports, the other family */
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach,
-					sizeof(eth_v4_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_port_unreach,
+					sizeof(fx_eth_v4_port_unreach), &p),
 			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 6, WIRE_ERROR), 4);
 	/* Without it, nothing else claims the error. */
@@ -388,8 +186,8 @@ static void test_wildcard_source(void **state)
 	struct pkt p;
 
 	(void)state;
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach,
-					sizeof(eth_v4_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_port_unreach,
+					sizeof(fx_eth_v4_port_unreach), &p),
 			 PKT_OK);
 	f = mkflow(IPPROTO_UDP, "0.0.0.0", 40000, "203.0.113.2", 33434);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR);
@@ -402,8 +200,8 @@ static void test_wildcard_source(void **state)
 	f = mkflow(IPPROTO_UDP, "0.0.0.0", 40001, "203.0.113.2", 33434);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_OTHER);
 
-	assert_int_equal(pkt_decode_eth(eth_v6_port_unreach,
-					sizeof(eth_v6_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v6_port_unreach,
+					sizeof(fx_eth_v6_port_unreach), &p),
 			 PKT_OK);
 	f = mkflow(IPPROTO_UDP, "::", 40000, "2001:db8:2::2", 33434);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR);
@@ -422,8 +220,8 @@ static void test_wildcard_ignores_unused_bytes(void **state)
 	(void)state;
 	memset(f.src.a, 0, 4);
 	memset(f.src.a + 4, 0xa5, sizeof(f.src.a) - 4);
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach,
-					sizeof(eth_v4_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_port_unreach,
+					sizeof(fx_eth_v4_port_unreach), &p),
 			 PKT_OK);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR);
 	/* And leftovers behind a real source do not hide it either. */
@@ -445,8 +243,8 @@ static void test_partial_flow_comes_last(void **state)
 	(void)state;
 	flows[0] = mkflow(0, "0.0.0.0", 0, "203.0.113.2", 33434);
 	flows[1] = udp4();
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach,
-					sizeof(eth_v4_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_port_unreach,
+					sizeof(fx_eth_v4_port_unreach), &p),
 			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 2, WIRE_ERROR), 1);
 	assert_int_equal(CLASSIFY(&p, flows, 1, WIRE_ERROR), 0);
@@ -465,8 +263,8 @@ static void test_partial_flow_comes_last(void **state)
 	/* Source port 0 alone: any port of the one protocol. */
 	flows[0] = mkflow(IPPROTO_UDP, "198.51.100.2", 0, "203.0.113.2", 33434);
 	CLASSIFY(&p, flows, 1, WIRE_ERROR_OTHER);
-	assert_int_equal(pkt_decode_eth(eth_v4_udp_padded,
-					sizeof(eth_v4_udp_padded), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_udp_padded,
+					sizeof(fx_eth_v4_udp_padded), &p),
 			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 2, WIRE_OUT), 1);
 	assert_int_equal(CLASSIFY(&p, flows, 1, WIRE_OUT), 0);
@@ -516,7 +314,7 @@ static void test_quote_with_ports_only(void **state)
 	struct pkt p;
 
 	(void)state;
-	pkt_decode_ip(ip_v4_quote_4, sizeof(ip_v4_quote_4), &p);
+	pkt_decode_ip(fx_ip_v4_quote_4, sizeof(fx_ip_v4_quote_4), &p);
 	assert_int_equal(p.quote_status, PKT_TRUNCATED);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR);
 }
@@ -529,7 +327,7 @@ static void test_quote_too_short_for_ports(void **state)
 	struct pkt p;
 
 	(void)state;
-	pkt_decode_ip(ip_v4_quote_2, sizeof(ip_v4_quote_2), &p);
+	pkt_decode_ip(fx_ip_v4_quote_2, sizeof(fx_ip_v4_quote_2), &p);
 	assert_int_equal(p.h.kind, PK_ICMP_ERROR);
 	assert_true(p.flags & PKTF_QUOTE_SHORT);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_MALFORMED);
@@ -546,7 +344,7 @@ static void test_quote_invalid(void **state)
 	struct pkt p;
 
 	(void)state;
-	pkt_decode_ip(ip_v4_quote_ihl3, sizeof(ip_v4_quote_ihl3), &p);
+	pkt_decode_ip(fx_ip_v4_quote_ihl3, sizeof(fx_ip_v4_quote_ihl3), &p);
 	assert_int_equal(p.quote_status, PKT_INVALID);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_MALFORMED);
 }
@@ -556,25 +354,22 @@ static void test_quote_invalid(void **state)
  * total length is invalid. Both are malformed errors, not "other". */
 static void test_error_header_broken(void **state)
 {
-	uint8_t b[sizeof(ip_v4_quote_4)];
+	uint8_t b[sizeof(fx_ip_v4_quote_4)];
 	struct flow f = udp4();
 	struct pkt p;
-	uint16_t c;
 
 	(void)state;
 	/* Captured up to 4 bytes of the ICMP header (a tiny snaplen). */
-	assert_int_equal(pkt_decode_ip(ip_v4_quote_4, 24, &p), PKT_TRUNCATED);
+	assert_int_equal(pkt_decode_ip(fx_ip_v4_quote_4, 24, &p),
+			 PKT_TRUNCATED);
 	assert_int_equal(p.h.kind, PK_ICMP_ERROR);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_MALFORMED);
 	/* IP total length 24: the ICMP header ends after 4 bytes although
 	 * the whole datagram is here. */
-	memcpy(b, ip_v4_quote_4, sizeof(b));
+	memcpy(b, fx_ip_v4_quote_4, sizeof(b));
 	b[2] = 0;
 	b[3] = 24;
-	b[10] = b[11] = 0;
-	c = csum_field(b, 20);
-	b[10] = (uint8_t)(c >> 8);
-	b[11] = (uint8_t)c;
+	fx_fix_ip4_csum(b);
 	assert_int_equal(pkt_decode_ip(b, sizeof(b), &p), PKT_INVALID);
 	assert_int_equal(p.h.kind, PK_ICMP_ERROR);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_MALFORMED);
@@ -588,12 +383,14 @@ static void test_error_cut_by_snaplen(void **state)
 	struct pkt p;
 
 	(void)state;
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach, PU_QUOTE + 24, &p),
-			 PKT_TRUNCATED);
+	assert_int_equal(
+		pkt_decode_eth(fx_eth_v4_port_unreach, PU_QUOTE + 24, &p),
+		PKT_TRUNCATED);
 	assert_true(p.flags & PKTF_CSUM_UNVERIFIED);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR);
-	assert_int_equal(pkt_decode_eth(eth_v4_port_unreach, PU_QUOTE + 22, &p),
-			 PKT_TRUNCATED);
+	assert_int_equal(
+		pkt_decode_eth(fx_eth_v4_port_unreach, PU_QUOTE + 22, &p),
+		PKT_TRUNCATED);
 	CLASSIFY(&p, &f, 1, WIRE_ERROR_MALFORMED);
 }
 
@@ -605,14 +402,14 @@ static void test_error_cut_by_snaplen(void **state)
  * match here would make "the kernel believed a bad checksum" invisible. */
 static void test_bad_checksum_still_matched(void **state)
 {
-	uint8_t b[sizeof(eth_v4_port_unreach)];
+	uint8_t b[sizeof(fx_eth_v4_port_unreach)];
 	struct flow flows[2];
 	struct pkt p;
 
 	(void)state;
 	flows[0] = udp6();
 	flows[1] = udp4();
-	memcpy(b, eth_v4_port_unreach, sizeof(b));
+	memcpy(b, fx_eth_v4_port_unreach, sizeof(b));
 	b[PU_ICMP + 2] ^= 0x01;
 	assert_int_equal(pkt_decode_eth(b, sizeof(b), &p), PKT_OK);
 	assert_true(p.flags & PKTF_BAD_CSUM);
@@ -635,16 +432,16 @@ static void test_echo_quote_by_identifier(void **state)
 	flows[2] =
 		mkflow(IPPROTO_ICMP, "0.0.0.0", 0x4242, "203.0.113.2", 0x4242);
 	assert_int_equal(
-		pkt_decode_ip(ip_v4_ttl_echo, sizeof(ip_v4_ttl_echo), &p),
+		pkt_decode_ip(fx_ip_v4_ttl_echo, sizeof(fx_ip_v4_ttl_echo), &p),
 		PKT_OK);
 	assert_int_equal(p.quote.kind, PK_ICMP_ECHO);
 	assert_int_equal(p.quote.echo_id, 0x4242);
 	assert_int_equal(CLASSIFY(&p, flows, 3, WIRE_ERROR), 2);
 	CLASSIFY(&p, flows, 2, WIRE_ERROR_OTHER);
 	/* The request itself, on its way out, is the flow's datagram. */
-	assert_int_equal(
-		pkt_decode_eth(eth_v4_echo_out, sizeof(eth_v4_echo_out), &p),
-		PKT_OK);
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_echo_out,
+					sizeof(fx_eth_v4_echo_out), &p),
+			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 3, WIRE_OUT), 2);
 	CLASSIFY(&p, flows, 2, WIRE_OTHER);
 }
@@ -660,15 +457,15 @@ static void test_tcp_quote_and_syn(void **state)
 		mkflow(IPPROTO_UDP, "198.51.100.2", 40001, "203.0.113.2", 80);
 	flows[1] =
 		mkflow(IPPROTO_TCP, "198.51.100.2", 40001, "203.0.113.2", 80);
-	assert_int_equal(pkt_decode_ip(ip_v4_host_unreach_tcp,
-				       sizeof(ip_v4_host_unreach_tcp), &p),
+	assert_int_equal(pkt_decode_ip(fx_ip_v4_host_unreach_tcp,
+				       sizeof(fx_ip_v4_host_unreach_tcp), &p),
 			 PKT_OK);
 	assert_int_equal(p.quote.kind, PK_TCP);
 	assert_int_equal(CLASSIFY(&p, flows, 2, WIRE_ERROR), 1);
 	CLASSIFY(&p, flows, 1, WIRE_ERROR_OTHER);
-	assert_int_equal(
-		pkt_decode_eth(eth_v4_tcp_syn, sizeof(eth_v4_tcp_syn), &p),
-		PKT_OK);
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_tcp_syn,
+					sizeof(fx_eth_v4_tcp_syn), &p),
+			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 2, WIRE_OUT), 1);
 	CLASSIFY(&p, flows, 1, WIRE_OTHER);
 }
@@ -685,8 +482,8 @@ static void test_v6_port_unreach(void **state)
 	flows[1] = mkflow(IPPROTO_UDP, "2001:db8:1::2", 40000, "2001:db8:2::3",
 			  33434);
 	flows[2] = udp6();
-	assert_int_equal(pkt_decode_eth(eth_v6_port_unreach,
-					sizeof(eth_v6_port_unreach), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v6_port_unreach,
+					sizeof(fx_eth_v6_port_unreach), &p),
 			 PKT_OK);
 	assert_int_equal(p.h.icmp_type, 1);
 	assert_int_equal(p.h.icmp_code, 4);
@@ -704,8 +501,8 @@ static void test_outgoing_datagram(void **state)
 	(void)state;
 	flows[0] = udp6();
 	flows[1] = udp4();
-	assert_int_equal(pkt_decode_eth(eth_v4_udp_padded,
-					sizeof(eth_v4_udp_padded), &p),
+	assert_int_equal(pkt_decode_eth(fx_eth_v4_udp_padded,
+					sizeof(fx_eth_v4_udp_padded), &p),
 			 PKT_OK);
 	assert_int_equal(CLASSIFY(&p, flows, 2, WIRE_OUT), 1);
 	CLASSIFY(&p, flows, 1, WIRE_OTHER);
@@ -725,8 +522,9 @@ static void test_outgoing_v6_echo(void **state)
 	struct pkt p;
 
 	(void)state;
-	assert_int_equal(pkt_decode_ip(ip_v6_echo, sizeof(ip_v6_echo), &p),
-			 PKT_OK);
+	assert_int_equal(
+		pkt_decode_ip(fx_ip_v6_echo, sizeof(fx_ip_v6_echo), &p),
+		PKT_OK);
 	f = mkflow(IPPROTO_ICMPV6, "2001:db8:1::2", 0x0102, "2001:db8:2::2",
 		   0x0102);
 	CLASSIFY(&p, &f, 1, WIRE_OUT);
@@ -747,21 +545,22 @@ static void test_other_packets(void **state)
 	struct pkt p;
 
 	(void)state;
-	assert_int_equal(
-		pkt_decode_eth(eth_arp_request, sizeof(eth_arp_request), &p),
-		PKT_UNSUPPORTED);
+	assert_int_equal(pkt_decode_eth(fx_eth_arp_request,
+					sizeof(fx_eth_arp_request), &p),
+			 PKT_UNSUPPORTED);
 	CLASSIFY(&p, &f, 1, WIRE_OTHER);
-	pkt_decode_eth(eth_v4_port_unreach, 10, &p);
+	pkt_decode_eth(fx_eth_v4_port_unreach, 10, &p);
 	CLASSIFY(&p, &f, 1, WIRE_OTHER);
 	/* Same addresses and protocol as the flow, but no ports to compare:
 	 * the later fragments of a datagram are not counted again. */
-	assert_int_equal(
-		pkt_decode_ip(ip_v4_frag_later, sizeof(ip_v4_frag_later), &p),
-		PKT_OK);
+	assert_int_equal(pkt_decode_ip(fx_ip_v4_frag_later,
+				       sizeof(fx_ip_v4_frag_later), &p),
+			 PKT_OK);
 	CLASSIFY(&p, &f, 1, WIRE_OTHER);
 	/* Never trusted when truncated, even with its ports in view. */
-	assert_int_equal(pkt_decode_eth(eth_v4_udp_padded, ETH_LEN + 26, &p),
-			 PKT_TRUNCATED);
+	assert_int_equal(
+		pkt_decode_eth(fx_eth_v4_udp_padded, FX_ETH_LEN + 26, &p),
+		PKT_TRUNCATED);
 	assert_int_equal(p.h.kind, PK_UDP);
 	CLASSIFY(&p, &f, 1, WIRE_OTHER);
 }
@@ -780,7 +579,7 @@ static void test_flow_has_undecoded(void **state)
 	assert_false(flow_has(&f, &h));
 	/* An ICMP message that is neither an error nor an echo has no id. */
 	assert_int_equal(
-		pkt_decode_ip(ip_v4_ttl_echo, sizeof(ip_v4_ttl_echo), &p),
+		pkt_decode_ip(fx_ip_v4_ttl_echo, sizeof(fx_ip_v4_ttl_echo), &p),
 		PKT_OK);
 	f = mkflow(IPPROTO_ICMP, "198.51.100.1", 0, "198.51.100.2", 0);
 	assert_false(flow_has(&f, &p.h));
