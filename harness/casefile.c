@@ -1305,17 +1305,17 @@ int case_load_dir(const char *dir, const struct case_vocab *v,
 	return (int)i;
 }
 
-const struct case_expect *case_expect_for(const struct case_def *c,
-					  const char *probe, int kver)
+/* The line of list (n lines) for probe on kernel kver: a ranged line that
+ * applies wins over an unranged one. */
+static const struct case_expect *pick_expect(const struct case_expect *list,
+					     int n, const char *probe,
+					     int kver)
 {
 	const struct case_expect *any = NULL, *x;
-	int i, n;
+	int i;
 
-	if (!c || !probe)
-		return NULL;
-	n = c->nexpects < CASE_MAX_EXPECTS ? c->nexpects : CASE_MAX_EXPECTS;
 	for (i = 0; i < n; i++) {
-		x = &c->expects[i];
+		x = &list[i];
 		if (strncmp(x->probe, probe, sizeof(x->probe)) != 0)
 			continue;
 		if (!is_ranged(&x->kr)) {
@@ -1328,6 +1328,28 @@ const struct case_expect *case_expect_for(const struct case_def *c,
 			return x;
 	}
 	return any;
+}
+
+const struct case_expect *case_expect_for(const struct case_def *c,
+					  const char *probe, int kver)
+{
+	if (!c || !probe)
+		return NULL;
+	return pick_expect(c->expects,
+			   c->nexpects < CASE_MAX_EXPECTS ? c->nexpects
+							  : CASE_MAX_EXPECTS,
+			   probe, kver);
+}
+
+const struct case_expect *case_claim_for(const struct case_def *c,
+					 const char *probe, int kver)
+{
+	if (!c || !probe)
+		return NULL;
+	return pick_expect(c->claims,
+			   c->nclaims < CASE_MAX_PROBES ? c->nclaims
+							: CASE_MAX_PROBES,
+			   probe, kver);
 }
 
 const char *case_explain_for(const struct case_def *c, const char *probe)

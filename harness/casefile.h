@@ -166,6 +166,11 @@ int case_load_dir(const char *dir, const struct case_vocab *v,
 const struct case_expect *case_expect_for(const struct case_def *c,
 					  const char *probe, int kver);
 
+/* The claim-expect line that applies to probe on kernel kver, chosen as
+ * case_expect_for chooses, or NULL. */
+const struct case_expect *case_claim_for(const struct case_def *c,
+					 const char *probe, int kver);
+
 /* The explain text for probe, or NULL. */
 const char *case_explain_for(const struct case_def *c, const char *probe);
 

@@ -35,6 +35,7 @@
 #include "names.h"
 #include "pkt.h"
 #include "topo.h"
+#include "verdict.h"
 
 #define LINE_MAX_BYTES 4096
 #define STDERR_KEEP 1024
@@ -673,99 +674,6 @@ static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 	return spawn_argv(p, t, path, argv, err, errlen);
 }
 
-/* --- verdicts -------------------------------------------------------- */
-
-/* A surfaced item's errno as a number: a name, an integer (an exit status),
- * or null (-1: a raw packet carries none). */
-static bool surfaced_errno(json_t *s, int *e)
-{
-	json_t *v = json_object_get(s, "errno");
-
-	if (json_is_null(v)) {
-		*e = EXPECT_NO_ERRNO;
-		return true;
-	}
-	if (json_is_integer(v)) {
-		*e = (int)json_integer_value(v);
-		return true;
-	}
-	return json_is_string(v) && errno_from_name(json_string_value(v), e) == 0;
-}
-
-static bool item_matches(const struct expect_item *x, json_t *s)
-{
-	const char *via = json_string_value(json_object_get(s, "via"));
-	const char *origin;
-	int e;
-
-	if (!via || strcmp(via, x->via) != 0 || !surfaced_errno(s, &e) ||
-	    e != x->err)
-		return false;
-	if (!x->has_icmp)
-		return true;
-	origin = json_string_value(json_object_get(s, "origin"));
-	return origin &&
-	       strcmp(origin, tok2str(ee_origin_names, x->origin, "")) == 0 &&
-	       json_integer_value(json_object_get(s, "type")) == x->type &&
-	       json_integer_value(json_object_get(s, "code")) == x->code;
-}
-
-const char *cell_verdict(json_t *surfaced, const struct case_expect *e)
-{
-	bool used[64] = {false};
-	size_t n = json_array_size(surfaced), i;
-	int k;
-
-	if (!e || n != (size_t)e->n || n > 64)
-		return "fail";
-	for (k = 0; k < e->n; k++) {
-		for (i = 0; i < n; i++)
-			if (!used[i] &&
-			    item_matches(&e->items[k], json_array_get(surfaced, i)))
-				break;
-		if (i == n)
-			return "fail";
-		used[i] = true;
-	}
-	return "pass";
-}
-
-static json_t *expected_json(const struct case_expect *e)
-{
-	json_t *a = json_array();
-	char buf[128];
-	int k;
-
-	if (!e)
-		return json_null();
-	for (k = 0; k < e->n; k++)
-		json_array_append_new(
-			a, json_string(expect_item_str(&e->items[k], buf,
-						       sizeof(buf))));
-	return a;
-}
-
-/* The claim-expect line for probe on this kernel, like case_expect_for. */
-static const struct case_expect *claim_for(const struct case_def *c,
-					   const char *probe, int kver)
-{
-	const struct case_expect *any = NULL;
-	int i;
-
-	for (i = 0; i < c->nclaims; i++) {
-		const struct case_expect *x = &c->claims[i];
-
-		if (strcmp(x->probe, probe) != 0)
-			continue;
-		if (!x->kr.min && !x->kr.max)
-			any = x;
-		else if ((!x->kr.min || kver >= x->kr.min) &&
-			 (!x->kr.max || kver < x->kr.max))
-			return x;
-	}
-	return any;
-}
-
 static json_t *cell_json(struct case_run *r, struct probe_run *p)
 {
 	const struct case_def *c = r->c;
@@ -821,7 +729,7 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	if (json_array_size(p->others))
 		json_object_set_new(o, "seen_for_others",
 				    json_incref(p->others));
-	json_object_set_new(o, "expected", expected_json(e));
+	json_object_set_new(o, "expected", verdict_expected_json(e));
 	json_object_set_new(o, "verdict", json_string(verdict));
 	/* A command always "surfaces" its exit status: for it, the wire's
 	 * error went unsaid when it still exited 0. */
@@ -839,14 +747,14 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	for (i = 0; i < c->nrefs; i++)
 		json_array_append_new(refs, json_string(c->refs[i]));
 	json_object_set_new(o, "refs", refs);
-	claim = claim_for(c, p->def->name, r->o->kver);
+	claim = case_claim_for(c, p->def->name, r->o->kver);
 	if (claim && strcmp(verdict, "pass") == 0)
 		/* Judged only where the cell itself ran as expected: a claim is
 		 * confirmed or refuted by what this kernel did. */
 		json_object_set_new(
 			o, "claim",
 			json_pack("{s:s, s:o, s:b}", "text", c->claim,
-				  "predicts", expected_json(claim), "holds",
+				  "predicts", verdict_expected_json(claim), "holds",
 				  strcmp(cell_verdict(p->surfaced, claim),
 					 "pass") == 0));
 	json_object_set_new(o, "events", json_incref(p->events));

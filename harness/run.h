@@ -32,9 +32,4 @@ struct run_opts {
 json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		 size_t errlen);
 
-/* Decides a cell: compares the surfaced list (JSON array of objects with
- * "via", "errno" and for the error queue "origin", "type", "code") with the
- * expectation e (NULL: none given). Returns "pass" or "fail". */
-const char *cell_verdict(json_t *surfaced, const struct case_expect *e);
-
 #endif
