@@ -96,8 +96,16 @@ test: all $(UTESTS) $(ITESTS) fuzz
 run: all
 	$(BIN) run --out results/latest
 
+UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
+	--probe udp-recverr --probe udp-recverr-connected
+
+# Three parts, one per target: the core story (15 cells), the IPv4 catalogue
+# with the five UDP probes, and the whole matrix.
 bench: all $(B)/bench
-	$(B)/bench
+	$(B)/bench --label "core: 3 faults x 5 UDP probes" $(UDP5) \
+		port_unreachable ttl_exceeded silent_drop
+	$(B)/bench --label "IPv4 catalogue x 5 UDP probes" $(UDP5)
+	$(B)/bench --label "the whole matrix" --runs 3 --no-naive
 
 $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

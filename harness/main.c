@@ -38,6 +38,8 @@ struct cli {
 	bool quiet_matrix;
 	char **only;
 	int nonly;
+	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
+	int nfilter;
 };
 
 static void usage(FILE *f)
@@ -55,6 +57,8 @@ static void usage(FILE *f)
 		"  --quiet-ms N     how long a silent wire is waited for (default 100)\n"
 		"  -j, --jobs N     cases run at once (default 1)\n"
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
+		"  --probe NAME     run only this probe style (repeatable); cases\n"
+		"                   with none of them are left out\n"
 		"  --probe-cmd CMD  also run CMD in the client namespace under every\n"
 		"                   fault, {addr} and {port} replaced by the destination\n"
 		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
@@ -150,6 +154,31 @@ static void add_cmd_probe(struct cli *c, struct case_def *cases, int n)
 	}
 }
 
+/* --probe: keeps only the named probes in each case, and only the cases
+ * left with one. Returns the new number of cases. */
+static int filter_probes(const struct cli *c, struct case_def *cases, int n)
+{
+	int i, k, f, kept = 0, np;
+
+	if (c->nfilter == 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		struct case_def *d = &cases[i];
+
+		for (k = 0, np = 0; k < d->nprobes; k++)
+			for (f = 0; f < c->nfilter; f++)
+				if (strcmp(d->probes[k], c->probe_filter[f]) == 0) {
+					memmove(d->probes[np++], d->probes[k],
+						TOKEN_MAX);
+					break;
+				}
+		d->nprobes = np;
+		if (np)
+			cases[kept++] = *d;
+	}
+	return kept;
+}
+
 static int load(struct cli *c, struct case_def **cases)
 {
 	char err[1024];
@@ -161,6 +190,7 @@ static int load(struct cli *c, struct case_def **cases)
 		fprintf(stderr, "icmplab: %s\n", err);
 		exit(EXIT_USAGE);
 	}
+	n = filter_probes(c, *cases, n);
 	add_cmd_probe(c, *cases, n);
 	if (c->nonly == 0)
 		return n;
@@ -313,6 +343,7 @@ int main(int argc, char **argv)
 		{"no-matrix", no_argument, NULL, 'M'},
 		{"fixed-wait-ms", required_argument, NULL, 'F'},
 		{"probe-cmd", required_argument, NULL, 'C'},
+		{"probe", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -361,6 +392,16 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			c.probe_cmd = optarg;
+			break;
+		case 'p':
+			if (!probe_find(optarg)) {
+				fprintf(stderr, "icmplab: --probe: unknown probe "
+						"'%s' (see icmplab probes)\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			if (c.nfilter < CASE_MAX_PROBES)
+				c.probe_filter[c.nfilter++] = optarg;
 			break;
 		case 'F':
 			c.fixed_wait_ms = (int)number("--fixed-wait-ms", optarg,

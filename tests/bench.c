@@ -2,12 +2,17 @@
  * against the naive reference (the same cells, one after another, each
  * observing after a fixed 250 ms, as `nc -u` waits before deciding).
  *
- *   build/bench [--runs N] [--jobs N] [--naive-ms N] [CASE ...]
+ *   build/bench [--label TEXT] [--runs N] [--jobs N] [--naive-ms N]
+ *               [--no-naive] [--probe NAME ...] [CASE ...]
+ *
+ * --probe and CASE are passed to icmplab run, to bench a part of the
+ * matrix.
  *
  * It reports; it does not judge. Every run's cells are also compared with
  * the first run's, and a difference is reported (and makes the exit 1),
  * since a benchmark of a non-deterministic suite measures nothing. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +39,7 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static int run_once(const char *jobs, const char *fixed, char **only,
+static int run_once(const char *jobs, const char *fixed, const char **only,
 		    int nonly, struct sample *s)
 {
 	const char *dir = make_tmpdir("bench");
@@ -111,11 +116,12 @@ static long number(const char *s, long lo, long hi)
 int main(int argc, char **argv)
 {
 	int runs = 20, i, nonly = 0, differ = 0;
-	const char *jobs = "2", *naive = "250";
+	const char *jobs = "2", *naive = "250", *label = "the suite";
 	struct sample s[100], ref = {0};
 	double sum = 0, best = 1e18, worst = 0;
 	long rss = 0;
-	char *only[32];
+	const char *only[60];
+	bool with_naive = true;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
@@ -124,14 +130,24 @@ int main(int argc, char **argv)
 			jobs = argv[++i], number(jobs, 1, 64);
 		else if (strcmp(argv[i], "--naive-ms") == 0 && i + 1 < argc)
 			naive = argv[++i], number(naive, 1, 10000);
-		else if (argv[i][0] != '-' && nonly < 32)
+		else if (strcmp(argv[i], "--no-naive") == 0)
+			with_naive = false;
+		else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
+			label = argv[++i];
+		else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc &&
+			 nonly < 58) {
+			only[nonly++] = argv[i];
+			only[nonly++] = argv[++i];
+		} else if (argv[i][0] != '-' && nonly < 58)
 			only[nonly++] = argv[i];
 		else {
-			fprintf(stderr, "usage: bench [--runs N] [--jobs N] "
-					"[--naive-ms N] [CASE ...]\n");
+			fprintf(stderr, "usage: bench [--label TEXT] [--runs N] "
+					"[--jobs N] [--naive-ms N] [--no-naive] "
+					"[--probe NAME ...] [CASE ...]\n");
 			return 2;
 		}
 	}
+	printf("== %s\n", label);
 	if (!can_run_suite())
 		return 4;
 	for (i = 0; i < runs; i++) {
@@ -147,28 +163,33 @@ int main(int argc, char **argv)
 		       i + 1, s[i].wall_ms, s[i].wall_ms / s[i].cells,
 		       s[i].cells);
 	}
-	if (run_once("1", naive, only, nonly, &ref) < 0)
-		return 1;
-	printf("naive reference (-j 1, fixed %s ms wait): %.1f ms wall, "
-	       "%.2f ms per cell%s\n",
-	       naive, ref.wall_ms, ref.wall_ms / ref.cells,
-	       strcmp(ref.fingerprint, s[0].fingerprint) == 0
-		       ? ", same cells"
-		       : ", DIFFERENT cells");
-	printf("\nsummary: %d runs of %d cells with -j %s\n", runs, s[0].cells,
-	       jobs);
+	if (with_naive) {
+		if (run_once("1", naive, only, nonly, &ref) < 0)
+			return 1;
+		printf("naive reference (-j 1, fixed %s ms wait): %.1f ms wall, "
+		       "%.2f ms per cell%s\n",
+		       naive, ref.wall_ms, ref.wall_ms / ref.cells,
+		       strcmp(ref.fingerprint, s[0].fingerprint) == 0
+			       ? ", same cells"
+			       : ", DIFFERENT cells");
+	}
+	printf("\nsummary of %s: %d runs of %d cells with -j %s\n", label,
+	       runs, s[0].cells, jobs);
 	printf("  wall per run:  mean %.1f ms, best %.1f ms, worst %.1f ms\n",
 	       sum / runs, best, worst);
 	printf("  wall per cell: mean %.2f ms\n", sum / runs / s[0].cells);
 	printf("  peak RSS:      %ld KiB (largest single process of a run)\n",
 	       rss);
-	printf("  speed-up:      %.1fx against the naive reference (mean run)\n",
-	       ref.wall_ms / (sum / runs));
+	if (with_naive)
+		printf("  speed-up:      %.1fx against the naive reference "
+		       "(mean run)\n",
+		       ref.wall_ms / (sum / runs));
 	printf("  determinism:   %d of %d runs gave cells different from run "
 	       "1\n",
 	       differ, runs);
 	for (i = 0; i < runs; i++)
 		free(s[i].fingerprint);
 	free(ref.fingerprint);
+	putchar('\n');
 	return differ ? 1 : 0;
 }
