@@ -982,9 +982,13 @@ static int set_path(struct parser *p)
 	return 0;
 }
 
-int case_parse_buf(const char *path, const char *buf, size_t len,
-		   const struct case_vocab *v, struct case_def *out, char *err,
-		   size_t errlen)
+/* The parser proper. With zeroed, *out is known to be all zero already
+ * (fresh calloc memory from case_load_dir) and is not cleared again: a
+ * case_def is large and mostly unused, and clearing it would make every
+ * page of every loaded case resident (and so of every forked worker). */
+static int parse_buf(const char *path, const char *buf, size_t len,
+		     const struct case_vocab *v, struct case_def *out,
+		     char *err, size_t errlen, bool zeroed)
 {
 	struct parser p;
 	char line[CASE_LINE_MAX + 1];
@@ -1004,7 +1008,8 @@ int case_parse_buf(const char *path, const char *buf, size_t len,
 		return fail(&p, 0,
 			    "case_parse_buf needs a path, a buffer, a "
 			    "vocabulary and an output case");
-	memset(out, 0, sizeof(*out));
+	if (!zeroed)
+		memset(out, 0, sizeof(*out));
 	if (set_path(&p))
 		return -1;
 	while (pos < len) {
@@ -1044,8 +1049,16 @@ int case_parse_buf(const char *path, const char *buf, size_t len,
 	return finish(&p);
 }
 
-int case_parse_file(const char *path, const struct case_vocab *v,
-		    struct case_def *out, char *err, size_t errlen)
+int case_parse_buf(const char *path, const char *buf, size_t len,
+		   const struct case_vocab *v, struct case_def *out, char *err,
+		   size_t errlen)
+{
+	return parse_buf(path, buf, len, v, out, err, errlen, false);
+}
+
+static int parse_file(const char *path, const struct case_vocab *v,
+		      struct case_def *out, char *err, size_t errlen,
+		      bool zeroed)
 {
 	char msg[128];
 	struct stat st;
@@ -1056,7 +1069,7 @@ int case_parse_file(const char *path, const struct case_vocab *v,
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (out)
+	if (out && !zeroed)
 		memset(out, 0, sizeof(*out));
 	if (!path) {
 		errf(err, errlen, "case_parse_file needs a path");
@@ -1107,9 +1120,15 @@ int case_parse_file(const char *path, const struct case_vocab *v,
 		free(buf);
 		return -1;
 	}
-	rc = case_parse_buf(path, buf, n, v, out, err, errlen);
+	rc = parse_buf(path, buf, n, v, out, err, errlen, zeroed);
 	free(buf);
 	return rc;
+}
+
+int case_parse_file(const char *path, const struct case_vocab *v,
+		    struct case_def *out, char *err, size_t errlen)
+{
+	return parse_file(path, v, out, err, errlen, false);
 }
 
 struct path_list {
@@ -1282,7 +1301,8 @@ int case_load_dir(const char *dir, const struct case_vocab *v,
 	for (i = 0; i < l.n; i++) {
 		size_t k;
 
-		if (case_parse_file(l.v[i], v, &cases[i], err, errlen)) {
+		/* cases is fresh from calloc: already zero. */
+		if (parse_file(l.v[i], v, &cases[i], err, errlen, true)) {
 			free(cases);
 			path_list_free(&l);
 			return -1;
