@@ -42,6 +42,9 @@ FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
 .PHONY: all deps run test unit integration fuzz bench clean format
+# Keep the objects make would see as intermediate: no rebuilds, and no
+# "rm ..." line after the test tally.
+.SECONDARY:
 all: $(BIN) $(PROBES)
 
 DEPS_OK := $(B)/.deps-ok
