@@ -40,14 +40,14 @@
 #include <stddef.h>
 
 #define CASE_NAME_MAX	 64
-#define CASE_TEXT_MAX	 512
+#define CASE_TEXT_MAX	 1024
 #define CASE_MAX_PROBES	 32
 #define CASE_MAX_PARAMS	 16
 #define CASE_MAX_EXPECTS 64 /* expect lines per case */
 #define CASE_MAX_RESULTS 32 /* RESULT tokens per expect line */
 #define CASE_MAX_REFS	 8
 #define TOKEN_MAX	 32
-#define CASE_LINE_MAX	 1024 /* characters per line, without the line end */
+#define CASE_LINE_MAX	 2048 /* characters per line, without the line end */
 #define CASE_FILE_MAX	 (64 * 1024) /* bytes per file, for case_parse_file */
 
 /* Details the parser settles beyond the syntax above:

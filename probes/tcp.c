@@ -140,6 +140,20 @@ static void close_now(int fd)
  * both variants: in SYN-SENT tcp_v4_err() calls ip_icmp_error() whether
  * or not the socket asked for IP_RECVERR, and the entry keeps POLLERR set
  * (tcp_poll) after SO_ERROR has been read. */
+/* Asks again whether the attempt goes on, the way a program can: a second
+ * non-blocking connect() fails with EALREADY while the SYN is still being
+ * retried, and with the socket's error, or ECONNABORTED once SO_ERROR has
+ * taken it, when the attempt was given up (__inet_stream_connect). This is
+ * what RFC 1122 4.2.3.9's "soft errors must not abort" is judged on. */
+static void connect_again(const struct probe *p, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(&p->dst, p->dport, &ss);
+
+	probe_call("connect", "connect_again",
+		   connect(fd, (struct sockaddr *)&ss, len));
+}
+
 static int run_connect(struct probe *p, unsigned flags)
 {
 	int fd = open_tcp(p, flags);
@@ -153,6 +167,7 @@ static int run_connect(struct probe *p, unsigned flags)
 	probe_so_error(fd);
 	probe_poll(fd, POLLIN | POLLOUT, "poll_after_so_error");
 	probe_drain_errqueue(fd, p->dst.family);
+	connect_again(p, fd);
 	note_tcp_state(fd, "at the end");
 	close_now(fd);
 	return 0;
@@ -222,7 +237,9 @@ static int run_established_recverr(struct probe *p)
 }
 
 const struct probe_style probe_styles[] = {
-	{"tcp-connect", "non-blocking connect(), then poll(0) and SO_ERROR",
+	{"tcp-connect",
+	 "non-blocking connect(), then poll(0), SO_ERROR, and connect() again "
+	 "(EALREADY: still trying)",
 	 run_connect_plain},
 	{"tcp-connect-recverr",
 	 "IP_RECVERR, non-blocking connect(), then "

@@ -274,6 +274,7 @@ static void test_line_too_long(void **state)
 	struct fx *f = *state;
 	char *x = repeat('x', CASE_LINE_MAX - 2);
 	char *text = malloc(strlen(HEAD) + strlen(x) + 16);
+	char want[128];
 
 	if (!text) /* spelled out: gcc cannot see that the assert returns */
 		fail_msg("out of memory");
@@ -283,9 +284,11 @@ static void test_line_too_long(void **state)
 	sprintf(text, "%s# %s\r\n", HEAD, x);
 	expect_ok(f, text);
 	sprintf(text, "%s# %sy\n", HEAD, x);
-	expect_err(f, text,
-		   PATH ":7: line too long (1025 characters); keep lines to "
-			"at most 1024");
+	snprintf(want, sizeof(want),
+		 PATH ":7: line too long (%d characters); keep lines to at "
+		      "most %d",
+		 CASE_LINE_MAX + 1, CASE_LINE_MAX);
+	expect_err(f, text, want);
 	free(text);
 	free(x);
 }
@@ -443,13 +446,26 @@ static void test_too_many_results(void **state)
 	expect_err(f, text, want);
 }
 
+/* The error for a text value one character over CASE_TEXT_MAX - 1. */
+static void too_long(struct fx *f, const char *line, int lineno,
+		     const char *key)
+{
+	char want[160];
+
+	snprintf(want, sizeof(want),
+		 PATH ":%d: %s too long (%d characters); shorten it to at "
+		      "most %d",
+		 lineno, key, CASE_TEXT_MAX, CASE_TEXT_MAX - 1);
+	expect_err(f, line, want);
+}
+
 static void test_value_too_long(void **state)
 {
 	struct fx *f = *state;
 	char *t = repeat('t', CASE_TEXT_MAX);
 	char *v = repeat('v', CASE_NAME_MAX);
 	char *k = repeat('k', TOKEN_MAX);
-	char line[2048];
+	char line[CASE_TEXT_MAX + 64];
 
 	/* The longest title that fits is taken whole. */
 	snprintf(line, sizeof(line), "title %.*s\n", CASE_TEXT_MAX - 1, t);
@@ -459,25 +475,15 @@ static void test_value_too_long(void **state)
 	assert_int_equal(strlen(f->c.title), CASE_TEXT_MAX - 1);
 
 	snprintf(line, sizeof(line), "title %s\n", t);
-	expect_err(f, line,
-		   PATH ":1: title too long (512 characters); "
-			"shorten it to at most 511");
+	too_long(f, line, 1, "title");
 	snprintf(line, sizeof(line), "why %s\n", t);
-	expect_err(f, line,
-		   PATH ":1: why too long (512 characters); shorten "
-			"it to at most 511");
+	too_long(f, line, 1, "why");
 	snprintf(line, sizeof(line), "\nref %s\n", t);
-	expect_err(f, line,
-		   PATH ":2: ref too long (512 characters); shorten "
-			"it to at most 511");
+	too_long(f, line, 2, "ref");
 	snprintf(line, sizeof(line), "claim %s\n", t);
-	expect_err(f, line,
-		   PATH ":1: claim too long (512 characters); "
-			"shorten it to at most 511");
+	too_long(f, line, 1, "claim");
 	snprintf(line, sizeof(line), "explain ping %s\n", t);
-	expect_err(f, line,
-		   PATH ":1: explain too long (512 characters); "
-			"shorten it to at most 511");
+	too_long(f, line, 1, "explain");
 	snprintf(line, sizeof(line), "fault ttl_exceeded type=%s\n", v);
 	expect_err(f, line,
 		   PATH ":1: value of fault parameter 'type' too "
@@ -733,9 +739,9 @@ static void test_no_errno_and_numbers(void **state)
 	char buf[64];
 
 	expect_ok(f, "title T\nfamily ipv4\nfault port_unreachable\n"
-		    "probes ping udp_connected\n"
-		    "expect ping raw:-/icmp/3/3\n"
-		    "expect udp_connected exit:1\nwhy W\n");
+		     "probes ping udp_connected\n"
+		     "expect ping raw:-/icmp/3/3\n"
+		     "expect udp_connected exit:1\nwhy W\n");
 	x = case_expect_for(&f->c, "ping", 6018);
 	assert_non_null(x);
 	assert_int_equal(x->items[0].err, EXPECT_NO_ERRNO);
@@ -754,8 +760,8 @@ static void test_claim_expect(void **state)
 	struct fx *f = *state;
 
 	expect_ok(f, HEAD "claim the textbook says so\n"
-			 "claim-expect udp_connected recv:EHOSTUNREACH\n"
-			 "command nc -u -z -w1 {addr} {port}\n");
+			  "claim-expect udp_connected recv:EHOSTUNREACH\n"
+			  "command nc -u -z -w1 {addr} {port}\n");
 	assert_int_equal(f->c.nclaims, 1);
 	assert_int_equal(f->c.nexpects, 1);
 	assert_string_equal(f->c.claims[0].probe, "udp_connected");
@@ -1157,9 +1163,8 @@ static void test_load_dir_duplicate_names(void **state)
 	tmp_mkdir(&t, "b");
 	tmp_write(&t, "a/same.case", HEAD);
 	tmp_write(&t, "b/same.case", HEAD);
-	assert_int_equal(case_load_dir(t.root, &vocab, &cases, err,
-				       sizeof(err)),
-			 -1);
+	assert_int_equal(
+		case_load_dir(t.root, &vocab, &cases, err, sizeof(err)), -1);
 	assert_null(cases);
 	assert_non_null(strstr(err, "b/same.case: case name 'same' is "
 				    "already used by"));
