@@ -51,9 +51,6 @@ static void skip_not_allowed(void)
  * (and so the flow the harness matches) is known up front. */
 static int open_ping(const struct probe *p, unsigned flags)
 {
-	struct sockaddr_storage ss;
-	struct ipaddr any = {.family = p->dst.family};
-	socklen_t len;
 	int fd;
 
 	fd = (int)probe_call("socket", NULL,
@@ -71,15 +68,9 @@ static int open_ping(const struct probe *p, unsigned flags)
 	if (flags & F_RECVERR)
 		probe_set_recverr(p, fd, NULL);
 	/* Port 0: the kernel picks a free identifier (ping_get_port). */
-	len = addr_to_sockaddr(&any, 0, &ss);
-	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
-	if (flags & F_CONNECT) {
-		len = addr_to_sockaddr(&p->dst, 0, &ss);
-		if (probe_call("connect", NULL,
-			       connect(fd, (struct sockaddr *)&ss, len)) < 0)
-			err(3, "connect");
-	}
+	probe_bind_any(p, fd);
+	if (flags & F_CONNECT)
+		probe_connect(p, fd, 0);
 	probe_flow_ident(p, fd, proto_of(p));
 	return fd;
 }

@@ -86,6 +86,26 @@ void probe_flow_ident(const struct probe *p, int fd, int proto)
 	flow_event(p, fd, proto, true);
 }
 
+void probe_bind_any(const struct probe *p, int fd)
+{
+	struct ipaddr any = {.family = p->dst.family};
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(&any, 0, &ss);
+
+	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
+		err(3, "bind");
+}
+
+void probe_connect(const struct probe *p, int fd, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr_to_sockaddr(&p->dst, port, &ss);
+
+	if (probe_call("connect", NULL,
+		       connect(fd, (struct sockaddr *)&ss, len)) < 0)
+		err(3, "connect");
+}
+
 long probe_set_recverr(const struct probe *p, int fd, const char *via)
 {
 	int one = 1;
@@ -94,9 +114,9 @@ long probe_set_recverr(const struct probe *p, int fd, const char *via)
 		return probe_call("setsockopt", via ? via : "ipv6_recverr",
 				  setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR,
 					     &one, sizeof(one)));
-	return probe_call("setsockopt", via ? via : "ip_recverr",
-			  setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
-				     sizeof(one)));
+	return probe_call(
+		"setsockopt", via ? via : "ip_recverr",
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)));
 }
 
 bool probe_sync(struct probe *p, bool sent)

@@ -98,6 +98,15 @@ const char *probe_revents_str(unsigned revents, char *buf, size_t len);
 void probe_icmp(const char *via, int type, int code, const struct ipaddr *from,
 		bool own);
 
+/* Binds fd to the wildcard address of p's family, port 0, so the kernel
+ * picks the port (or ping identifier) before anything is sent and the flow
+ * is known up front; exits 3 on failure. */
+void probe_bind_any(const struct probe *p, int fd);
+
+/* Connects a datagram socket to p->dst at port (logged); exits 3 on
+ * failure. */
+void probe_connect(const struct probe *p, int fd, uint16_t port);
+
 /* Sets IP_RECVERR (IPV6_RECVERR) on fd, logged as a call labelled via
  * (NULL: "ip_recverr"/"ipv6_recverr"). Returns setsockopt's result. */
 long probe_set_recverr(const struct probe *p, int fd, const char *via);

@@ -47,9 +47,6 @@
  * the SYN leaves. */
 static int open_tcp(const struct probe *p, unsigned flags)
 {
-	struct sockaddr_storage ss;
-	struct ipaddr any = {.family = p->dst.family};
-	socklen_t len;
 	int fd, syncnt = 1, user_timeout = USER_TIMEOUT_MS;
 
 	fd = (int)probe_call("socket", NULL,
@@ -74,9 +71,7 @@ static int open_tcp(const struct probe *p, unsigned flags)
 			      sizeof(user_timeout)));
 	if (flags & F_RECVERR)
 		probe_set_recverr(p, fd, NULL);
-	len = addr_to_sockaddr(&any, 0, &ss);
-	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
+	probe_bind_any(p, fd);
 	probe_flow(p, fd, IPPROTO_TCP);
 	return fd;
 }

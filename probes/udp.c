@@ -24,9 +24,6 @@
  * flow (and so the quote the harness will match) is known up front. */
 static int open_udp(const struct probe *p, unsigned flags)
 {
-	struct sockaddr_storage ss;
-	struct ipaddr any = {.family = p->dst.family};
-	socklen_t len;
 	int fd;
 
 	fd = (int)probe_call("socket", NULL,
@@ -40,15 +37,9 @@ static int open_udp(const struct probe *p, unsigned flags)
 	probe_set_ttl(p, fd);
 	if (flags & F_RECVERR)
 		probe_set_recverr(p, fd, NULL);
-	len = addr_to_sockaddr(&any, 0, &ss);
-	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
-	if (flags & F_CONNECT) {
-		len = addr_to_sockaddr(&p->dst, p->dport, &ss);
-		if (probe_call("connect", NULL,
-			       connect(fd, (struct sockaddr *)&ss, len)) < 0)
-			err(3, "connect");
-	}
+	probe_bind_any(p, fd);
+	if (flags & F_CONNECT)
+		probe_connect(p, fd, p->dport);
 	probe_flow(p, fd, IPPROTO_UDP);
 	return fd;
 }
