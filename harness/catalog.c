@@ -104,8 +104,8 @@ static void serve_tcp(int lfd)
 /* A TCP listener on the server at the probes' destination, for probes that
  * need an established connection before the fault bites (tcp-established):
  * the handshake passes, the data segments meet the fault. */
-static int start_tcp_listener(struct topo *t, struct fault_plan *plan,
-			      char *err, size_t errlen)
+int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
+		       size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = addr_to_sockaddr(&plan->dst, plan->dport, &ss);
@@ -160,12 +160,11 @@ static int start_tcp_listener(struct topo *t, struct fault_plan *plan,
  * server also accepts TCP on the port, so a TCP probe can establish a
  * connection with the default TTL and then send its data with TTL 1. */
 static int apply_ttl_exceeded(struct topo *t, const struct case_def *c,
-			      struct fault_plan *plan, char *err,
-			      size_t errlen)
+			      struct fault_plan *plan, char *err, size_t errlen)
 {
 	plan->ttl = 1;
 	if (strcmp(case_param(c, "listen", ""), "tcp") == 0)
-		return start_tcp_listener(t, plan, err, errlen);
+		return fault_tcp_listener(t, plan, err, errlen);
 	return 0;
 }
 
@@ -182,18 +181,18 @@ static int check_listen(const char *key, const char *val, char *why,
 /* silent_drop: the router drops everything arriving from the client side,
  * and says nothing. */
 static int apply_silent_drop(struct topo *t, const struct case_def *c,
-			     struct fault_plan *plan, char *err,
-			     size_t errlen)
+			     struct fault_plan *plan, char *err, size_t errlen)
 {
 	(void)c, (void)plan;
-	return topo_nft(t, NODE_ROUTER,
-			"table inet icmplab {\n"
-			"  chain forward {\n"
-			"    type filter hook forward priority 0; policy accept;\n"
-			"    iifname \"" TOPO_ROUTER_CIF "\" counter drop\n"
-			"  }\n"
-			"}\n",
-			err, errlen);
+	return topo_nft(
+		t, NODE_ROUTER,
+		"table inet icmplab {\n"
+		"  chain forward {\n"
+		"    type filter hook forward priority 0; policy accept;\n"
+		"    iifname \"" TOPO_ROUTER_CIF "\" counter drop\n"
+		"  }\n"
+		"}\n",
+		err, errlen);
 }
 
 static const char *const no_keys[] = {NULL};
@@ -204,17 +203,20 @@ const struct fault_def basic_faults[] = {
 	 no_keys, NULL, apply_port_unreachable},
 	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
 	 listen_keys, check_listen, apply_ttl_exceeded},
-	{"silent_drop", "the router drops the datagram (nftables), says nothing",
-	 no_keys, NULL, apply_silent_drop},
+	{"silent_drop",
+	 "the router drops the datagram (nftables), says nothing", no_keys,
+	 NULL, apply_silent_drop},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
 static const struct fault_def *const fault_tables[] = {
-	basic_faults, forge_faults, generator_faults, NULL,
+	basic_faults,
+	forge_faults,
+	generator_faults,
+	NULL,
 };
 
-void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
-		   void *arg)
+void fault_foreach(void (*fn)(const struct fault_def *f, void *arg), void *arg)
 {
 	const struct fault_def *const *t;
 	const struct fault_def *f;
@@ -266,7 +268,8 @@ static int check_param(const char *fault, const char *key, const char *val,
 	n = (size_t)snprintf(why, whylen, "fault '%s' takes no parameter '%s'",
 			     fault, key);
 	if (f->keys[0] && n < whylen) {
-		n += (size_t)snprintf(why + n, whylen - n, "; expected one of:");
+		n += (size_t)snprintf(why + n, whylen - n,
+				      "; expected one of:");
 		for (k = f->keys; *k && n < whylen; k++)
 			n += (size_t)snprintf(why + n, whylen - n, "%s %s",
 					      k == f->keys ? "" : ",", *k);

@@ -69,6 +69,13 @@ const struct fault_def *fault_find(const char *name);
 void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
 		   void *arg);
 
+/* Starts a TCP listener on the server at plan's destination and port (a
+ * helper process: accepts, reads, discards), for probes that need an
+ * established connection before the fault meets their data. 0, or -1 with
+ * err. */
+int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
+		       size_t errlen);
+
 /* Parameter value helpers for check functions: an integer in lo..hi. */
 int param_int(const char *val, long lo, long hi, long *out);
 

@@ -468,8 +468,15 @@ int forge_parse_doc_addr(const char *val, uint8_t out[4])
 }
 
 static const char *const forge_keys[] = {
-	"type", "code", "mtu", "pointer", "gateway", "variant", "from", NULL,
+	"type",	   "code", "mtu", "pointer", "gateway",
+	"variant", "from", "tcp", NULL,
 };
+
+/* tcp=data: TCP segments of at most this many bytes (a SYN with all its
+ * options is 60, an ACK or FIN with timestamps 52) carry no data; they pass
+ * and are not answered, so a connection can be made and the forged error
+ * meets its data. */
+#define FORGE_TCP_BARE_MAX 60
 
 static int check_forge(const char *key, const char *val, char *why,
 		       size_t whylen)
@@ -488,6 +495,14 @@ static int check_forge(const char *key, const char *val, char *why,
 	if (strcmp(key, "code") == 0)
 		return forge_parse_codes(val, codes, FORGE_MAX_CODES, &n, &list,
 					 why, whylen);
+	if (strcmp(key, "tcp") == 0) {
+		if (strcmp(val, "data") == 0)
+			return 0;
+		seterr(why, whylen,
+		       "expected tcp=data (spare the handshake, answer the "
+		       "data)");
+		return -1;
+	}
 	if (strcmp(key, "mtu") == 0) {
 		if (dec_param(val, 65535) >= 0)
 			return 0;
@@ -563,6 +578,7 @@ struct forger {
 	struct forge_spec spec;
 	uint8_t codes[FORGE_MAX_CODES];
 	size_t ncodes;
+	bool tcp_data; /* tcp=data: let bare TCP segments through */
 };
 
 /* Room for any IPv4 datagram: a datagram cut short would still be
@@ -579,6 +595,9 @@ static bool want(const struct forger *fg, const struct pkt *p)
 	/* RFC 1812 4.3.2.7: no error about a non-initial fragment, nor about
 	 * an ICMP error. */
 	if (p->h.frag_off != 0 || p->h.kind == PK_ICMP_ERROR)
+		return false;
+	if (fg->tcp_data && p->h.kind == PK_TCP &&
+	    p->h.ip_len <= FORGE_TCP_BARE_MAX)
 		return false;
 	return true;
 }
@@ -816,7 +835,7 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 		       struct fault_plan *plan, char *err, size_t errlen)
 {
 	struct forger fg;
-	char script[512], client[ADDR_STRLEN];
+	char script[512], client[ADDR_STRLEN], bare[96] = "";
 	const struct ipaddr *cl, *rc;
 	pid_t parent = getpid(), pid;
 	int is_list = 0;
@@ -844,19 +863,28 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 		return -1;
 	if (is_list)
 		plan->count = (unsigned)fg.ncodes;
+	fg.tcp_data = case_param(c, "tcp", NULL) != NULL;
+	if (fg.tcp_data && fault_tcp_listener(t, plan, err, errlen) < 0)
+		return -1;
 
 	if (open_sockets(t, &fg, err, errlen) < 0)
 		return -1;
+	if (fg.tcp_data)
+		snprintf(
+			bare, sizeof(bare),
+			"    meta l4proto tcp ip length <= %d counter accept\n",
+			FORGE_TCP_BARE_MAX);
 	/* Only the forged answer may come back: the router must not forward
 	 * the datagram to a server that would answer it too. */
 	snprintf(script, sizeof(script),
 		 "table ip icmplab_forge {\n"
 		 "  chain forward {\n"
 		 "    type filter hook forward priority 0; policy accept;\n"
+		 "%s"
 		 "    iifname \"%s\" ip saddr %s counter drop\n"
 		 "  }\n"
 		 "}\n",
-		 TOPO_ROUTER_CIF, addr_str(cl, client));
+		 bare, TOPO_ROUTER_CIF, addr_str(cl, client));
 	if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
 		goto fail;
 

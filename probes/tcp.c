@@ -27,6 +27,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -40,6 +41,8 @@
 /* How long TCP may go unanswered before it gives up (TCP_USER_TIMEOUT,
  * RFC 5482): far longer than any sync, far shorter than the case
  * timeout. */
+#define HANDSHAKE_MS                                                           \
+	1000 /* the most tcp-established waits for its connection */
 #define USER_TIMEOUT_MS 500
 
 /* A non-blocking TCP socket bound to an ephemeral port before connect(),
@@ -80,7 +83,9 @@ static int open_tcp(const struct probe *p, unsigned flags)
  * error quoting the SYN reached the client, "go quiet" otherwise (by
  * then a healthy path has completed the handshake, or refused it with a
  * RST, long since). */
-static void connect_and_sync(struct probe *p, int fd)
+/* A non-blocking connect(): returns whether the SYN left (or the
+ * connection is already made). */
+static bool probe_connect_nb(const struct probe *p, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = addr_to_sockaddr(&p->dst, p->dport, &ss);
@@ -88,7 +93,12 @@ static void connect_and_sync(struct probe *p, int fd)
 
 	r = probe_call("connect", NULL,
 		       connect(fd, (struct sockaddr *)&ss, len));
-	probe_sync(p, r == 0 || errno == EINPROGRESS);
+	return r == 0 || errno == EINPROGRESS;
+}
+
+static void connect_and_sync(struct probe *p, int fd)
+{
+	probe_sync(p, probe_connect_nb(p, fd));
 }
 
 /* The socket's TCP state (TCP_INFO), as a note: whether an error ended
@@ -189,10 +199,16 @@ static int run_established(struct probe *p, unsigned flags)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd = open_tcp(p, flags | F_NO_TTL), so_err;
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	unsigned i;
 	size_t n;
 
-	connect_and_sync(p, fd);
+	/* The handshake is not the question here, and should draw no ICMP:
+	 * wait for it the socket's way (writable once established), not a
+	 * quiet period. The bound is reached only when no connection comes,
+	 * and that is a skip. */
+	probe_connect_nb(p, fd);
+	probe_call("poll", "handshake", poll(&pfd, 1, HANDSHAKE_MS));
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) {
 		so_err = probe_so_error(fd);
 		probe_skip("no connection to the destination after the "

@@ -670,6 +670,9 @@ static void test_check(void **state)
 	assert_int_equal(f->check("variant", "rfc4884", why, sizeof(why)), 0);
 	assert_int_equal(f->check("variant", "bogus", why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "expected variant="));
+	assert_int_equal(f->check("tcp", "data", why, sizeof(why)), 0);
+	assert_int_equal(f->check("tcp", "all", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "expected tcp=data"));
 }
 
 /* --- flows ----------------------------------------------------------- */
