@@ -96,8 +96,9 @@ integration: all $(ITESTS)
 test: all $(UTESTS) $(ITESTS) fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 run: all
-	$(BIN) run --out results/latest
+	$(BIN) run -j $(JOBS) --out results/latest
 
 UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 	--probe udp-recverr --probe udp-recverr-connected
