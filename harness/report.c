@@ -2,7 +2,10 @@
 #include "report.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "catalog.h"
 
 #define MAX_COLS 32
 #define MAX_ROWS 512
@@ -156,6 +159,21 @@ static int find(const char **names, int n, const char *s)
 	return -1;
 }
 
+static int probe_rank(const char *name)
+{
+	const struct probe_def *d = probe_find(name);
+
+	return d ? (int)(d - probe_defs) : 1 << 20;
+}
+
+static int by_probe_order(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int rx = probe_rank(x), ry = probe_rank(y);
+
+	return rx != ry ? (rx > ry) - (rx < ry) : strcmp(x, y);
+}
+
 void report_matrix(FILE *f, json_t *results)
 {
 	json_t *cells = json_object_get(results, "cells"), *c;
@@ -176,6 +194,9 @@ void report_matrix(FILE *f, json_t *results)
 		if (find(rows, nrows, cn) < 0 && nrows < MAX_ROWS)
 			rows[nrows++] = cn;
 	}
+	/* Columns in the probe table's order, whatever order cases list
+	 * them in. */
+	qsort(cols, (size_t)ncols, sizeof(cols[0]), by_probe_order);
 	for (k = 0; k < ncols; k++)
 		widths[k] = (int)strlen(cols[k]);
 	for (r = 0; r < nrows; r++) {

@@ -265,6 +265,7 @@ static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 		set_owner(r, o, flow);
 		credit_error(r, &p, flow, t);
 	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER ||
+		   cls == WIRE_OUT ||
 		   (cls == WIRE_OTHER && p.status == PKT_OK &&
 		    (p.h.kind == PK_UDP || p.h.kind == PK_TCP ||
 		     p.h.kind == PK_ICMP_ECHO))) {
