@@ -38,7 +38,7 @@
 #include "verdict.h"
 
 #define LINE_MAX_BYTES 4096
-#define STDERR_KEEP 1024
+#define STDERR_KEEP    1024
 
 struct probe_run {
 	const struct probe_def *def;
@@ -50,12 +50,12 @@ struct probe_run {
 	size_t errlen;
 	json_t *events; /* the events as the probe wrote them */
 	json_t *surfaced;
-	json_t *others; /* raw sockets: errors read for others' datagrams */
-	json_t *wire; /* ICMP errors on the wire for this probe's flow */
-	int flow; /* index into the case's flows, -1 until known */
+	json_t *others;	 /* raw sockets: errors read for others' datagrams */
+	json_t *wire;	 /* ICMP errors on the wire for this probe's flow */
+	int flow;	 /* index into the case's flows, -1 until known */
 	unsigned errors; /* errors matched so far */
 	unsigned errors_at_go; /* errors when the last sync was answered */
-	unsigned datagrams; /* of this flow, seen leaving */
+	unsigned datagrams;    /* of this flow, seen leaving */
 	bool sync_pending;
 	bool burst_sync; /* the pending sync covers a burst */
 	uint64_t sync_deadline;
@@ -88,7 +88,7 @@ struct case_run {
 	struct flow flows[CASE_MAX_PROBES];
 	int flow_owner[CASE_MAX_PROBES];
 	int nflows;
-	json_t *packets; /* every captured packet, classified */
+	json_t *packets;   /* every captured packet, classified */
 	struct held *held; /* ICMP errors not yet credited to a flow */
 	int nheld, capheld;
 	uint64_t t0;
@@ -141,17 +141,17 @@ static json_t *icmp_json(const struct case_run *r, const struct pkt *p,
 	json_object_set_new(o, "t_ms", json_real(ms_since(r, t)));
 	json_object_set_new(o, "type", json_integer(p->h.icmp_type));
 	json_object_set_new(o, "code", json_integer(p->h.icmp_code));
-	json_object_set_new(o, "name",
-			    json_string(icmp_code_name(p->h.family,
-						       p->h.icmp_type,
-						       p->h.icmp_code)
-						? icmp_code_name(p->h.family,
-								 p->h.icmp_type,
-								 p->h.icmp_code)
-						: "unknown code"));
+	json_object_set_new(
+		o, "name",
+		json_string(icmp_code_name(p->h.family, p->h.icmp_type,
+					   p->h.icmp_code)
+				    ? icmp_code_name(p->h.family,
+						     p->h.icmp_type,
+						     p->h.icmp_code)
+				    : "unknown code"));
 	json_object_set_new(o, "from", json_string(addr_str(&p->h.src, a)));
-	json_object_set_new(o, "parse", json_string(pkt_describe(p, d,
-								  sizeof(d))));
+	json_object_set_new(o, "parse",
+			    json_string(pkt_describe(p, d, sizeof(d))));
 	if (p->mtu)
 		json_object_set_new(o, "mtu", json_integer(p->mtu));
 	return o;
@@ -166,8 +166,8 @@ static void credit_error(struct case_run *r, const struct pkt *p, int flow,
 	pr->errors++;
 	if (pr->sync_pending && pr->burst_sync)
 		/* Every error of a burst restarts the quiet period. */
-		pr->sync_deadline = event_now_ns() +
-				    (uint64_t)r->quiet_ms * 1000000u;
+		pr->sync_deadline =
+			event_now_ns() + (uint64_t)r->quiet_ms * 1000000u;
 	else if (pr->sync_pending && !r->o->fixed_wait_ms)
 		answer_sync(r, pr, true);
 }
@@ -207,8 +207,8 @@ static void rematch(struct case_run *r, bool final)
 
 	for (i = 0, j = 0; i < r->nheld; i++) {
 		struct held *h = &r->held[i];
-		enum wire_class cls = match_packet(&h->p, r->flows, r->nflows,
-						   &flow);
+		enum wire_class cls =
+			match_packet(&h->p, r->flows, r->nflows, &flow);
 
 		if ((cls == WIRE_ERROR || cls == WIRE_OUT) &&
 		    (final || !is_wildcard_flow(&r->flows[flow]))) {
@@ -245,7 +245,8 @@ static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	json_object_set_new(o, "len", json_integer((json_int_t)wirelen));
 	json_object_set_new(o, "class", json_string(wire_class_name(cls)));
 	if (p.h.family) {
-		json_object_set_new(o, "src", json_string(addr_str(&p.h.src, s)));
+		json_object_set_new(o, "src",
+				    json_string(addr_str(&p.h.src, s)));
 		json_object_set_new(o, "dst",
 				    json_string(addr_str(&p.h.dst, ds)));
 	}
@@ -298,13 +299,13 @@ static void surfaced_add(json_t *surfaced, const struct event *e)
 	json_t *o = json_object();
 	char a[ADDR_STRLEN];
 	int err = e->kind == EV_ERRQUEUE ? e->ee_errno
-		  : e->value	      ? e->value
-				      : e->err;
+		  : e->value		 ? e->value
+					 : e->err;
 
 	json_object_set_new(o, "via", json_string(e->via));
-	json_object_set_new(o, "call", json_string(e->kind == EV_CALL
-							   ? e->call
-							   : "recvmsg"));
+	json_object_set_new(
+		o, "call",
+		json_string(e->kind == EV_CALL ? e->call : "recvmsg"));
 	if (e->kind == EV_ICMP) {
 		/* A packet, not an errno: the program must read it itself. */
 		json_object_set_new(o, "errno", json_null());
@@ -313,13 +314,14 @@ static void surfaced_add(json_t *surfaced, const struct event *e)
 		json_object_set_new(o, "code", json_integer(e->code));
 		if (e->offender.family)
 			json_object_set_new(
-				o, "from", json_string(addr_str(&e->offender, a)));
+				o, "from",
+				json_string(addr_str(&e->offender, a)));
 		json_array_append_new(surfaced, o);
 		return;
 	}
-	json_object_set_new(o, "errno", errno_name(err)
-						? json_string(errno_name(err))
-						: json_integer(err));
+	json_object_set_new(o, "errno",
+			    errno_name(err) ? json_string(errno_name(err))
+					    : json_integer(err));
 	if (e->kind == EV_ERRQUEUE) {
 		json_object_set_new(
 			o, "origin",
@@ -366,8 +368,9 @@ static void on_event(struct case_run *r, int i, const struct event *e)
 	case EV_SYNC:
 		if (r->o->fixed_wait_ms) {
 			p->sync_pending = true;
-			p->sync_deadline = event_now_ns() +
-					   (uint64_t)r->o->fixed_wait_ms * 1000000u;
+			p->sync_deadline =
+				event_now_ns() +
+				(uint64_t)r->o->fixed_wait_ms * 1000000u;
 		} else if (!e->sent)
 			answer_sync(r, p, false);
 		else if (e->burst > 1) {
@@ -573,8 +576,9 @@ static int spawn_command(struct case_run *r, const struct topo *t, int i,
 	struct flow *f;
 
 	if (!tpl || !tpl[0]) {
-		snprintf(err, errlen, "%s: probe cmd needs a 'command' line or "
-				      "run --probe-cmd",
+		snprintf(err, errlen,
+			 "%s: probe cmd needs a 'command' line or "
+			 "run --probe-cmd",
 			 r->c->path);
 		return -1;
 	}
@@ -624,12 +628,11 @@ static int spawn_command(struct case_run *r, const struct topo *t, int i,
 }
 
 static int spawn_probe(struct case_run *r, const struct topo *t, int i,
-		       const struct fault_plan *plan, char *err,
-		       size_t errlen)
+		       const struct fault_plan *plan, char *err, size_t errlen)
 {
 	struct probe_run *p = &r->probes[i];
-	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24],
-		count[16], burst[16];
+	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24], count[16],
+		burst[16];
 	const char *argv[24];
 	int argc = 0;
 
@@ -678,8 +681,8 @@ static int spawn_probe(struct case_run *r, const struct topo *t, int i,
 static json_t *cell_json(struct case_run *r, struct probe_run *p)
 {
 	const struct case_def *c = r->c;
-	const struct case_expect *e = case_expect_for(c, p->def->name,
-						      r->o->kver);
+	const struct case_expect *e =
+		case_expect_for(c, p->def->name, r->o->kver);
 	const char *explain = case_explain_for(c, p->def->name);
 	json_t *o = json_object(), *refs = json_array();
 	const struct case_expect *claim;
@@ -690,7 +693,8 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 	if (r->drops > 0) {
 		verdict = "error";
 		snprintf(reason, sizeof(reason),
-			 "the capture dropped %ld packets: the wire is not known",
+			 "the capture dropped %ld packets: the wire is not "
+			 "known",
 			 r->drops);
 	} else if (p->skip[0]) {
 		verdict = "skip";
@@ -719,9 +723,9 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 				 r->o->kver / 1000, r->o->kver % 1000);
 	}
 	json_object_set_new(o, "case", json_string(c->name));
-	json_object_set_new(o, "family", json_string(c->family == AF_INET6
-							     ? "ipv6"
-							     : "ipv4"));
+	json_object_set_new(
+		o, "family",
+		json_string(c->family == AF_INET6 ? "ipv6" : "ipv4"));
 	json_object_set_new(o, "fault", json_string(c->fault));
 	json_object_set_new(o, "probe", json_string(p->def->name));
 	json_object_set_new(o, "datagrams", json_integer(p->datagrams));
@@ -755,19 +759,20 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 		json_object_set_new(
 			o, "claim",
 			json_pack("{s:s, s:o, s:b}", "text", c->claim,
-				  "predicts", verdict_expected_json(claim), "holds",
+				  "predicts", verdict_expected_json(claim),
+				  "holds",
 				  strcmp(cell_verdict(p->surfaced, claim),
 					 "pass") == 0));
 	json_object_set_new(o, "events", json_incref(p->events));
 	if (p->is_cmd) {
 		json_object_set_new(o, "command", json_string(p->command));
 		json_object_set_new(o, "stdout", json_string(p->outtext));
-		json_object_set_new(o, "duration_ms",
-				    json_real(p->t_end > p->t_start
-						      ? (double)(p->t_end -
-								 p->t_start) /
-								1e6
-						      : 0.0));
+		json_object_set_new(
+			o, "duration_ms",
+			json_real(p->t_end > p->t_start
+					  ? (double)(p->t_end - p->t_start) /
+						    1e6
+					  : 0.0));
 	}
 	if (p->errtext[0])
 		json_object_set_new(o, "stderr", json_string(p->errtext));
@@ -838,8 +843,8 @@ static int spawn_next(struct case_run *r, char *err, size_t errlen)
 static int loop(struct case_run *r, struct capture *cap, char *err,
 		size_t errlen)
 {
-	uint64_t deadline = event_now_ns() +
-			    (uint64_t)r->o->timeout_ms * 1000000u;
+	uint64_t deadline =
+		event_now_ns() + (uint64_t)r->o->timeout_ms * 1000000u;
 
 	while (!all_done(r)) {
 		struct pollfd pfd[1 + 2 * CASE_MAX_PROBES];
@@ -851,14 +856,16 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 			struct probe_run *p = &r->probes[i];
 
 			if (p->out_fd >= 0)
-				pfd[n++] = (struct pollfd){p->out_fd, POLLIN, 0};
+				pfd[n++] =
+					(struct pollfd){p->out_fd, POLLIN, 0};
 			if (p->err_fd >= 0)
-				pfd[n++] = (struct pollfd){p->err_fd, POLLIN, 0};
+				pfd[n++] =
+					(struct pollfd){p->err_fd, POLLIN, 0};
 			if (p->sync_pending && p->sync_deadline < next)
 				next = p->sync_deadline;
 		}
-		timeout = next > now ? (int)((next - now + 999999) / 1000000)
-				     : 0;
+		timeout =
+			next > now ? (int)((next - now + 999999) / 1000000) : 0;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
@@ -883,13 +890,16 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 			return -1;
 		if (now >= deadline && !all_done(r)) {
 			for (i = 0; i < r->nprobes; i++)
-				if (!r->probes[i].reaped && r->probes[i].pid > 0) {
+				if (!r->probes[i].reaped &&
+				    r->probes[i].pid > 0) {
 					kill(r->probes[i].pid, SIGKILL);
-					snprintf(r->probes[i].protocol_error,
-						 sizeof(r->probes[i].protocol_error),
-						 "killed after the case timeout "
-						 "of %d ms",
-						 r->o->timeout_ms);
+					snprintf(
+						r->probes[i].protocol_error,
+						sizeof(r->probes[i]
+							       .protocol_error),
+						"killed after the case timeout "
+						"of %d ms",
+						r->o->timeout_ms);
 				}
 			deadline = now + 1000000000u;
 		}
@@ -913,9 +923,9 @@ static json_t *case_json(const struct case_run *r, const char *pcap,
 	json_object_set_new(o, "name", json_string(c->name));
 	json_object_set_new(o, "title", json_string(c->title));
 	json_object_set_new(o, "file", json_string(c->path));
-	json_object_set_new(o, "family", json_string(c->family == AF_INET6
-							     ? "ipv6"
-							     : "ipv4"));
+	json_object_set_new(
+		o, "family",
+		json_string(c->family == AF_INET6 ? "ipv6" : "ipv4"));
 	json_object_set_new(o, "fault", json_string(c->fault));
 	for (i = 0; i < c->nparams; i++)
 		json_object_set_new(params, c->params[i].key,
@@ -992,7 +1002,8 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	if (plan.min_quiet_ms > r->quiet_ms)
 		r->quiet_ms = plan.min_quiet_ms;
 	if (o->pcap_dir) {
-		snprintf(pcap, sizeof(pcap), "%s/%s.pcap", o->pcap_dir, c->name);
+		snprintf(pcap, sizeof(pcap), "%s/%s.pcap", o->pcap_dir,
+			 c->name);
 		pcap_path = pcap;
 	}
 	if (topo_enter(&t, NODE_CLIENT, err, errlen) < 0)
@@ -1014,17 +1025,17 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		p->wire = json_array();
 		r->nprobes++;
 		if (!p->def) {
-			snprintf(err, errlen, "%s: unknown probe '%s'",
-				 c->path, c->probes[i]);
+			snprintf(err, errlen, "%s: unknown probe '%s'", c->path,
+				 c->probes[i]);
 			goto out_probes;
 		}
 	}
 	r->topo = &t;
 	r->plan = &plan;
 	for (i = 0; i < r->nprobes; i++)
-		if ((o->fixed_wait_ms ? spawn_next(r, err, errlen)
-				      : spawn_probe(r, &t, i, &plan, err,
-						    errlen)) < 0)
+		if ((o->fixed_wait_ms
+			     ? spawn_next(r, err, errlen)
+			     : spawn_probe(r, &t, i, &plan, err, errlen)) < 0)
 			goto out_probes;
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;

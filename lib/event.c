@@ -13,15 +13,18 @@
 #include "names.h"
 
 static const struct tok ev_kinds[] = {
-	{EV_START, "start"}, {EV_FLOW, "flow"},	    {EV_CALL, "call"},
-	{EV_ERRQUEUE, "errqueue"}, {EV_ICMP, "icmp"}, {EV_SYNC, "sync"},
-	{EV_NOTE, "note"},	   {EV_SKIP, "skip"}, {EV_END, "end"},
-	{0, NULL},
+	{EV_START, "start"}, {EV_FLOW, "flow"},
+	{EV_CALL, "call"},   {EV_ERRQUEUE, "errqueue"},
+	{EV_ICMP, "icmp"},   {EV_SYNC, "sync"},
+	{EV_NOTE, "note"},   {EV_SKIP, "skip"},
+	{EV_END, "end"},     {0, NULL},
 };
 
 static const struct tok proto_names[] = {
-	{IPPROTO_UDP, "udp"},	  {IPPROTO_TCP, "tcp"},
-	{IPPROTO_ICMP, "icmp"},	  {IPPROTO_ICMPV6, "icmpv6"},
+	{IPPROTO_UDP, "udp"},
+	{IPPROTO_TCP, "tcp"},
+	{IPPROTO_ICMP, "icmp"},
+	{IPPROTO_ICMPV6, "icmpv6"},
 	{0, NULL},
 };
 
@@ -148,8 +151,9 @@ static int get_int(json_t *o, const char *key, bool required, long long lo,
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < lo ||
 	    json_integer_value(v) > hi) {
-		snprintf(err, errlen, "field '%s': expected an integer %lld..%lld",
-			 key, lo, hi);
+		snprintf(err, errlen,
+			 "field '%s': expected an integer %lld..%lld", key, lo,
+			 hi);
 		return -1;
 	}
 	*out = json_integer_value(v);
@@ -200,9 +204,11 @@ static int get_errno(json_t *o, const char *key, bool required, int *out,
 		*out = (int)json_integer_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && errno_from_name(json_string_value(v), out) == 0)
+	if (json_is_string(v) &&
+	    errno_from_name(json_string_value(v), out) == 0)
 		return 0;
-	snprintf(err, errlen, "field '%s': expected an errno name or null", key);
+	snprintf(err, errlen, "field '%s': expected an errno name or null",
+		 key);
 	return -1;
 }
 
@@ -217,8 +223,8 @@ static int get_addr(json_t *o, const char *key, struct ipaddr *out, char *err,
 	memset(out, 0, sizeof(*out));
 	/* Absent means none; present, even "", must be an address. */
 	if (json_object_get(o, key) && addr_parse(buf, out) < 0) {
-		snprintf(err, errlen, "field '%s': '%s' is not an address",
-			 key, buf);
+		snprintf(err, errlen, "field '%s': '%s' is not an address", key,
+			 buf);
 		return -1;
 	}
 	return 0;
@@ -250,8 +256,8 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 		return get_str(o, "text", true, e->text, sizeof(e->text), err,
 			       errlen);
 	case EV_FLOW:
-		if (get_str(o, "proto", true, name, sizeof(name), err,
-			    errlen) < 0)
+		if (get_str(o, "proto", true, name, sizeof(name), err, errlen) <
+		    0)
 			return -1;
 		if (str2tok(proto_names, name, &e->proto) < 0) {
 			snprintf(err, errlen, "unknown protocol '%s'", name);
@@ -286,8 +292,8 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 	case EV_ERRQUEUE:
 		if (get_str(o, "via", true, e->via, sizeof(e->via), err,
 			    errlen) < 0 ||
-		    get_errno(o, "ee_errno", true, &e->ee_errno, err,
-			      errlen) < 0 ||
+		    get_errno(o, "ee_errno", true, &e->ee_errno, err, errlen) <
+			    0 ||
 		    get_str(o, "origin", true, name, sizeof(name), err,
 			    errlen) < 0)
 			return -1;
@@ -301,10 +307,12 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 		if (get_int(o, "code", true, 0, 255, &n, err, errlen) < 0)
 			return -1;
 		e->code = (int)n;
-		if (get_int(o, "info", true, 0, UINT32_MAX, &n, err, errlen) < 0)
+		if (get_int(o, "info", true, 0, UINT32_MAX, &n, err, errlen) <
+		    0)
 			return -1;
 		e->info = (uint32_t)n;
-		if (get_int(o, "data", true, 0, UINT32_MAX, &n, err, errlen) < 0)
+		if (get_int(o, "data", true, 0, UINT32_MAX, &n, err, errlen) <
+		    0)
 			return -1;
 		e->data = (uint32_t)n;
 		n = -1;
@@ -315,8 +323,8 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 	case EV_ICMP:
 		if (get_str(o, "via", true, e->via, sizeof(e->via), err,
 			    errlen) < 0 ||
-		    get_str(o, "match", true, name, sizeof(name), err,
-			    errlen) < 0)
+		    get_str(o, "match", true, name, sizeof(name), err, errlen) <
+			    0)
 			return -1;
 		if (strcmp(name, "own") != 0 && strcmp(name, "other") != 0) {
 			snprintf(err, errlen,
@@ -336,7 +344,8 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 			return -1;
 		e->seq = (unsigned)n;
 		if (!json_is_boolean(json_object_get(o, "sent"))) {
-			snprintf(err, errlen, "field 'sent': expected a boolean");
+			snprintf(err, errlen,
+				 "field 'sent': expected a boolean");
 			return -1;
 		}
 		e->sent = json_is_true(json_object_get(o, "sent"));

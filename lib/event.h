@@ -57,9 +57,9 @@ struct event {
 	uint64_t t_ns;
 	/* call, errqueue, icmp */
 	char call[EV_NAME_MAX]; /* the system call, "recv" */
-	char via[EV_NAME_MAX]; /* the observation label; = call if unset */
+	char via[EV_NAME_MAX];	/* the observation label; = call if unset */
 	long ret;
-	int err; /* errno of a failed call; 0 on success */
+	int err;   /* errno of a failed call; 0 on success */
 	int value; /* errno-valued out-parameter (SO_ERROR); 0 if none */
 	/* errqueue, icmp */
 	int ee_errno;
@@ -67,7 +67,7 @@ struct event {
 	int type, code;
 	uint32_t info, data;
 	struct ipaddr offender; /* family 0 if none */
-	bool own; /* icmp: the quote names the probe's own datagram */
+	bool own;	 /* icmp: the quote names the probe's own datagram */
 	int rfc4884_len; /* errqueue: extension offset reported, -1 none */
 	/* flow */
 	int proto; /* IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP, ... */
