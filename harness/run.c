@@ -319,9 +319,7 @@ static void surfaced_add(json_t *surfaced, const struct event *e)
 		json_array_append_new(surfaced, o);
 		return;
 	}
-	json_object_set_new(o, "errno",
-			    errno_name(err) ? json_string(errno_name(err))
-					    : json_integer(err));
+	json_object_set_new(o, "errno", event_errno_json(err));
 	if (e->kind == EV_ERRQUEUE) {
 		json_object_set_new(
 			o, "origin",

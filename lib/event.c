@@ -41,7 +41,7 @@ uint64_t event_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static json_t *errno_json(int e)
+json_t *event_errno_json(int e)
 {
 	const char *n;
 
@@ -90,13 +90,15 @@ int event_write(FILE *f, const struct event *e)
 		if (e->via[0] && strcmp(e->via, e->call) != 0)
 			json_object_set_new(o, "via", json_string(e->via));
 		json_object_set_new(o, "ret", json_integer(e->ret));
-		json_object_set_new(o, "errno", errno_json(e->err));
+		json_object_set_new(o, "errno", event_errno_json(e->err));
 		if (e->value)
-			json_object_set_new(o, "value", errno_json(e->value));
+			json_object_set_new(o, "value",
+					    event_errno_json(e->value));
 		break;
 	case EV_ERRQUEUE:
 		json_object_set_new(o, "via", json_string(e->via));
-		json_object_set_new(o, "ee_errno", errno_json(e->ee_errno));
+		json_object_set_new(o, "ee_errno",
+				    event_errno_json(e->ee_errno));
 		json_object_set_new(
 			o, "origin",
 			json_string(tok2str(ee_origin_names, e->origin, "?")));
@@ -331,7 +333,7 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 				 "field 'match': expected own or other");
 			return -1;
 		}
-		e->own = name[0] == 'o' && name[1] == 'w';
+		e->own = strcmp(name, "own") == 0;
 		if (get_int(o, "type", true, 0, 255, &n, err, errlen) < 0)
 			return -1;
 		e->type = (int)n;

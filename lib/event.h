@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "addr.h"
 
 enum ev_kind {
@@ -90,6 +92,10 @@ uint64_t event_now_ns(void);
 /* Writes e as one JSON line to f and flushes it. Returns 0, -1 on a write
  * error (errno set). */
 int event_write(FILE *f, const struct event *e);
+
+/* An errno as the events write it: its name, the number when it has no
+ * name, JSON null for 0. New reference. */
+json_t *event_errno_json(int e);
 
 /* Decodes one line (without its newline; need not be NUL-terminated).
  * Returns 0 and fills *out; -1 with a reason in err for anything that is not
