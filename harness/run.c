@@ -268,9 +268,11 @@ static void on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER ||
 		   cls == WIRE_OUT ||
 		   (cls == WIRE_OTHER && p.status == PKT_OK &&
+		    addr_eq(&p.h.dst, &r->plan->dst) &&
 		    (p.h.kind == PK_UDP || p.h.kind == PK_TCP ||
 		     p.h.kind == PK_ICMP_ECHO))) {
-		/* An error, or a datagram, whose flow may not be known yet. */
+		/* An error, or a datagram to where the probes send, whose
+		 * flow may not be known yet (replies never match one). */
 		hold(r, &p, t, o);
 	}
 }
@@ -997,6 +999,8 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	plan.dst = *topo_addr(&t, NODE_SERVER, c->family, 1);
 	if (f->apply(&t, c, &plan, err, errlen) < 0)
 		goto out_topo;
+	r->topo = &t;
+	r->plan = &plan; /* before any packet is read: on_packet uses it */
 	if (plan.min_quiet_ms > r->quiet_ms)
 		r->quiet_ms = plan.min_quiet_ms;
 	if (o->pcap_dir) {
@@ -1028,8 +1032,6 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			goto out_probes;
 		}
 	}
-	r->topo = &t;
-	r->plan = &plan;
 	for (i = 0; i < r->nprobes; i++)
 		if ((o->fixed_wait_ms
 			     ? spawn_next(r, err, errlen)
