@@ -45,6 +45,10 @@ enum key_id {
 	K_CLAIM,
 	K_CLAIM_EXPECT,
 	K_COMMAND,
+	K_VARS,
+	K_ISOLATE,
+	K_ROW,
+	K_GROUP,
 	K_COUNT
 };
 
@@ -60,6 +64,7 @@ struct parser {
 	const char *path;
 	int line;
 	const struct case_vocab *v;
+	const struct case_lib *lib; /* groups and catalogue; may be NULL */
 	struct case_def *c;
 	char *err;
 	size_t errlen;
@@ -366,24 +371,6 @@ static int do_ref(struct parser *p, char *rest)
 	return 0;
 }
 
-static int do_family(struct parser *p, char *rest)
-{
-	char *tok;
-
-	if (only_token(p, "family", rest, "family ipv4|ipv6", &tok))
-		return -1;
-	if (strcmp(tok, "ipv4") == 0)
-		p->c->family = AF_INET;
-	else if (strcmp(tok, "ipv6") == 0)
-		p->c->family = AF_INET6;
-	else
-		return fail(p, p->line,
-			    "unknown family '" SHOW "'; expected one of: ipv4, "
-			    "ipv6",
-			    tok);
-	return 0;
-}
-
 static int do_quiet(struct parser *p, char *rest)
 {
 	char *tok;
@@ -485,6 +472,9 @@ static int do_fault(struct parser *p, char *rest)
 	return 0;
 }
 
+static int probe_targets(struct parser *p, const struct case_lib *lib,
+			 const char *tok, const char **out);
+
 static int find_probe(const struct case_def *c, const char *name)
 {
 	int i;
@@ -497,27 +487,32 @@ static int find_probe(const struct case_def *c, const char *name)
 
 static int do_probes(struct parser *p, char *rest)
 {
+	const char *t[CASE_MAX_PROBES + 1];
 	struct case_def *c = p->c;
 	char *tok;
-	int i;
+	int i, j, n;
 
 	while ((tok = next_token(&rest))) {
-		if (!in_list(p->v->probes, tok))
-			return unknown_probe(p, tok);
-		i = find_probe(c, tok);
-		if (i >= 0)
-			return fail(p, p->line,
-				    "probe '%s' listed twice; the first is on "
-				    "line %d, keep one",
-				    tok, p->probe_line[i]);
-		if (c->nprobes >= CASE_MAX_PROBES)
-			return fail(p, p->line,
-				    "too many probes (more than %d); split "
-				    "the case",
-				    CASE_MAX_PROBES);
-		if (set_token(p, "probe name", tok, c->probes[c->nprobes]))
+		n = probe_targets(p, p->lib, tok, t);
+		if (n < 0)
 			return -1;
-		p->probe_line[c->nprobes++] = p->line;
+		for (j = 0; j < n; j++) {
+			i = find_probe(c, t[j]);
+			if (i >= 0)
+				return fail(p, p->line,
+					    "probe '%s' listed twice; the "
+					    "first is on line %d, keep one",
+					    t[j], p->probe_line[i]);
+			if (c->nprobes >= CASE_MAX_PROBES)
+				return fail(p, p->line,
+					    "too many probes (more than %d); "
+					    "split the case",
+					    CASE_MAX_PROBES);
+			if (set_token(p, "probe name", t[j],
+				      c->probes[c->nprobes]))
+				return -1;
+			p->probe_line[c->nprobes++] = p->line;
+		}
 	}
 	return 0;
 }
@@ -819,10 +814,10 @@ static int do_explain(struct parser *p, char *rest)
 
 static const struct key_def keys[K_COUNT + 1] = {
 	[K_TITLE] = {"title", true, true, "title <short title>", do_title},
-	[K_FAMILY] = {"family", true, true, "family ipv4|ipv6", do_family},
+	[K_FAMILY] = {"family", true, true, "family ipv4 [ipv6]", NULL},
 	[K_FAULT] = {"fault", true, true, "fault NAME [key=value ...]",
 		     do_fault},
-	[K_PROBES] = {"probes", false, true, "probes NAME [NAME ...]",
+	[K_PROBES] = {"probes", false, true, "probes NAME|@GROUP [...]",
 		      do_probes},
 	[K_EXPECT] = {"expect", false, false,
 		      "expect PROBE [kernel>=X.Y] [kernel<X.Y] RESULT ...",
@@ -840,6 +835,10 @@ static const struct key_def keys[K_COUNT + 1] = {
 	[K_COMMAND] = {"command", true, false,
 		       "command <shell command with {addr} and {port}>",
 		       do_command},
+	[K_VARS] = {"vars", true, false, "vars NAME ...", NULL},
+	[K_ISOLATE] = {"isolate", true, false, "isolate probe", NULL},
+	[K_ROW] = {"row", false, false, "row NAME [key=value ...]", NULL},
+	[K_GROUP] = {"group", false, false, "group @NAME PROBE ...", NULL},
 	[K_COUNT] = {NULL, false, false, NULL, NULL},
 };
 
@@ -862,46 +861,6 @@ static void trim_end(char *s)
 
 	while (n > 0 && is_blank(s[n - 1]))
 		s[--n] = '\0';
-}
-
-static int parse_line(struct parser *p, char *line)
-{
-	char list[CASE_TEXT_MAX];
-	char *s, *key;
-	int k;
-
-	strip_comment(line);
-	trim_end(line);
-	s = line;
-	key = next_token(&s);
-	if (!key)
-		return 0;
-	s = skip_blanks(s);
-	for (k = 0; keys[k].name; k++)
-		if (strcmp(keys[k].name, key) == 0)
-			break;
-	if (!keys[k].name) {
-		list[0] = '\0';
-		for (k = 0; keys[k].name; k++) {
-			if (k > 0)
-				append(list, sizeof(list), ", ");
-			append(list, sizeof(list), keys[k].name);
-		}
-		return fail(p, p->line,
-			    "unknown key '" SHOW "'; expected one of: %s", key,
-			    list);
-	}
-	if (keys[k].once && p->key_line[k])
-		return fail(p, p->line,
-			    "second '%s' line; the first is on line %d, keep "
-			    "only one",
-			    key, p->key_line[k]);
-	if (!*s)
-		return fail(p, p->line, "'%s' needs a value; expected '%s'",
-			    key, keys[k].usage);
-	if (!p->key_line[k])
-		p->key_line[k] = p->line;
-	return keys[k].fn(p, s);
 }
 
 /* Checks that need the whole file. */
@@ -982,99 +941,1275 @@ static int set_path(struct parser *p)
 	return 0;
 }
 
-/* The parser proper. With zeroed, *out is known to be all zero already
- * (fresh calloc memory from case_load_dir) and is not cleared again: a
- * case_def is large and mostly unused, and clearing it would make every
- * page of every loaded case resident (and so of every forked worker). */
-static int parse_buf(const char *path, const char *buf, size_t len,
-		     const struct case_vocab *v, struct case_def *out,
-		     char *err, size_t errlen, bool zeroed)
-{
-	struct parser p;
-	char line[CASE_LINE_MAX + 1];
-	size_t pos = 0, n, i;
-	const char *s, *nl;
-	unsigned char ch;
+/* ---- One file as read: its lines, rows and axes ------------------------ */
 
-	memset(&p, 0, sizeof(p));
-	p.path = path ? path : "(no path)";
-	p.v = v;
-	p.c = out;
-	p.err = err;
-	p.errlen = errlen;
-	if (err && errlen)
-		err[0] = '\0';
-	if (!out || !v || !path || (!buf && len))
-		return fail(&p, 0,
-			    "case_parse_buf needs a path, a buffer, a "
-			    "vocabulary and an output case");
-	if (!zeroed)
-		memset(out, 0, sizeof(*out));
-	if (set_path(&p))
-		return -1;
+/* A line of a file, kept for replay into each instance. */
+struct src_line {
+	int key;    /* enum key_id */
+	int line;   /* 1-based line number */
+	int block;  /* -1: the file's own lines; else the row's index */
+	char *rest; /* the text after the key, comment and end blanks cut */
+};
+
+struct src_row {
+	char *name;
+	char *args; /* the key=value tokens after the name */
+	int line;
+};
+
+struct case_src {
+	const char *path;
+	char *own_path; /* a .defs file's copy of its path */
+	char *store; /* every line's rest, NUL-terminated, back to back */
+	struct src_line *lines;
+	int nlines;
+	struct src_row *rows;
+	int nrows;
+	char vars[CASE_MAX_VARS][TOKEN_MAX];
+	int nvars;
+	int fams[2];
+	int nfams;
+	bool isolate;
+	int family_line;
+};
+
+struct group_def {
+	char name[TOKEN_MAX]; /* with its '@' */
+	int n;
+	char probes[CASE_MAX_PROBES][TOKEN_MAX];
+};
+
+struct case_lib {
+	struct group_def groups[CASE_MAX_GROUPS];
+	int ngroups;
+	struct case_src *defs; /* the .defs files: catalogue explain lines */
+	int ndefs;
+};
+
+static void src_free(struct case_src *s)
+{
+	if (!s)
+		return;
+	free(s->store);
+	free(s->lines);
+	free(s->rows);
+	memset(s, 0, sizeof(*s));
+}
+
+static int index_of(const char (*names)[TOKEN_MAX], int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Variable names the instance always has. */
+static const char *const builtin_vars[] = {"family", "fault", "row", NULL};
+
+static int scan_vars(struct parser *p, struct case_src *s, char *rest)
+{
+	char *tok;
+
+	while ((tok = next_token(&rest))) {
+		if (!is_lower_token(tok) || strlen(tok) >= TOKEN_MAX)
+			return fail(p, p->line,
+				    "bad variable name '" SHOW "'; expected "
+				    "lowercase letters, digits and '_'",
+				    tok);
+		if (in_list(builtin_vars, tok) || strcmp(tok, "kernel") == 0)
+			return fail(p, p->line,
+				    "variable '%s' is built in; choose another "
+				    "name",
+				    tok);
+		if (index_of(s->vars, s->nvars, tok) >= 0)
+			return fail(p, p->line,
+				    "variable '%s' named twice; keep one", tok);
+		if (s->nvars >= CASE_MAX_VARS)
+			return fail(p, p->line,
+				    "too many variables (more than %d)",
+				    CASE_MAX_VARS);
+		memcpy(s->vars[s->nvars++], tok, strlen(tok) + 1);
+	}
+	return 0;
+}
+
+static int scan_family(struct parser *p, struct case_src *s, char *rest)
+{
+	char *tok;
+	int f, i;
+
+	while ((tok = next_token(&rest))) {
+		if (strcmp(tok, "ipv4") == 0)
+			f = AF_INET;
+		else if (strcmp(tok, "ipv6") == 0)
+			f = AF_INET6;
+		else
+			return fail(p, p->line,
+				    "unknown family '" SHOW "'; expected one "
+				    "of: ipv4, ipv6",
+				    tok);
+		for (i = 0; i < s->nfams; i++)
+			if (s->fams[i] == f)
+				return fail(p, p->line,
+					    "family '%s' listed twice; keep "
+					    "one",
+					    tok);
+		s->fams[s->nfams++] = f;
+	}
+	s->family_line = p->line;
+	return 0;
+}
+
+static int scan_row(struct parser *p, struct case_src *s, char *rest)
+{
+	struct src_row *r;
+	char *name = next_token(&rest);
+	int i;
+
+	/* Room for "-ipv6" and "-PROBE" in the instance's name. */
+	if (!is_lower_token(name) ||
+	    strlen(name) >= CASE_NAME_MAX - TOKEN_MAX - 6)
+		return fail(p, p->line,
+			    "bad row name '" SHOW "'; expected lowercase "
+			    "letters, digits and '_', at most %d characters",
+			    name, CASE_NAME_MAX - TOKEN_MAX - 7);
+	for (i = 0; i < s->nrows; i++)
+		if (strcmp(s->rows[i].name, name) == 0)
+			return fail(p, p->line,
+				    "second row named '%s'; the first is on "
+				    "line %d, rename one",
+				    name, s->rows[i].line);
+	if (s->nrows >= CASE_MAX_ROWS)
+		return fail(p, p->line, "too many rows (more than %d)",
+			    CASE_MAX_ROWS);
+	r = &s->rows[s->nrows++];
+	r->name = name;
+	r->args = skip_blanks(rest);
+	r->line = p->line;
+	return 0;
+}
+
+/* Splits buf into lines, checks each line's bytes and key, and files it:
+ * the file's axes (family, vars, isolate) and rows at once, the rest as
+ * src_lines for replay. lib_file: a .defs file (group and explain only). */
+static int scan(struct parser *p, const char *buf, size_t len,
+		struct case_src *s, bool lib_file)
+{
+	char line[CASE_LINE_MAX + 1];
+	int seen[K_COUNT];
+	size_t pos = 0, n, i, used = 0;
+	const char *t, *nl;
+	unsigned char ch;
+	char *key, *rest;
+	int k, block = -1, cap_lines = 0;
+
+	memset(seen, 0, sizeof(seen));
+	s->path = p->path;
+	s->store = malloc(len + 1);
+	s->rows = calloc(CASE_MAX_ROWS, sizeof(*s->rows));
+	if (!s->store || !s->rows)
+		return fail(p, 0, "out of memory");
 	while (pos < len) {
-		s = buf + pos;
-		nl = memchr(s, '\n', len - pos);
-		n = nl ? (size_t)(nl - s) : len - pos;
+		t = buf + pos;
+		nl = memchr(t, '\n', len - pos);
+		n = nl ? (size_t)(nl - t) : len - pos;
 		pos += n + (nl ? 1 : 0);
-		if (p.line == INT_MAX)
-			return fail(&p, 0, "too many lines");
-		p.line++;
-		if (n > 0 && s[n - 1] == '\r')
+		if (p->line == INT_MAX)
+			return fail(p, 0, "too many lines");
+		p->line++;
+		if (n > 0 && t[n - 1] == '\r')
 			n--;
 		if (n > CASE_LINE_MAX)
-			return fail(&p, p.line,
+			return fail(p, p->line,
 				    "line too long (%zu characters); keep "
 				    "lines to at most %d",
 				    n, CASE_LINE_MAX);
 		for (i = 0; i < n; i++) {
-			ch = (unsigned char)s[i];
+			ch = (unsigned char)t[i];
 			if (ch == '\0')
-				return fail(&p, p.line,
+				return fail(p, p->line,
 					    "NUL byte at column %zu; case "
 					    "files are plain text",
 					    i + 1);
 			if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-				return fail(&p, p.line,
+				return fail(p, p->line,
 					    "control character 0x%02x at "
 					    "column %zu; case files are plain "
 					    "text",
 					    ch, i + 1);
 		}
-		memcpy(line, s, n);
+		memcpy(line, t, n);
 		line[n] = '\0';
-		if (parse_line(&p, line))
+		strip_comment(line);
+		trim_end(line);
+		rest = line;
+		key = next_token(&rest);
+		if (!key)
+			continue;
+		rest = skip_blanks(rest);
+		for (k = 0; keys[k].name; k++)
+			if (strcmp(keys[k].name, key) == 0)
+				break;
+		if (!keys[k].name) {
+			char list[CASE_TEXT_MAX];
+			int j;
+
+			list[0] = '\0';
+			for (j = 0; keys[j].name; j++) {
+				if (j > 0)
+					append(list, sizeof(list), ", ");
+				append(list, sizeof(list), keys[j].name);
+			}
+			return fail(p, p->line,
+				    "unknown key '" SHOW "'; expected one of: "
+				    "%s",
+				    key, list);
+		}
+		if (lib_file && k != K_GROUP && k != K_EXPLAIN)
+			return fail(p, p->line,
+				    "'%s' does not belong in a .defs file; it "
+				    "holds only 'group' and 'explain' lines",
+				    key);
+		if (!lib_file && k == K_GROUP)
+			return fail(p, p->line,
+				    "'group' lines belong in a .defs file "
+				    "beside the cases, so that every case "
+				    "sees the same groups");
+		if (!*rest)
+			return fail(p, p->line,
+				    "'%s' needs a value; expected '%s'", key,
+				    keys[k].usage);
+		if (k == K_ROW) {
+			memset(seen, 0, sizeof(seen));
+			block = s->nrows;
+		} else if (keys[k].once && seen[k]) {
+			return fail(p, p->line,
+				    "second '%s' line; the first is on line "
+				    "%d, keep only one",
+				    key, seen[k]);
+		}
+		seen[k] = p->line;
+		if (block >= 0 && (k == K_FAMILY || k == K_VARS ||
+				   k == K_ISOLATE))
+			return fail(p, p->line,
+				    "'%s' is for the whole file; move it "
+				    "above the first row (line %d)",
+				    key, s->rows[0].line);
+		/* Keep the text: rest points into line, which is reused. */
+		n = strlen(rest);
+		memcpy(s->store + used, rest, n + 1);
+		rest = s->store + used;
+		used += n + 1;
+		if (k == K_FAMILY) {
+			if (scan_family(p, s, rest))
+				return -1;
+			continue;
+		}
+		if (k == K_VARS) {
+			if (scan_vars(p, s, rest))
+				return -1;
+			continue;
+		}
+		if (k == K_ISOLATE) {
+			if (strcmp(rest, "probe") != 0)
+				return fail(p, p->line,
+					    "bad isolate '" SHOW "'; expected "
+					    "'isolate probe'",
+					    rest);
+			s->isolate = true;
+			continue;
+		}
+		if (k == K_ROW) {
+			if (scan_row(p, s, rest))
+				return -1;
+			continue;
+		}
+		if (s->nlines == cap_lines) {
+			struct src_line *nv;
+
+			cap_lines = cap_lines ? cap_lines * 2 : 64;
+			nv = realloc(s->lines, (size_t)cap_lines * sizeof(*nv));
+			if (!nv)
+				return fail(p, 0, "out of memory");
+			s->lines = nv;
+		}
+		s->lines[s->nlines++] = (struct src_line){k, p->line, block,
+							  rest};
+	}
+	return 0;
+}
+
+/* ---- Groups and the catalogue ------------------------------------------ */
+
+static const struct group_def *find_group(const struct case_lib *lib,
+					  const char *name)
+{
+	int i;
+
+	if (!lib)
+		return NULL;
+	for (i = 0; i < lib->ngroups; i++)
+		if (strcmp(lib->groups[i].name, name) == 0)
+			return &lib->groups[i];
+	return NULL;
+}
+
+static int unknown_group(struct parser *p, const struct case_lib *lib,
+			 const char *name)
+{
+	char list[CASE_TEXT_MAX];
+	int i;
+
+	list[0] = '\0';
+	for (i = 0; lib && i < lib->ngroups; i++) {
+		if (i > 0)
+			append(list, sizeof(list), ", ");
+		append(list, sizeof(list), lib->groups[i].name);
+	}
+	return fail(p, p->line,
+		    "unknown probe group '" SHOW "'; expected one of: %s "
+		    "(groups are defined in the .defs files)",
+		    name, list[0] ? list : "@all");
+}
+
+/* The probes a token names: itself, or a group's members. Returns the
+ * count (>= 1) with the names in out; -1 on error. */
+static int probe_targets(struct parser *p, const struct case_lib *lib,
+			 const char *tok, const char **out)
+{
+	const struct group_def *g;
+	int i;
+
+	if (tok[0] != '@') {
+		if (!in_list(p->v->probes, tok))
+			return unknown_probe(p, tok);
+		out[0] = tok;
+		return 1;
+	}
+	g = find_group(lib, tok);
+	if (!g && strcmp(tok, "@all") == 0) {
+		int n = 0;
+
+		for (i = 0; p->v->probes[i] && n < CASE_MAX_PROBES; i++)
+			if (strcmp(p->v->probes[i], "cmd") != 0)
+				out[n++] = p->v->probes[i];
+		return n;
+	}
+	if (!g)
+		return unknown_group(p, lib, tok);
+	for (i = 0; i < g->n; i++)
+		out[i] = g->probes[i];
+	return g->n;
+}
+
+static int lib_group(struct parser *p, struct case_lib *lib, char *rest)
+{
+	struct group_def *g;
+	char *name = next_token(&rest), *tok;
+
+	if (name[0] != '@' || !is_lower_token(name + 1) ||
+	    strlen(name) >= TOKEN_MAX)
+		return fail(p, p->line,
+			    "bad group name '" SHOW "'; expected '@' and "
+			    "lowercase letters, digits and '_', e.g. @udp",
+			    name);
+	if (find_group(lib, name) || strcmp(name, "@all") == 0)
+		return fail(p, p->line,
+			    "group '%s' is already defined; keep one", name);
+	if (lib->ngroups >= CASE_MAX_GROUPS)
+		return fail(p, p->line, "too many groups (more than %d)",
+			    CASE_MAX_GROUPS);
+	g = &lib->groups[lib->ngroups];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->name, name, strlen(name) + 1);
+	while ((tok = next_token(&rest))) {
+		if (!in_list(p->v->probes, tok))
+			return unknown_probe(p, tok);
+		if (index_of(g->probes, g->n, tok) >= 0)
+			return fail(p, p->line,
+				    "probe '%s' listed twice in group '%s'",
+				    tok, name);
+		if (g->n >= CASE_MAX_PROBES)
+			return fail(p, p->line,
+				    "too many probes in group '%s' (more "
+				    "than %d)",
+				    name, CASE_MAX_PROBES);
+		memcpy(g->probes[g->n++], tok, strlen(tok) + 1);
+	}
+	if (g->n == 0)
+		return fail(p, p->line,
+			    "group '%s' has no probes; expected 'group %s "
+			    "PROBE ...'",
+			    name, name);
+	lib->ngroups++;
+	return 0;
+}
+
+struct case_lib *case_lib_new(void)
+{
+	return calloc(1, sizeof(struct case_lib));
+}
+
+void case_lib_free(struct case_lib *lib)
+{
+	int i;
+
+	if (!lib)
+		return;
+	for (i = 0; i < lib->ndefs; i++) {
+		free(lib->defs[i].own_path);
+		src_free(&lib->defs[i]);
+	}
+	free(lib->defs);
+	free(lib);
+}
+
+static void parser_init(struct parser *p, const char *path,
+			const struct case_vocab *v, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->path = path ? path : "(no path)";
+	p->v = v;
+	p->err = err;
+	p->errlen = errlen;
+	if (err && errlen)
+		err[0] = '\0';
+}
+
+int case_lib_add_buf(struct case_lib *lib, const char *path, const char *buf,
+		     size_t len, const struct case_vocab *v, char *err,
+		     size_t errlen)
+{
+	struct parser p;
+	struct case_src s, *nv;
+	char copy[CASE_LINE_MAX + 1];
+	int i;
+
+	parser_init(&p, path, v, err, errlen);
+	if (!lib || !v || !path || (!buf && len))
+		return fail(&p, 0,
+			    "case_lib_add_buf needs a library, a path, a "
+			    "buffer and a vocabulary");
+	memset(&s, 0, sizeof(s));
+	if (scan(&p, buf, len, &s, true))
+		goto bad;
+	for (i = 0; i < s.nlines; i++) {
+		if (s.lines[i].key != K_GROUP)
+			continue;
+		p.line = s.lines[i].line;
+		memcpy(copy, s.lines[i].rest, strlen(s.lines[i].rest) + 1);
+		if (lib_group(&p, lib, copy))
+			goto bad;
+	}
+	nv = realloc(lib->defs, (size_t)(lib->ndefs + 1) * sizeof(*nv));
+	if (!nv) {
+		fail(&p, 0, "out of memory");
+		goto bad;
+	}
+	lib->defs = nv;
+	s.path = s.own_path = strdup(path);
+	if (!s.own_path) {
+		fail(&p, 0, "out of memory");
+		goto bad;
+	}
+	lib->defs[lib->ndefs++] = s;
+	return 0;
+bad:
+	s.path = NULL;
+	src_free(&s);
+	return -1;
+}
+
+/* ---- Instances: one per row, family and (isolated) probe ------------- */
+
+struct vars {
+	int n;
+	char name[CASE_MAX_VARS + CASE_MAX_PARAMS + 4][TOKEN_MAX];
+	char val[CASE_MAX_VARS + CASE_MAX_PARAMS + 4][CASE_NAME_MAX];
+};
+
+static const char *var_get(const struct vars *vs, const char *name)
+{
+	int i;
+
+	for (i = 0; i < vs->n; i++)
+		if (strcmp(vs->name[i], name) == 0)
+			return vs->val[i];
+	return NULL;
+}
+
+/* Sets name (overwriting); names and values that do not fit are left to
+ * the parameter checks, which report them. */
+static void var_set(struct vars *vs, const char *name, size_t nlen,
+		    const char *val)
+{
+	int i;
+
+	if (nlen >= TOKEN_MAX || strlen(val) >= CASE_NAME_MAX)
+		return;
+	for (i = 0; i < vs->n; i++)
+		if (strlen(vs->name[i]) == nlen &&
+		    strncmp(vs->name[i], name, nlen) == 0)
+			break;
+	if (i == vs->n) {
+		if (vs->n >= (int)(sizeof(vs->name) / sizeof(vs->name[0])))
+			return;
+		vs->n++;
+	}
+	memcpy(vs->name[i], name, nlen);
+	vs->name[i][nlen] = '\0';
+	memcpy(vs->val[i], val, strlen(val) + 1);
+}
+
+/* key=value tokens of text into vs (fault parameters, or the row's). */
+static void vars_from_params(struct vars *vs, const char *text)
+{
+	char copy[CASE_LINE_MAX + 1], *rest = copy, *tok, *eq;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	while ((tok = next_token(&rest)))
+		if ((eq = strchr(tok, '=')) && eq != tok)
+			var_set(vs, tok, (size_t)(eq - tok), eq + 1);
+}
+
+/* Replaces {NAME} in in with the variable's value. Returns 0; -1 with a
+ * message for an unknown name or a result too long. */
+static int subst(struct parser *p, const struct vars *vs, const char *in,
+		 char *out, size_t outlen)
+{
+	char name[TOKEN_MAX], list[CASE_TEXT_MAX];
+	const char *close, *val;
+	size_t used = 0, n;
+	int i;
+
+	while (*in) {
+		if (*in != '{' || !(close = strchr(in, '}')) ||
+		    (size_t)(close - in - 1) >= sizeof(name)) {
+			if (used + 1 >= outlen)
+				goto toolong;
+			out[used++] = *in++;
+			continue;
+		}
+		n = (size_t)(close - in - 1);
+		memcpy(name, in + 1, n);
+		name[n] = '\0';
+		val = var_get(vs, name);
+		if (!val) {
+			list[0] = '\0';
+			for (i = 0; i < vs->n; i++) {
+				if (i > 0)
+					append(list, sizeof(list), ", ");
+				append(list, sizeof(list), vs->name[i]);
+			}
+			return fail(p, p->line,
+				    "unknown variable '{" SHOW "}'; expected "
+				    "one of: %s",
+				    name, list);
+		}
+		n = strlen(val);
+		if (used + n >= outlen)
+			goto toolong;
+		memcpy(out + used, val, n);
+		used += n;
+		in = close + 1;
+	}
+	out[used] = '\0';
+	return 0;
+toolong:
+	return fail(p, p->line, "line too long once its variables are filled "
+				"in; keep it to at most %zu characters",
+		    outlen - 1);
+}
+
+/* A qualifier token: NAME=VALUE[|VALUE...], NAME not "kernel". */
+static bool is_qualifier(const char *tok)
+{
+	const char *eq = strchr(tok, '=');
+	size_t i;
+
+	if (!eq || eq == tok || !eq[1] || strncmp(tok, "kernel", 6) == 0)
+		return false;
+	for (i = 0; tok + i < eq; i++)
+		if (!((tok[i] >= 'a' && tok[i] <= 'z') ||
+		      (tok[i] >= '0' && tok[i] <= '9') || tok[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Does VALUE list (a|b|c) hold val? */
+static bool value_in(const char *list, const char *val)
+{
+	size_t n = strlen(val);
+	const char *s = list, *bar;
+
+	for (;;) {
+		bar = strchr(s, '|');
+		if ((bar ? (size_t)(bar - s) : strlen(s)) == n &&
+		    strncmp(s, val, n) == 0)
+			return true;
+		if (!bar)
+			return false;
+		s = bar + 1;
+	}
+}
+
+/* A per-probe line (expect, explain, claim-expect) taken apart for one
+ * instance. */
+struct probe_line {
+	const struct src_line *src;
+	const char *path; /* its file (a .defs file for the catalogue) */
+	char target[TOKEN_MAX + 1]; /* probe or @group; longer is cut */
+	const char *body; /* into src->rest: what follows the qualifiers */
+	int nquals;
+	bool matches; /* every qualifier holds for the instance */
+};
+
+/* Splits a per-probe line and says whether its qualifiers match vs. */
+static void split_probe_line(const struct src_line *src, const char *path,
+			     const struct vars *vs, struct probe_line *pl)
+{
+	char tok[CASE_LINE_MAX + 1];
+	const char *t = src->rest, *e, *val;
+	char *eq;
+	size_t n;
+	bool first = true;
+
+	pl->src = src;
+	pl->path = path;
+	pl->nquals = 0;
+	pl->matches = true;
+	for (;;) {
+		while (is_blank(*t))
+			t++;
+		for (e = t; *e && !is_blank(*e); e++)
+			;
+		n = (size_t)(e - t);
+		memcpy(tok, t, n);
+		tok[n] = '\0';
+		if (first) {
+			n = n > TOKEN_MAX ? TOKEN_MAX : n;
+			memcpy(pl->target, tok, n);
+			pl->target[n] = '\0';
+			first = false;
+			t = e;
+			continue;
+		}
+		if (n == 0 || !is_qualifier(tok)) {
+			pl->body = t;
+			return;
+		}
+		eq = strchr(tok, '=');
+		*eq = '\0';
+		val = var_get(vs, tok);
+		if (!val || !value_in(eq + 1, val))
+			pl->matches = false;
+		pl->nquals++;
+		t = e;
+	}
+}
+
+/* How well a matching line fits a probe: 0 when it does not name it. */
+static int line_score(struct parser *p, const struct case_lib *lib,
+		      const struct probe_line *pl, const char *probe,
+		      bool own_row)
+{
+	const char *t[CASE_MAX_PROBES + 1];
+	int n, i;
+
+	if (!pl->matches)
+		return 0;
+	if (pl->target[0] != '@') {
+		if (strcmp(pl->target, probe) != 0)
+			return 0;
+		return (own_row ? 10000 : 0) + 10 * pl->nquals + 2;
+	}
+	n = probe_targets(p, lib, pl->target, t);
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i], probe) == 0)
+			return (own_row ? 10000 : 0) + 10 * pl->nquals + 1;
+	return 0;
+}
+
+/* Runs a key's handler with the once check of a single file. */
+static int apply_key(struct parser *p, int k, int line, char *text)
+{
+	p->line = line;
+	if (keys[k].once && p->key_line[k])
+		return fail(p, p->line,
+			    "second '%s' line; the first is on line %d, keep "
+			    "only one",
+			    keys[k].name, p->key_line[k]);
+	if (!p->key_line[k])
+		p->key_line[k] = p->line;
+	return keys[k].fn(p, text);
+}
+
+/* Whether the row's own block has a line of key k. */
+static bool row_has(const struct case_src *s, int row, int k)
+{
+	int i;
+
+	for (i = 0; i < s->nlines; i++)
+		if (s->lines[i].block == row && s->lines[i].key == k)
+			return true;
+	return false;
+}
+
+/* The fault parameters and variables a row sets: key=value tokens whose
+ * key is a var go to vs only; the rest are fault parameters, applied
+ * after the fault line (rowparams). */
+static int row_args(struct parser *p, const struct case_src *s,
+		    const struct src_row *r, struct vars *vs, char *params,
+		    size_t plen)
+{
+	char copy[CASE_LINE_MAX + 1], *rest = copy, *tok, *eq;
+	size_t used = 0, n;
+
+	params[0] = '\0';
+	if (!r)
+		return 0;
+	p->line = r->line;
+	snprintf(copy, sizeof(copy), "%s", r->args);
+	while ((tok = next_token(&rest))) {
+		eq = strchr(tok, '=');
+		if (!eq || eq == tok || !eq[1])
+			return fail(p, p->line,
+				    "bad row argument '" SHOW "'; expected "
+				    "key=value (a fault parameter or one of "
+				    "the vars)",
+				    tok);
+		*eq = '\0';
+		if (index_of(s->vars, s->nvars, tok) >= 0) {
+			if (strlen(eq + 1) >= CASE_NAME_MAX)
+				return fail(p, p->line,
+					    "value of '%s' too long; at most "
+					    "%d characters",
+					    tok, CASE_NAME_MAX - 1);
+			var_set(vs, tok, strlen(tok), eq + 1);
+			continue;
+		}
+		*eq = '=';
+		n = strlen(tok);
+		if (used + n + 2 > plen)
+			return fail(p, p->line, "row line too long");
+		memcpy(params + used, tok, n);
+		used += n;
+		params[used++] = ' ';
+		params[used] = '\0';
+	}
+	return 0;
+}
+
+/* Sets or replaces one fault parameter from a row. */
+static int set_param(struct parser *p, char *tok)
+{
+	struct case_def *c = p->c;
+	char *eq = strchr(tok, '=');
+	char why[CASE_TEXT_MAX];
+	int i;
+
+	if (eq) {
+		*eq = '\0';
+		for (i = 0; i < c->nparams; i++)
+			if (strcmp(c->params[i].key, tok) == 0)
+				break;
+		*eq = '=';
+		if (i < c->nparams) {
+			if (strlen(eq + 1) >= sizeof(c->params[i].val))
+				return fail(p, p->line,
+					    "value of fault parameter '%s' "
+					    "too long",
+					    c->params[i].key);
+			why[0] = '\0';
+			if (p->v->check_param &&
+			    p->v->check_param(c->fault, c->params[i].key,
+					      eq + 1, why, sizeof(why)) != 0) {
+				why[sizeof(why) - 1] = '\0';
+				return fail(p, p->line,
+					    "bad fault parameter '%s=" SHOW
+					    "' for fault '%s'; %s",
+					    c->params[i].key, eq + 1, c->fault,
+					    why[0] ? why
+						   : "this fault does not "
+						     "take it");
+			}
+			memcpy(c->params[i].val, eq + 1, strlen(eq + 1) + 1);
+			return 0;
+		}
+	}
+	return add_param(p, tok);
+}
+
+/* The probes named anywhere in a file (every row's and the file's own
+ * probes lines): a per-probe line naming another probe is a typo. */
+struct probe_set {
+	int n;
+	char names[CASE_MAX_PROBES * 4][TOKEN_MAX];
+};
+
+/* Applies one chosen per-probe line to probe. */
+static int apply_one(struct parser *p, const struct vars *vs, int k,
+		     const struct probe_line *pl, const char *probe)
+{
+	char text[CASE_LINE_MAX + TOKEN_MAX + 2], body[CASE_LINE_MAX + 1];
+	const char *path = p->path;
+	int rc;
+
+	p->path = pl->path;
+	p->line = pl->src->line;
+	rc = subst(p, vs, pl->body, body, sizeof(body));
+	if (rc == 0) {
+		snprintf(text, sizeof(text), "%.*s %s", TOKEN_MAX, probe,
+			 body);
+		rc = apply_key(p, k, pl->src->line, text);
+	}
+	p->path = path;
+	return rc;
+}
+
+/* Parses a line that applies to no probe of the instance, for its
+ * errors. */
+static int check_line(struct parser *p, const struct vars *vs, int k,
+		      const struct probe_line *pl)
+{
+	char text[CASE_LINE_MAX + TOKEN_MAX + 2], body[CASE_LINE_MAX + 1];
+	struct case_expect x;
+
+	if (subst(p, vs, pl->body, body, sizeof(body)))
+		return -1;
+	if (k == K_EXPLAIN) {
+		if (!body[0])
+			return fail(p, p->line,
+				    "explain for probe '%s' has no text; "
+				    "expected 'explain %s <why this probe "
+				    "sees what it sees>'",
+				    pl->target, pl->target);
+		return set_text(p, "explain", body, text, CASE_TEXT_MAX);
+	}
+	snprintf(text, sizeof(text), "%.*s %s", TOKEN_MAX, pl->target, body);
+	return parse_expect(p, text, &x);
+}
+
+/* The catalogue's explain line for probe, if one fits: the best score
+ * wins; two lines with the best score are an error. */
+static int apply_catalogue(struct parser *p, const struct case_lib *lib,
+			   const struct vars *vs, const char *probe,
+			   struct probe_line *scratch)
+{
+	struct probe_line *best = scratch, *cur = scratch + 1, *tmp;
+	const char *other_path = NULL;
+	int d, i, sc, top = 0, other_line = 0;
+
+	for (d = 0; lib && d < lib->ndefs; d++)
+		for (i = 0; i < lib->defs[d].nlines; i++) {
+			if (lib->defs[d].lines[i].key != K_EXPLAIN)
+				continue;
+			split_probe_line(&lib->defs[d].lines[i],
+					 lib->defs[d].path, vs, cur);
+			sc = line_score(p, lib, cur, probe, false);
+			if (sc > top) {
+				top = sc;
+				tmp = best;
+				best = cur;
+				cur = tmp;
+				other_path = NULL;
+			} else if (sc == top && sc > 0) {
+				other_path = cur->path;
+				other_line = cur->src->line;
+			}
+		}
+	if (top == 0)
+		return 0;
+	if (other_path) {
+		p->line = best->src->line;
+		return fail(p, 0,
+			    "explain lines %s:%d and %s:%d of the catalogue "
+			    "fit probe '%s' of '%s' equally well; give one "
+			    "of them a qualifier",
+			    best->path, best->src->line, other_path,
+			    other_line, probe, p->c->name);
+	}
+	return apply_one(p, vs, K_EXPLAIN, best, probe);
+}
+
+/* Applies the per-probe lines of key k for every probe of the instance:
+ * the best-scoring lines of the file (own row first), or for explain, of
+ * the catalogue. pls has room for every line of the file, and two more. */
+static int apply_probe_lines(struct parser *p, const struct case_src *s,
+			     const struct case_lib *lib, int row, int k,
+			     const struct vars *vs, struct probe_line *pls,
+			     const struct probe_set *all)
+{
+	const char *t[CASE_MAX_PROBES + 1];
+	struct case_def *c = p->c;
+	int np = 0, i, j, best, sc;
+
+	for (i = 0; i < s->nlines; i++) {
+		const struct src_line *sl = &s->lines[i];
+
+		if (sl->key != k || (sl->block != -1 && sl->block != row))
+			continue;
+		split_probe_line(sl, s->path, vs, &pls[np]);
+		p->line = sl->line;
+		/* Names are checked even where the line does not apply. */
+		if (pls[np].target[0] == '@') {
+			if (probe_targets(p, lib, pls[np].target, t) < 0)
+				return -1;
+		} else if (!in_list(p->v->probes, pls[np].target)) {
+			return unknown_probe(p, pls[np].target);
+		} else if (index_of(all->names, all->n, pls[np].target) < 0) {
+			/* What is wrong inside the line comes first. */
+			if (check_line(p, vs, k, &pls[np]))
+				return -1;
+			return fail(p, p->line,
+				    "%s for probe '%s', which is not in "
+				    "'probes'; add it there or remove this "
+				    "line",
+				    keys[k].name, pls[np].target);
+		}
+		np++;
+	}
+	for (j = 0; j < c->nprobes; j++) {
+		best = 0;
+		for (i = 0; i < np; i++) {
+			sc = line_score(p, lib, &pls[i], c->probes[j],
+					row >= 0 && pls[i].src->block == row);
+			if (sc > best)
+				best = sc;
+		}
+		for (i = 0; best && i < np; i++) {
+			sc = line_score(p, lib, &pls[i], c->probes[j],
+					row >= 0 && pls[i].src->block == row);
+			if (sc == best &&
+			    apply_one(p, vs, k, &pls[i], c->probes[j]))
+				return -1;
+		}
+		if (!best && k == K_EXPLAIN &&
+		    apply_catalogue(p, lib, vs, c->probes[j], pls + np))
 			return -1;
 	}
-	return finish(&p);
+	return 0;
+}
+
+/* Builds one instance into c (zeroed): replays the file's lines and the
+ * row's block, with the variables filled in. only: the isolated probe, or
+ * NULL. */
+static int build(struct parser *p, const struct case_src *s,
+		 const struct case_lib *lib, int row, int fam,
+		 const char *only, const struct probe_set *all,
+		 struct probe_line *pls)
+{
+	static const int once_keys[] = {K_TITLE, K_WHY,	    K_QUIET,
+					K_CLAIM, K_COMMAND, K_FAULT};
+	struct case_def *c = p->c;
+	const struct src_row *r = row >= 0 ? &s->rows[row] : NULL;
+	char text[CASE_LINE_MAX + 1], params[CASE_LINE_MAX + 1];
+	char *rest, *tok;
+	struct vars vs;
+	int i, k, kk;
+	bool skip;
+
+	memset(&vs, 0, sizeof(vs));
+	var_set(&vs, "family", 6, fam == AF_INET6 ? "ipv6" : "ipv4");
+	var_set(&vs, "row", 3, r ? r->name : c->group);
+	for (i = 0; i < s->nlines; i++) {
+		const struct src_line *sl = &s->lines[i];
+
+		if (sl->key != K_FAULT ||
+		    (sl->block != row && (sl->block != -1 ||
+					  row_has(s, row, K_FAULT))))
+			continue;
+		snprintf(text, sizeof(text), "%s", sl->rest);
+		rest = text;
+		tok = next_token(&rest);
+		var_set(&vs, "fault", 5, tok ? tok : "");
+		vars_from_params(&vs, rest);
+	}
+	if (row_args(p, s, r, &vs, params, sizeof(params)))
+		return -1;
+	vars_from_params(&vs, params);
+
+	c->family = fam;
+	p->key_line[K_FAMILY] = s->family_line;
+	/* The file's lines and the row's, in file order; a once key or the
+	 * probes of the row replace the file's. */
+	for (i = 0; i < s->nlines; i++) {
+		const struct src_line *sl = &s->lines[i];
+
+		k = sl->key;
+		if (k == K_EXPECT || k == K_EXPLAIN || k == K_CLAIM_EXPECT)
+			continue;
+		if (sl->block != -1 && sl->block != row)
+			continue;
+		skip = false;
+		if (sl->block == -1 && row >= 0) {
+			for (kk = 0; kk < (int)(sizeof(once_keys) /
+						sizeof(once_keys[0]));
+			     kk++)
+				if (k == once_keys[kk] && row_has(s, row, k))
+					skip = true;
+			if (k == K_PROBES && row_has(s, row, K_PROBES))
+				skip = true;
+		}
+		if (skip)
+			continue;
+		p->line = sl->line;
+		if (k == K_COMMAND || k == K_FAULT || k == K_PROBES)
+			snprintf(text, sizeof(text), "%s", sl->rest);
+		else if (subst(p, &vs, sl->rest, text, sizeof(text)))
+			return -1;
+		if (apply_key(p, k, sl->line, text))
+			return -1;
+		if (k == K_FAULT && r && params[0]) {
+			p->line = r->line;
+			snprintf(text, sizeof(text), "%s", params);
+			rest = text;
+			while ((tok = next_token(&rest)))
+				if (set_param(p, tok))
+					return -1;
+		}
+	}
+	if (r && params[0] && !p->key_line[K_FAULT])
+		return fail(p, r->line,
+			    "row '%s' sets fault parameters but the file has "
+			    "no fault line",
+			    r->name);
+	if (only) {
+		i = find_probe(c, only);
+		if (i < 0)
+			return fail(p, 0, "isolated probe '%s' not found",
+				    only);
+		memmove(c->probes[0], c->probes[i], TOKEN_MAX);
+		p->probe_line[0] = p->probe_line[i];
+		c->nprobes = 1;
+	}
+	if (apply_probe_lines(p, s, lib, row, K_EXPECT, &vs, pls, all) ||
+	    apply_probe_lines(p, s, lib, row, K_CLAIM_EXPECT, &vs, pls,
+			      all) ||
+	    apply_probe_lines(p, s, lib, row, K_EXPLAIN, &vs, pls, all))
+		return -1;
+	return finish(p);
+}
+
+/* The probes of a row (or of the file, row -1) into set: the probes lines
+ * that apply, replayed into a scratch case. */
+static int row_probes(struct parser *p, const struct case_src *s, int row,
+		      struct case_def *scratch, struct probe_set *set)
+{
+	struct parser q = *p;
+	char text[CASE_LINE_MAX + 1];
+	bool own = row >= 0 && row_has(s, row, K_PROBES);
+	int i;
+
+	q.c = scratch;
+	scratch->nprobes = 0;
+	memset(q.key_line, 0, sizeof(q.key_line));
+	for (i = 0; i < s->nlines; i++) {
+		const struct src_line *sl = &s->lines[i];
+
+		if (sl->key != K_PROBES || sl->block != (own ? row : -1))
+			continue;
+		snprintf(text, sizeof(text), "%s", sl->rest);
+		if (apply_key(&q, K_PROBES, sl->line, text))
+			return -1;
+	}
+	for (i = 0; i < scratch->nprobes; i++)
+		if (index_of(set->names, set->n, scratch->probes[i]) < 0 &&
+		    set->n < (int)(sizeof(set->names) / TOKEN_MAX))
+			memcpy(set->names[set->n++], scratch->probes[i],
+			       TOKEN_MAX);
+	return 0;
+}
+
+/* One file's instances: count them (out NULL) or build them into out. */
+struct expansion {
+	struct case_def *scratch;
+	struct probe_line *pls;
+	struct probe_set all;
+};
+
+static int name_instance(struct parser *p, const struct case_src *s, int row,
+			 int fam, const char *only, const char *stem)
+{
+	struct case_def *c = p->c;
+	int n;
+
+	n = snprintf(c->name, sizeof(c->name), "%s%s%s%s",
+		     row >= 0 ? s->rows[row].name : stem,
+		     s->nfams > 1 && fam == AF_INET6 ? "-ipv6" : "",
+		     only ? "-" : "", only ? only : "");
+	if (n < 0 || (size_t)n >= sizeof(c->name))
+		return fail(p, row >= 0 ? s->rows[row].line : 0,
+			    "instance name too long; at most %zu characters",
+			    sizeof(c->name) - 1);
+	memcpy(c->group, stem, strlen(stem) + 1);
+	return 0;
+}
+
+static int expand(struct parser *p, const struct case_src *s,
+		  const struct case_lib *lib, struct expansion *x,
+		  struct case_def *out, int *count)
+{
+	struct probe_set rp;
+	char stem[CASE_NAME_MAX];
+	int nrows = s->nrows ? s->nrows : 1, r, f, i, n = 0, row, nprobe;
+	int fams[2], nfams;
+	struct case_def *c;
+
+	/* set_path gives the file's base name, checked. */
+	p->c = x->scratch;
+	if (set_path(p))
+		return -1;
+	memcpy(stem, x->scratch->name, sizeof(stem));
+	/* Without a family line: one instance, and finish() says what is
+	 * missing. */
+	nfams = s->nfams ? s->nfams : 1;
+	fams[0] = s->nfams ? s->fams[0] : AF_INET;
+	fams[1] = s->fams[1];
+	for (r = 0; r < nrows; r++) {
+		row = s->nrows ? r : -1;
+		rp.n = 0;
+		p->c = x->scratch;
+		if (row_probes(p, s, row, x->scratch, &rp))
+			return -1;
+		for (f = 0; f < nfams; f++) {
+			nprobe = s->isolate ? rp.n : 1;
+			if (s->isolate && rp.n == 0)
+				nprobe = 1; /* finish() says what is missing */
+			for (i = 0; i < nprobe; i++, n++) {
+				struct parser q = *p;
+
+				if (!out)
+					continue;
+				c = &out[n];
+				q.c = c;
+				memset(q.key_line, 0, sizeof(q.key_line));
+				if (set_path(&q) ||
+				    name_instance(&q, s, row, fams[f],
+						  s->isolate && rp.n
+							  ? rp.names[i]
+							  : NULL,
+						  stem) ||
+				    build(&q, s, lib, row, fams[f],
+					  s->isolate && rp.n ? rp.names[i]
+							     : NULL,
+					  &x->all, x->pls))
+					return -1;
+			}
+		}
+	}
+	*count = n;
+	return 0;
+}
+
+/* A scanned file's instance count, after the checks that need no
+ * instance; x is made ready for building. */
+static int plan(struct parser *p, const struct case_src *s,
+		const struct case_lib *lib, struct expansion *x, int *count)
+{
+	int r;
+
+	memset(x, 0, sizeof(*x));
+	x->scratch = calloc(1, sizeof(*x->scratch));
+	x->pls = calloc((size_t)s->nlines + 2, sizeof(*x->pls));
+	if (!x->scratch || !x->pls)
+		return fail(p, 0, "out of memory");
+	p->lib = lib;
+	p->c = x->scratch;
+	for (r = -1; r < s->nrows; r++)
+		if (row_probes(p, s, r, x->scratch, &x->all))
+			return -1;
+	return expand(p, s, lib, x, NULL, count);
+}
+
+static void expansion_free(struct expansion *x)
+{
+	free(x->scratch);
+	free(x->pls);
+	memset(x, 0, sizeof(*x));
+}
+
+int case_parse_set(const char *path, const char *buf, size_t len,
+		   const struct case_vocab *v, const struct case_lib *lib,
+		   struct case_def **out, char *err, size_t errlen)
+{
+	struct parser p;
+	struct case_src s;
+	struct expansion x;
+	int n = 0, rc = -1;
+
+	parser_init(&p, path, v, err, errlen);
+	memset(&s, 0, sizeof(s));
+	memset(&x, 0, sizeof(x));
+	if (out)
+		*out = NULL;
+	if (!out || !v || !path || (!buf && len))
+		return fail(&p, 0,
+			    "case_parse_set needs a path, a buffer, a "
+			    "vocabulary and an output");
+	if (scan(&p, buf, len, &s, false) || plan(&p, &s, lib, &x, &n))
+		goto done;
+	*out = calloc((size_t)n, sizeof(**out));
+	if (!*out) {
+		fail(&p, 0, "out of memory for %d instances", n);
+		goto done;
+	}
+	p.line = 0;
+	if (expand(&p, &s, lib, &x, *out, &n)) {
+		free(*out);
+		*out = NULL;
+		goto done;
+	}
+	rc = n;
+done:
+	expansion_free(&x);
+	src_free(&s);
+	return rc;
 }
 
 int case_parse_buf(const char *path, const char *buf, size_t len,
 		   const struct case_vocab *v, struct case_def *out, char *err,
 		   size_t errlen)
 {
-	return parse_buf(path, buf, len, v, out, err, errlen, false);
+	struct case_def *set = NULL;
+	int n;
+
+	if (!out) {
+		errf(err, errlen, "case_parse_buf needs an output case");
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	n = case_parse_set(path, buf, len, v, NULL, &set, err, errlen);
+	if (n < 0)
+		return -1;
+	if (n != 1) {
+		errf(err, errlen,
+		     "%s: holds %d instances (rows, families or isolated "
+		     "probes); case_parse_buf reads a one-case file",
+		     path, n);
+		free(set);
+		return -1;
+	}
+	memcpy(out, set, sizeof(*out));
+	free(set);
+	return 0;
 }
 
-static int parse_file(const char *path, const struct case_vocab *v,
-		      struct case_def *out, char *err, size_t errlen,
-		      bool zeroed)
+/* Reads a whole file of at most CASE_FILE_MAX bytes into a malloc'd
+ * buffer. */
+static int read_file(const char *path, char **buf, size_t *len, char *err,
+		     size_t errlen)
 {
 	char msg[128];
 	struct stat st;
-	char *buf;
 	size_t n = 0;
 	ssize_t r;
-	int fd, rc;
+	int fd;
 
-	if (err && errlen)
-		err[0] = '\0';
-	if (out && !zeroed)
-		memset(out, 0, sizeof(*out));
-	if (!path) {
-		errf(err, errlen, "case_parse_file needs a path");
-		return -1;
-	}
+	*buf = NULL;
 	/* O_NONBLOCK: a fifo named *.case must not hang the loader. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
@@ -1089,22 +2224,23 @@ static int parse_file(const char *path, const struct case_vocab *v,
 		     path);
 		return -1;
 	}
-	buf = malloc(CASE_FILE_MAX + 1);
-	if (!buf) {
+	*buf = malloc(CASE_FILE_MAX + 1);
+	if (!*buf) {
 		close(fd);
 		errf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	/* One byte more than allowed, to tell "exactly full" from "too big". */
 	while (n < CASE_FILE_MAX + 1) {
-		r = read(fd, buf + n, CASE_FILE_MAX + 1 - n);
+		r = read(fd, *buf + n, CASE_FILE_MAX + 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			errf(err, errlen, "%s: cannot read: %s", path,
 			     errno_text(errno, msg, sizeof(msg)));
 			close(fd);
-			free(buf);
+			free(*buf);
+			*buf = NULL;
 			return -1;
 		}
 		if (r == 0)
@@ -1117,18 +2253,34 @@ static int parse_file(const char *path, const struct case_vocab *v,
 		     "%s: file too large (more than %d bytes); a case file "
 		     "is at most %d bytes",
 		     path, CASE_FILE_MAX, CASE_FILE_MAX);
-		free(buf);
+		free(*buf);
+		*buf = NULL;
 		return -1;
 	}
-	rc = parse_buf(path, buf, n, v, out, err, errlen, zeroed);
-	free(buf);
-	return rc;
+	*len = n;
+	return 0;
 }
 
 int case_parse_file(const char *path, const struct case_vocab *v,
 		    struct case_def *out, char *err, size_t errlen)
 {
-	return parse_file(path, v, out, err, errlen, false);
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (!path) {
+		errf(err, errlen, "case_parse_file needs a path");
+		return -1;
+	}
+	if (read_file(path, &buf, &len, err, errlen))
+		return -1;
+	rc = case_parse_buf(path, buf, len, v, out, err, errlen);
+	free(buf);
+	return rc;
 }
 
 struct path_list {
@@ -1164,18 +2316,18 @@ static int path_list_add(struct path_list *l, char *s)
 	return 0;
 }
 
-static bool has_case_suffix(const char *name)
+static bool has_suffix(const char *name, const char *suffix)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(name), k = strlen(suffix);
 
-	return n > 5 && strcmp(name + n - 5, ".case") == 0;
+	return n > k && strcmp(name + n - k, suffix) == 0;
 }
 
-/* Adds every *.case under dir to l. Hidden entries (".name") are skipped,
+/* Adds every *.case under dir to l and every *.defs to defs. Hidden entries (".name") are skipped,
  * and symbolic links are not followed into directories, so a link loop
  * cannot make the walk endless. */
-static int collect(const char *dir, int depth, struct path_list *l, char *err,
-		   size_t errlen)
+static int collect(const char *dir, int depth, struct path_list *l,
+		   struct path_list *defs, char *err, size_t errlen)
 {
 	char msg[128];
 	struct dirent *de;
@@ -1231,17 +2383,19 @@ static int collect(const char *dir, int depth, struct path_list *l, char *err,
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			rc = collect(sub, depth + 1, l, err, errlen);
+			rc = collect(sub, depth + 1, l, defs, err, errlen);
 			free(sub);
 			if (rc)
 				break;
 			continue;
 		}
-		if (!has_case_suffix(de->d_name)) {
+		if (!has_suffix(de->d_name, ".case") &&
+		    !has_suffix(de->d_name, ".defs")) {
 			free(sub);
 			continue;
 		}
-		if (path_list_add(l, sub)) {
+		if (path_list_add(has_suffix(de->d_name, ".case") ? l : defs,
+				  sub)) {
 			errf(err, errlen, "%s: out of memory", dir);
 			free(sub);
 			rc = -1;
@@ -1260,69 +2414,136 @@ static int cmp_paths(const void *a, const void *b)
 	return strcmp(*x, *y);
 }
 
+/* Reads, scans and plans one file; n gets its instance count. */
+static int load_one(struct parser *p, const char *path, struct case_src *src,
+		    struct expansion *x, const struct case_lib *lib, int *n)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (read_file(path, &buf, &len, p->err, p->errlen))
+		return -1;
+	rc = scan(p, buf, len, src, false);
+	free(buf);
+	if (rc == 0)
+		rc = plan(p, src, lib, x, n);
+	return rc;
+}
+
+static int load_defs(const struct path_list *defs, const struct case_vocab *v,
+		     struct case_lib *lib, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len, i;
+	int rc;
+
+	for (i = 0; i < defs->n; i++) {
+		if (read_file(defs->v[i], &buf, &len, err, errlen))
+			return -1;
+		rc = case_lib_add_buf(lib, defs->v[i], buf, len, v, err,
+				      errlen);
+		free(buf);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 int case_load_dir(const char *dir, const struct case_vocab *v,
 		  struct case_def **out, char *err, size_t errlen)
 {
-	struct path_list l = {NULL, 0, 0};
-	struct case_def *cases;
+	struct path_list l = {NULL, 0, 0}, defs = {NULL, 0, 0};
+	struct case_def *cases = NULL;
+	struct case_lib *lib = NULL;
+	struct case_src src;
+	struct expansion x;
+	struct parser p;
 	size_t i;
+	int total = 0, n, k, j, rc = -1;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!out || !dir) {
-		errf(err, errlen, "case_load_dir needs a directory and out");
+	if (!out || !dir || !v) {
+		errf(err, errlen,
+		     "case_load_dir needs a directory, a vocabulary and out");
 		return -1;
 	}
 	*out = NULL;
-	if (collect(dir, 0, &l, err, errlen)) {
-		path_list_free(&l);
-		return -1;
-	}
+	memset(&x, 0, sizeof(x));
+	memset(&src, 0, sizeof(src));
+	if (collect(dir, 0, &l, &defs, err, errlen))
+		goto done;
 	if (l.n == 0) {
 		errf(err, errlen,
 		     "no case files (*.case) under '%s'; add one or check the "
 		     "path",
 		     dir);
-		path_list_free(&l);
-		return -1;
-	}
-	if (l.n > INT_MAX) {
-		errf(err, errlen, "too many case files under '%s'", dir);
-		path_list_free(&l);
-		return -1;
+		goto done;
 	}
 	qsort(l.v, l.n, sizeof(l.v[0]), cmp_paths);
-	cases = calloc(l.n, sizeof(*cases));
-	if (!cases) {
-		errf(err, errlen, "out of memory for %zu cases", l.n);
-		path_list_free(&l);
-		return -1;
+	qsort(defs.v, defs.n, sizeof(defs.v[0]), cmp_paths);
+	lib = case_lib_new();
+	if (!lib) {
+		errf(err, errlen, "out of memory");
+		goto done;
 	}
+	if (load_defs(&defs, v, lib, err, errlen))
+		goto done;
+	/* Count first, so that the instances are built in place in memory
+	 * that is still zero (a case_def is large and mostly unused). */
 	for (i = 0; i < l.n; i++) {
-		size_t k;
-
-		/* cases is fresh from calloc: already zero. */
-		if (parse_file(l.v[i], v, &cases[i], err, errlen, true)) {
-			free(cases);
-			path_list_free(&l);
-			return -1;
+		parser_init(&p, l.v[i], v, err, errlen);
+		rc = load_one(&p, l.v[i], &src, &x, lib, &n);
+		expansion_free(&x);
+		src_free(&src);
+		if (rc)
+			goto done;
+		if (n > INT_MAX / 2 - total) {
+			errf(err, errlen, "too many cases under '%s'", dir);
+			rc = -1;
+			goto done;
 		}
-		/* Names key the results, the pcap files and the baselines. */
-		for (k = 0; k < i; k++)
-			if (strcmp(cases[k].name, cases[i].name) == 0) {
-				errf(err, errlen,
-				     "%s: case name '%s' is already used by %s; "
-				     "rename one of the files",
-				     cases[i].path, cases[i].name,
-				     cases[k].path);
-				free(cases);
-				path_list_free(&l);
-				return -1;
-			}
+		total += n;
 	}
+	rc = -1;
+	cases = calloc((size_t)total, sizeof(*cases));
+	if (!cases) {
+		errf(err, errlen, "out of memory for %d cases", total);
+		goto done;
+	}
+	for (i = 0, k = 0; i < l.n; i++, k += n) {
+		parser_init(&p, l.v[i], v, err, errlen);
+		if (load_one(&p, l.v[i], &src, &x, lib, &n) == 0)
+			rc = expand(&p, &src, lib, &x, cases + k, &n);
+		else
+			rc = -1;
+		expansion_free(&x);
+		src_free(&src);
+		if (rc)
+			goto done;
+		rc = -1;
+	}
+	/* Names key the results, the pcap files and the baselines. */
+	for (k = 0; k < total; k++)
+		for (j = 0; j < k; j++)
+			if (strcmp(cases[j].name, cases[k].name) == 0) {
+				errf(err, errlen,
+				     "%s: case name '%s' is already used by "
+				     "%s; rename one of them",
+				     cases[k].path, cases[k].name,
+				     cases[j].path);
+				goto done;
+			}
 	*out = cases;
+	cases = NULL;
+	rc = total;
+done:
+	free(cases);
+	case_lib_free(lib);
 	path_list_free(&l);
-	return (int)i;
+	path_list_free(&defs);
+	return rc;
 }
 
 /* The line of list (n lines) for probe on kernel kver: a ranged line that

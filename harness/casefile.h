@@ -1,24 +1,59 @@
-/* Case files: one declarative file per case under cases/, one parser.
+/* Case files: declarative files under cases/, one parser. docs/cases.md
+ * teaches the language; this is the reference.
  *
  * Syntax (line oriented; '#' starts a comment; blank lines ignored; fields
- * separated by blanks; the case name is the file's base name without .case):
+ * separated by blanks):
  *
  *   title    Port unreachable from the server's kernel        (required, once)
- *   family   ipv4 | ipv6                                      (required, once)
+ *   family   ipv4 [ipv6]       (required, once; each family is an instance)
  *   fault    NAME [key=value ...]                             (required, once)
- *   probes   NAME [NAME ...]                 (required; may repeat, adds up)
- *   expect   PROBE [kernel>=X.Y] [kernel<X.Y] RESULT [RESULT ...]
- *   explain  PROBE free text: why this probe sees what it sees
+ *   probes   NAME|@GROUP [...]               (required; may repeat, adds up)
+ *   expect   PROBE|@GROUP [VAR=V[|V...]] [kernel>=X.Y] [kernel<X.Y] RESULT ...
+ *   explain  PROBE|@GROUP [VAR=V[|V...]] free text: why this probe sees it
  *   why      free text: one sentence of why for the case     (required, once)
  *   ref      free text: RFC 1122 4.1.3.3; udp(7); __udp4_lib_err (repeats)
  *   quiet    MILLISECONDS (1..10000): quiet period for this case's silences
  *   claim    free text: a statement (textbook, RFC) that this case tests
- *   claim-expect PROBE [kernel...] RESULT ...  what the claim predicts for
- *            PROBE (needs a claim line); the report says whether this
- *            kernel confirms it
+ *   claim-expect PROBE|@GROUP [VAR=V] [kernel...] RESULT ...  what the
+ *            claim predicts for PROBE (needs a claim line); the report says
+ *            whether this kernel confirms it
  *   command  free text: the command the `cmd` probe runs, with {addr} and
  *            {port} replaced by the destination and {dir} by the case
  *            file's folder (once)
+ *   vars     NAME ...         (once, before any row) row variables
+ *   isolate  probe            (once, before any row) a fresh topology for
+ *            every probe: each probe of each row is an instance of its own
+ *   row      NAME [key=value ...]  starts a row: an instance named NAME
+ *            whose fault takes these parameters (a key named in `vars` sets
+ *            that variable instead); the lines after it, up to the next
+ *            row, belong to the row and override the file's lines of the
+ *            same key (for expect, explain and claim-expect: of the same
+ *            probe)
+ *
+ * A file without row lines is one instance named after the file (its base
+ * name without .case). Instance names: the row's name; "-ipv6" added for
+ * the IPv6 instance of a file that lists both families; "-PROBE" added
+ * under `isolate probe`. Every instance carries the file's base name as its
+ * group.
+ *
+ * Variables of an instance: family (ipv4, ipv6), fault (its name), row,
+ * every fault parameter (code, type, ...), and the row's vars. {NAME} in a
+ * line's text or results is replaced by the variable's value (not in
+ * command lines, whose {addr}, {port} and {dir} are the command's); an
+ * unknown {NAME} is an error. A qualifier VAR=V1|V2 makes a line apply
+ * only to instances whose VAR is one of the values.
+ *
+ * Which expect, explain and claim-expect lines apply to a probe of an
+ * instance: of the lines naming the probe (directly or through a group)
+ * whose qualifiers all match, those of the row's own block win over the
+ * file's; then more qualifiers win over fewer; then a line naming the
+ * probe wins over a group's line. A probe with no explain line takes the
+ * best matching explain line of the catalogue (below).
+ *
+ * Files named *.defs under the case directory hold what cases share, read
+ * before the cases: `group @NAME PROBE ...` (a probe group; @all, every
+ * probe but cmd, is built in) and catalogue `explain` lines, keyed by probe
+ * (or group) and qualifiers.
  *
  * RESULT is "none" (alone) or VIA:ERRNO, or for an error-queue entry
  * VIA:ERRNO/ORIGIN/TYPE/CODE, e.g. recv:ECONNREFUSED,
@@ -26,12 +61,15 @@
  * socket's packet, raw:-/icmp/3/3) or a number (exit:1 for a command's
  * exit status). VIA is a lowercase token ([a-z0-9_]+);
  * ERRNO a name errno_from_name() knows; ORIGIN a name in ee_origin_names;
- * TYPE and CODE 0..255.
+ * TYPE and CODE 0..255. The results are compared in order: a probe makes
+ * its calls round by round, so a sweep's k-th item is judged at its place.
  *
- * Every probe named in `probes` needs at least one `expect` line that applies
- * to any kernel, or a set of ranged lines; an `expect` for a probe not listed
- * is an error. Unknown keys, faults, probes, fault parameters and errno names
- * are errors. Every error names file and line and what was expected.
+ * Every probe of an instance needs at least one `expect` line that applies
+ * to any kernel, or a set of ranged lines; an `expect` naming a probe that
+ * no probes line of the file lists is an error. Unknown keys, faults,
+ * probes, groups, variables, fault parameters and errno names are errors.
+ * Every error names file and line (and the row, for an instance of a row)
+ * and what was expected.
  */
 #ifndef ICMPLAB_CASEFILE_H
 #define ICMPLAB_CASEFILE_H
@@ -48,7 +86,10 @@
 #define CASE_MAX_REFS	 8
 #define TOKEN_MAX	 32
 #define CASE_LINE_MAX	 2048 /* characters per line, without the line end */
-#define CASE_FILE_MAX	 (64 * 1024) /* bytes per file, for case_parse_file */
+#define CASE_FILE_MAX	 (256 * 1024) /* bytes per file */
+#define CASE_MAX_VARS	 16 /* names on a vars line */
+#define CASE_MAX_ROWS	 512 /* rows per file */
+#define CASE_MAX_GROUPS	 64 /* probe groups in all .defs files */
 
 /* Details the parser settles beyond the syntax above:
  * - A line ends with LF or CRLF; the last line needs no line end. Any other
@@ -105,7 +146,8 @@ struct case_explain {
 
 struct case_def {
 	char path[256];
-	char name[CASE_NAME_MAX];
+	char name[CASE_NAME_MAX];  /* the instance: row, family, probe */
+	char group[CASE_NAME_MAX]; /* the file's base name */
 	char title[CASE_TEXT_MAX];
 	int family; /* AF_INET or AF_INET6 */
 	char fault[TOKEN_MAX];
@@ -142,21 +184,47 @@ struct case_vocab {
 			   char *why, size_t whylen);
 };
 
-/* Parses a case from a buffer; path is used for messages and the name.
- * Returns 0 on success; -1 with "path:line: message" in err. *out is
- * caller-owned and fully overwritten. */
+/* What the case files share: probe groups and the explain catalogue, from
+ * *.defs files. Opaque; case_lib_free(NULL) is fine. */
+struct case_lib;
+
+/* A new, empty library (only the built-in @all group), or NULL when out of
+ * memory. */
+struct case_lib *case_lib_new(void);
+void case_lib_free(struct case_lib *lib);
+
+/* Adds the groups and catalogue lines of one .defs buffer to lib. Returns
+ * 0; -1 with "path:line: message" in err. lib keeps copies of what it
+ * needs. */
+int case_lib_add_buf(struct case_lib *lib, const char *path, const char *buf,
+		     size_t len, const struct case_vocab *v, char *err,
+		     size_t errlen);
+
+/* Parses a case file from a buffer into its instances; path is used for
+ * messages and names, lib may be NULL (no groups but @all, no catalogue).
+ * Returns the number of instances (>= 1) and sets *out to a calloc'd array
+ * the caller frees; -1 with "path:line: message" in err (*out is NULL). */
+int case_parse_set(const char *path, const char *buf, size_t len,
+		   const struct case_vocab *v, const struct case_lib *lib,
+		   struct case_def **out, char *err, size_t errlen);
+
+/* Parses a case file that holds exactly one instance (no rows, one family,
+ * no isolation) into *out, which is caller-owned and fully overwritten.
+ * Returns 0 on success; -1 with "path:line: message" in err. */
 int case_parse_buf(const char *path, const char *buf, size_t len,
 		   const struct case_vocab *v, struct case_def *out, char *err,
 		   size_t errlen);
 
-/* Reads and parses a file (at most 64 KiB). Same contract. */
+/* Reads and parses a one-instance file (at most CASE_FILE_MAX bytes).
+ * Same contract. */
 int case_parse_file(const char *path, const struct case_vocab *v,
 		    struct case_def *out, char *err, size_t errlen);
 
-/* Loads every *.case file under dir (recursively, sorted by path; two
- * files may not have the same case name). Returns
- * the number of cases and sets *out to a malloc'd array the caller frees;
- * -1 with err on the first malformed file (nothing is returned then). */
+/* Loads every *.defs file under dir into a library, then every *.case
+ * file (recursively, sorted by path) into its instances; two instances
+ * may not have the same name. Returns the number of instances and sets
+ * *out to a malloc'd array the caller frees; -1 with err on the first
+ * malformed file (nothing is returned then). */
 int case_load_dir(const char *dir, const struct case_vocab *v,
 		  struct case_def **out, char *err, size_t errlen);
 

@@ -465,13 +465,16 @@ static void test_value_too_long(void **state)
 	char *t = repeat('t', CASE_TEXT_MAX);
 	char *v = repeat('v', CASE_NAME_MAX);
 	char *k = repeat('k', TOKEN_MAX);
-	char line[CASE_TEXT_MAX + 64];
+	char line[CASE_TEXT_MAX + 256];
 
 	/* The longest title that fits is taken whole. */
-	snprintf(line, sizeof(line), "title %.*s\n", CASE_TEXT_MAX - 1, t);
-	expect_err(f, line,
-		   PATH ": missing 'family'; expected a line "
-			"'family ipv4|ipv6'");
+	snprintf(line, sizeof(line),
+		 "title %.*s\nfamily ipv4\nfault silent_drop\nprobes ping\n"
+		 "expect ping none\nwhy w\n",
+		 CASE_TEXT_MAX - 1, t);
+	assert_int_equal(case_parse_buf(PATH, line, strlen(line), &vocab,
+					&f->c, f->err, sizeof(f->err)),
+			 0);
 	assert_int_equal(strlen(f->c.title), CASE_TEXT_MAX - 1);
 
 	snprintf(line, sizeof(line), "title %s\n", t);
@@ -839,14 +842,14 @@ static void test_missing_required(void **state)
 		{"title T\nfault silent_drop\nprobes ping\n"
 		 "expect ping none\nwhy w\n",
 		 PATH ": missing 'family'; expected a line 'family "
-		      "ipv4|ipv6'"},
+		      "ipv4 [ipv6]'"},
 		{"title T\nfamily ipv4\nprobes ping\n"
 		 "expect ping none\nwhy w\n",
 		 PATH ": missing 'fault'; expected a line 'fault NAME "
 		      "[key=value ...]'"},
 		{"title T\nfamily ipv4\nfault silent_drop\nwhy w\n",
-		 PATH ": missing 'probes'; expected a line 'probes NAME "
-		      "[NAME ...]'"},
+		 PATH ": missing 'probes'; expected a line 'probes "
+		      "NAME|@GROUP [...]'"},
 		{"title T\nfamily ipv4\nfault silent_drop\nprobes ping\n"
 		 "expect ping none\n",
 		 PATH ": missing 'why'; expected a line 'why <one "
@@ -868,12 +871,12 @@ static void test_unknown_key(void **state)
 		 PATH
 		 ":7: unknown key 'titel'; expected one of: title, "
 		 "family, fault, probes, expect, explain, why, ref, quiet, "
-		 "claim, claim-expect, command");
+		 "claim, claim-expect, command, vars, isolate, row, group");
 	head_err(f, "Title x\n",
 		 PATH
 		 ":7: unknown key 'Title'; expected one of: title, "
 		 "family, fault, probes, expect, explain, why, ref, quiet, "
-		 "claim, claim-expect, command");
+		 "claim, claim-expect, command, vars, isolate, row, group");
 }
 
 static void test_key_without_value(void **state)
@@ -884,8 +887,8 @@ static void test_key_without_value(void **state)
 		   PATH ":1: 'title' needs a value; expected 'title <short "
 			"title>'");
 	expect_err(f, "\n\nprobes\n",
-		   PATH ":3: 'probes' needs a value; expected 'probes NAME "
-			"[NAME ...]'");
+		   PATH ":3: 'probes' needs a value; expected 'probes "
+			"NAME|@GROUP [...]'");
 	expect_err(f, "expect\n",
 		   PATH ":1: 'expect' needs a value; expected 'expect PROBE "
 			"[kernel>=X.Y] [kernel<X.Y] RESULT ...'");
@@ -921,9 +924,11 @@ static void test_family(void **state)
 	expect_err(f, "family ipv5\n",
 		   PATH ":1: unknown family 'ipv5'; expected one of: ipv4, "
 			"ipv6");
-	expect_err(f, "family ipv4 ipv6\n",
-		   PATH ":1: unexpected 'ipv6' after the family; expected "
-			"'family ipv4|ipv6'");
+	expect_err(f, "family ipv4 ipv4\n",
+		   PATH ":1: family 'ipv4' listed twice; keep one");
+	expect_err(f, "family ipv4\nfamily ipv6\n",
+		   PATH ":2: second 'family' line; the first is on line 1, "
+			"keep only one");
 }
 
 static void test_fault_params(void **state)
@@ -1239,8 +1244,8 @@ static void test_parse_file_errors(void **state)
 		case_parse_file(path, &vocab, &f->c, f->err, sizeof(f->err)),
 		-1);
 	snprintf(want, sizeof(want),
-		 "%s: file too large (more than 65536 bytes); a case file is "
-		 "at most 65536 bytes",
+		 "%s: file too large (more than 262144 bytes); a case file is "
+		 "at most 262144 bytes",
 		 path);
 	assert_string_equal(f->err, want);
 	assert_int_equal(
