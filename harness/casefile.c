@@ -231,6 +231,18 @@ static bool is_lower_token(const char *s)
 	return true;
 }
 
+/* A name as probes have them: [a-z0-9_-]+. */
+static bool is_name_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
 /* Parses all of s as a decimal number in lo..hi with strtol. Only digits
  * are accepted: strtol alone would also take blanks and a sign. Returns 0,
  * -1 if s is not a number, -2 if it is out of range. */
@@ -941,6 +953,13 @@ static int set_path(struct parser *p)
 	return 0;
 }
 
+/* Keys whose free text may start with qualifiers. */
+static bool text_key(int k)
+{
+	return k == K_TITLE || k == K_WHY || k == K_CLAIM || k == K_REF ||
+	       k == K_QUIET;
+}
+
 /* ---- One file as read: its lines, rows and axes ------------------------ */
 
 /* A line of a file, kept for replay into each instance. */
@@ -971,6 +990,10 @@ struct case_src {
 	int nfams;
 	bool isolate;
 	int family_line;
+	/* Names a qualifier may test: the built-ins, the vars and every fault
+	 * parameter the file sets (filled by plan). */
+	char known[CASE_MAX_VARS + 4 * CASE_MAX_PARAMS + 4][TOKEN_MAX];
+	int nknown;
 };
 
 struct group_def {
@@ -1007,7 +1030,8 @@ static int index_of(const char (*names)[TOKEN_MAX], int n, const char *s)
 }
 
 /* Variable names the instance always has. */
-static const char *const builtin_vars[] = {"family", "fault", "row", NULL};
+static const char *const builtin_vars[] = {"family", "fault", "row", "probe",
+					   NULL};
 
 static int scan_vars(struct parser *p, struct case_src *s, char *rest)
 {
@@ -1069,13 +1093,12 @@ static int scan_row(struct parser *p, struct case_src *s, char *rest)
 	char *name = next_token(&rest);
 	int i;
 
-	/* Room for "-ipv6" and "-PROBE" in the instance's name. */
-	if (!is_lower_token(name) ||
-	    strlen(name) >= CASE_NAME_MAX - TOKEN_MAX - 6)
+	/* name_instance checks the length with its suffixes. */
+	if (!is_lower_token(name) || strlen(name) >= CASE_NAME_MAX)
 		return fail(p, p->line,
 			    "bad row name '" SHOW "'; expected lowercase "
 			    "letters, digits and '_', at most %d characters",
-			    name, CASE_NAME_MAX - TOKEN_MAX - 7);
+			    name, CASE_NAME_MAX - 1);
 	for (i = 0; i < s->nrows; i++)
 		if (strcmp(s->rows[i].name, name) == 0)
 			return fail(p, p->line,
@@ -1168,10 +1191,12 @@ static int scan(struct parser *p, const char *buf, size_t len,
 				    "%s",
 				    key, list);
 		}
-		if (lib_file && k != K_GROUP && k != K_EXPLAIN)
+		if (lib_file && k != K_GROUP && k != K_EXPLAIN &&
+		    k != K_EXPECT)
 			return fail(p, p->line,
 				    "'%s' does not belong in a .defs file; it "
-				    "holds only 'group' and 'explain' lines",
+				    "holds only 'group', 'expect' and "
+				    "'explain' lines",
 				    key);
 		if (!lib_file && k == K_GROUP)
 			return fail(p, p->line,
@@ -1185,7 +1210,9 @@ static int scan(struct parser *p, const char *buf, size_t len,
 		if (k == K_ROW) {
 			memset(seen, 0, sizeof(seen));
 			block = s->nrows;
-		} else if (keys[k].once && seen[k]) {
+		} else if (keys[k].once && seen[k] && !text_key(k)) {
+			/* Qualified free-text lines may repeat; build()
+			 * says when two apply to one instance. */
 			return fail(p, p->line,
 				    "second '%s' line; the first is on line "
 				    "%d, keep only one",
@@ -1310,11 +1337,12 @@ static int lib_group(struct parser *p, struct case_lib *lib, char *rest)
 	struct group_def *g;
 	char *name = next_token(&rest), *tok;
 
-	if (name[0] != '@' || !is_lower_token(name + 1) ||
+	if (name[0] != '@' || !is_name_token(name + 1) ||
 	    strlen(name) >= TOKEN_MAX)
 		return fail(p, p->line,
 			    "bad group name '" SHOW "'; expected '@' and "
-			    "lowercase letters, digits and '_', e.g. @udp",
+			    "lowercase letters, digits, '_' and '-', e.g. "
+			    "@udp-core",
 			    name);
 	if (find_group(lib, name) || strcmp(name, "@all") == 0)
 		return fail(p, p->line,
@@ -1326,18 +1354,24 @@ static int lib_group(struct parser *p, struct case_lib *lib, char *rest)
 	memset(g, 0, sizeof(*g));
 	memcpy(g->name, name, strlen(name) + 1);
 	while ((tok = next_token(&rest))) {
-		if (!in_list(p->v->probes, tok))
-			return unknown_probe(p, tok);
-		if (index_of(g->probes, g->n, tok) >= 0)
-			return fail(p, p->line,
-				    "probe '%s' listed twice in group '%s'",
-				    tok, name);
-		if (g->n >= CASE_MAX_PROBES)
-			return fail(p, p->line,
-				    "too many probes in group '%s' (more "
-				    "than %d)",
-				    name, CASE_MAX_PROBES);
-		memcpy(g->probes[g->n++], tok, strlen(tok) + 1);
+		const char *t[CASE_MAX_PROBES + 1];
+		int n = probe_targets(p, lib, tok, t), i;
+
+		if (n < 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (index_of(g->probes, g->n, t[i]) >= 0)
+				return fail(p, p->line,
+					    "probe '%s' listed twice in group "
+					    "'%s'",
+					    t[i], name);
+			if (g->n >= CASE_MAX_PROBES)
+				return fail(p, p->line,
+					    "too many probes in group '%s' "
+					    "(more than %d)",
+					    name, CASE_MAX_PROBES);
+			memcpy(g->probes[g->n++], t[i], strlen(t[i]) + 1);
+		}
 	}
 	if (g->n == 0)
 		return fail(p, p->line,
@@ -1397,12 +1431,26 @@ int case_lib_add_buf(struct case_lib *lib, const char *path, const char *buf,
 	if (scan(&p, buf, len, &s, true))
 		goto bad;
 	for (i = 0; i < s.nlines; i++) {
-		if (s.lines[i].key != K_GROUP)
-			continue;
+		const char *t[CASE_MAX_PROBES + 1];
+		char *rest = copy, *tok;
+
 		p.line = s.lines[i].line;
 		memcpy(copy, s.lines[i].rest, strlen(s.lines[i].rest) + 1);
-		if (lib_group(&p, lib, copy))
+		if (s.lines[i].key == K_GROUP) {
+			if (lib_group(&p, lib, copy))
+				goto bad;
+			continue;
+		}
+		/* A catalogue line: its probe or group must exist, and it
+		 * needs a body. */
+		tok = next_token(&rest);
+		if (probe_targets(&p, lib, tok, t) < 0)
 			goto bad;
+		if (!*skip_blanks(rest)) {
+			fail(&p, p.line, "'%s %s' has nothing after the probe",
+			     keys[s.lines[i].key].name, tok);
+			goto bad;
+		}
 	}
 	nv = realloc(lib->defs, (size_t)(lib->ndefs + 1) * sizeof(*nv));
 	if (!nv) {
@@ -1565,22 +1613,27 @@ struct probe_line {
 	const char *body; /* into src->rest: what follows the qualifiers */
 	int nquals;
 	bool matches; /* every qualifier holds for the instance */
+	char unknown[TOKEN_MAX]; /* a qualifier's name the file does not know */
 };
 
-/* Splits a per-probe line and says whether its qualifiers match vs. */
-static void split_probe_line(const struct src_line *src, const char *path,
-			     const struct vars *vs, struct probe_line *pl)
+/* Reads the qualifiers at the start of t: tokens NAME=V[|V...]. With s,
+ * only names s knows are qualifiers (free text may hold '='), without s
+ * every such token is (a catalogue line). Sets *body past them, counts
+ * them and says whether all hold for vs; *unknown gets the first name s
+ * does not know (per-probe lines report it). */
+static void split_quals(const char *t, const struct case_src *s, bool text,
+			const struct vars *vs, const char **body, int *nquals,
+			bool *matches, char *unknown)
 {
 	char tok[CASE_LINE_MAX + 1];
-	const char *t = src->rest, *e, *val;
+	const char *e, *val;
 	char *eq;
 	size_t n;
-	bool first = true;
 
-	pl->src = src;
-	pl->path = path;
-	pl->nquals = 0;
-	pl->matches = true;
+	*nquals = 0;
+	*matches = true;
+	if (unknown)
+		unknown[0] = '\0';
 	for (;;) {
 		while (is_blank(*t))
 			t++;
@@ -1589,26 +1642,46 @@ static void split_probe_line(const struct src_line *src, const char *path,
 		n = (size_t)(e - t);
 		memcpy(tok, t, n);
 		tok[n] = '\0';
-		if (first) {
-			n = n > TOKEN_MAX ? TOKEN_MAX : n;
-			memcpy(pl->target, tok, n);
-			pl->target[n] = '\0';
-			first = false;
-			t = e;
-			continue;
-		}
-		if (n == 0 || !is_qualifier(tok)) {
-			pl->body = t;
-			return;
-		}
+		if (n == 0 || !is_qualifier(tok))
+			break;
 		eq = strchr(tok, '=');
 		*eq = '\0';
+		if (s && index_of(s->known, s->nknown, tok) < 0) {
+			if (text)
+				break;
+			if (unknown && !unknown[0])
+				snprintf(unknown, TOKEN_MAX, "%.*s", TOKEN_MAX - 1, tok);
+		}
 		val = var_get(vs, tok);
 		if (!val || !value_in(eq + 1, val))
-			pl->matches = false;
-		pl->nquals++;
+			*matches = false;
+		(*nquals)++;
 		t = e;
 	}
+	*body = t;
+}
+
+/* Splits a per-probe line and says whether its qualifiers match vs. s is
+ * the line's case file, NULL for a catalogue line. */
+static void split_probe_line(const struct src_line *src, const char *path,
+			     const struct case_src *s, const struct vars *vs,
+			     struct probe_line *pl)
+{
+	const char *t = src->rest, *e;
+	size_t n;
+
+	pl->src = src;
+	pl->path = path;
+	while (is_blank(*t))
+		t++;
+	for (e = t; *e && !is_blank(*e); e++)
+		;
+	n = (size_t)(e - t);
+	n = n > TOKEN_MAX ? TOKEN_MAX : n;
+	memcpy(pl->target, t, n);
+	pl->target[n] = '\0';
+	split_quals(e, s, false, vs, &pl->body, &pl->nquals, &pl->matches,
+		    pl->unknown);
 }
 
 /* How well a matching line fits a probe: 0 when it does not name it. */
@@ -1770,6 +1843,24 @@ static int apply_one(struct parser *p, const struct vars *vs, int k,
 	return rc;
 }
 
+static int unknown_qualifier(struct parser *p, const struct case_src *s,
+			     const char *name)
+{
+	char list[CASE_TEXT_MAX];
+	int i;
+
+	list[0] = '\0';
+	for (i = 0; i < s->nknown; i++) {
+		if (i > 0)
+			append(list, sizeof(list), ", ");
+		append(list, sizeof(list), s->known[i]);
+	}
+	return fail(p, p->line,
+		    "unknown variable '" SHOW "' in a qualifier; expected one "
+		    "of: %s",
+		    name, list);
+}
+
 /* Parses a line that applies to no probe of the instance, for its
  * errors. */
 static int check_line(struct parser *p, const struct vars *vs, int k,
@@ -1793,46 +1884,54 @@ static int check_line(struct parser *p, const struct vars *vs, int k,
 	return parse_expect(p, text, &x);
 }
 
-/* The catalogue's explain line for probe, if one fits: the best score
- * wins; two lines with the best score are an error. */
+/* The catalogue's lines of key k for probe, used when the case file has
+ * none: the best-scoring ones. Two explain lines with the best score are
+ * an error; expect lines with it all apply (kernel ranges). */
 static int apply_catalogue(struct parser *p, const struct case_lib *lib,
-			   const struct vars *vs, const char *probe,
-			   struct probe_line *scratch)
+			   int k, const struct vars *vs, const char *probe,
+			   struct probe_line *pl)
 {
-	struct probe_line *best = scratch, *cur = scratch + 1, *tmp;
-	const char *other_path = NULL;
-	int d, i, sc, top = 0, other_line = 0;
+	const char *first_path = NULL;
+	int d, i, sc, top = 0, ntop = 0, first_line = 0, pass;
 
-	for (d = 0; lib && d < lib->ndefs; d++)
-		for (i = 0; i < lib->defs[d].nlines; i++) {
-			if (lib->defs[d].lines[i].key != K_EXPLAIN)
-				continue;
-			split_probe_line(&lib->defs[d].lines[i],
-					 lib->defs[d].path, vs, cur);
-			sc = line_score(p, lib, cur, probe, false);
-			if (sc > top) {
-				top = sc;
-				tmp = best;
-				best = cur;
-				cur = tmp;
-				other_path = NULL;
-			} else if (sc == top && sc > 0) {
-				other_path = cur->path;
-				other_line = cur->src->line;
+	for (pass = 0; pass < 2; pass++)
+		for (d = 0; lib && d < lib->ndefs; d++)
+			for (i = 0; i < lib->defs[d].nlines; i++) {
+				if (lib->defs[d].lines[i].key != k)
+					continue;
+				split_probe_line(&lib->defs[d].lines[i],
+						 lib->defs[d].path, NULL, vs,
+						 pl);
+				sc = line_score(p, lib, pl, probe, false);
+				if (pass == 0) {
+					if (sc > top) {
+						top = sc;
+						ntop = 0;
+					}
+					if (sc == top && sc > 0)
+						ntop++;
+					continue;
+				}
+				if (sc == 0 || sc != top)
+					continue;
+				if (k == K_EXPLAIN && ntop > 1 && first_path)
+					return fail(p, 0,
+						    "explain lines %s:%d and "
+						    "%s:%d of the catalogue "
+						    "fit probe '%s' of '%s' "
+						    "equally well; give one of "
+						    "them a qualifier",
+						    first_path, first_line,
+						    pl->path, pl->src->line,
+						    probe, p->c->name);
+				first_path = pl->path;
+				first_line = pl->src->line;
+				if (k == K_EXPLAIN && ntop > 1)
+					continue;
+				if (apply_one(p, vs, k, pl, probe))
+					return -1;
 			}
-		}
-	if (top == 0)
-		return 0;
-	if (other_path) {
-		p->line = best->src->line;
-		return fail(p, 0,
-			    "explain lines %s:%d and %s:%d of the catalogue "
-			    "fit probe '%s' of '%s' equally well; give one "
-			    "of them a qualifier",
-			    best->path, best->src->line, other_path,
-			    other_line, probe, p->c->name);
-	}
-	return apply_one(p, vs, K_EXPLAIN, best, probe);
+	return 0;
 }
 
 /* Applies the per-probe lines of key k for every probe of the instance:
@@ -1852,8 +1951,10 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 
 		if (sl->key != k || (sl->block != -1 && sl->block != row))
 			continue;
-		split_probe_line(sl, s->path, vs, &pls[np]);
+		split_probe_line(sl, s->path, s, vs, &pls[np]);
 		p->line = sl->line;
+		if (pls[np].unknown[0])
+			return unknown_qualifier(p, s, pls[np].unknown);
 		/* Names are checked even where the line does not apply. */
 		if (pls[np].target[0] == '@') {
 			if (probe_targets(p, lib, pls[np].target, t) < 0)
@@ -1887,8 +1988,8 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 			    apply_one(p, vs, k, &pls[i], c->probes[j]))
 				return -1;
 		}
-		if (!best && k == K_EXPLAIN &&
-		    apply_catalogue(p, lib, vs, c->probes[j], pls + np))
+		if (!best && (k == K_EXPLAIN || k == K_EXPECT) &&
+		    apply_catalogue(p, lib, k, vs, c->probes[j], pls + np))
 			return -1;
 	}
 	return 0;
@@ -1902,19 +2003,20 @@ static int build(struct parser *p, const struct case_src *s,
 		 const char *only, const struct probe_set *all,
 		 struct probe_line *pls)
 {
-	static const int once_keys[] = {K_TITLE, K_WHY,	    K_QUIET,
-					K_CLAIM, K_COMMAND, K_FAULT};
 	struct case_def *c = p->c;
 	const struct src_row *r = row >= 0 ? &s->rows[row] : NULL;
 	char text[CASE_LINE_MAX + 1], params[CASE_LINE_MAX + 1];
 	char *rest, *tok;
+	const char *body;
 	struct vars vs;
-	int i, k, kk;
-	bool skip;
+	int i, k, sc, nq, best[K_COUNT];
+	bool match;
 
 	memset(&vs, 0, sizeof(vs));
 	var_set(&vs, "family", 6, fam == AF_INET6 ? "ipv6" : "ipv4");
 	var_set(&vs, "row", 3, r ? r->name : c->group);
+	if (only)
+		var_set(&vs, "probe", 5, only);
 	for (i = 0; i < s->nlines; i++) {
 		const struct src_line *sl = &s->lines[i];
 
@@ -1934,32 +2036,49 @@ static int build(struct parser *p, const struct case_src *s,
 
 	c->family = fam;
 	p->key_line[K_FAMILY] = s->family_line;
+	/* Free-text lines may carry qualifiers: of a once key the best
+	 * matching line wins (the row's own, then more qualifiers); every
+	 * matching ref line applies. */
+	for (k = 0; k < K_COUNT; k++)
+		best[k] = -1;
+	for (i = 0; i < s->nlines; i++) {
+		const struct src_line *sl = &s->lines[i];
+
+		if ((sl->block != -1 && sl->block != row) ||
+		    !text_key(sl->key))
+			continue;
+		split_quals(sl->rest, s, true, &vs, &body, &nq, &match, NULL);
+		sc = (row >= 0 && sl->block == row ? 10000 : 0) + 10 * nq;
+		if (match && sc > best[sl->key])
+			best[sl->key] = sc;
+	}
 	/* The file's lines and the row's, in file order; a once key or the
 	 * probes of the row replace the file's. */
 	for (i = 0; i < s->nlines; i++) {
 		const struct src_line *sl = &s->lines[i];
 
 		k = sl->key;
+		body = sl->rest;
 		if (k == K_EXPECT || k == K_EXPLAIN || k == K_CLAIM_EXPECT)
 			continue;
 		if (sl->block != -1 && sl->block != row)
 			continue;
-		skip = false;
-		if (sl->block == -1 && row >= 0) {
-			for (kk = 0; kk < (int)(sizeof(once_keys) /
-						sizeof(once_keys[0]));
-			     kk++)
-				if (k == once_keys[kk] && row_has(s, row, k))
-					skip = true;
-			if (k == K_PROBES && row_has(s, row, K_PROBES))
-				skip = true;
-		}
-		if (skip)
+		if (text_key(k)) {
+			split_quals(sl->rest, s, true, &vs, &body, &nq, &match,
+				    NULL);
+			sc = (row >= 0 && sl->block == row ? 10000 : 0) +
+			     10 * nq;
+			if (!match || (k != K_REF && sc != best[k]))
+				continue;
+		} else if (sl->block == -1 && row >= 0 &&
+			   (k == K_COMMAND || k == K_FAULT || k == K_PROBES) &&
+			   row_has(s, row, k)) {
 			continue;
+		}
 		p->line = sl->line;
 		if (k == K_COMMAND || k == K_FAULT || k == K_PROBES)
-			snprintf(text, sizeof(text), "%s", sl->rest);
-		else if (subst(p, &vs, sl->rest, text, sizeof(text)))
+			snprintf(text, sizeof(text), "%s", body);
+		else if (subst(p, &vs, body, text, sizeof(text)))
 			return -1;
 		if (apply_key(p, k, sl->line, text))
 			return -1;
@@ -2107,7 +2226,49 @@ static int expand(struct parser *p, const struct case_src *s,
 
 /* A scanned file's instance count, after the checks that need no
  * instance; x is made ready for building. */
-static int plan(struct parser *p, const struct case_src *s,
+static void add_known(struct case_src *s, const char *name, size_t n)
+{
+	char tok[TOKEN_MAX];
+
+	if (n == 0 || n >= TOKEN_MAX)
+		return;
+	memcpy(tok, name, n);
+	tok[n] = '\0';
+	if (index_of(s->known, s->nknown, tok) < 0 &&
+	    s->nknown < (int)(sizeof(s->known) / sizeof(s->known[0])))
+		memcpy(s->known[s->nknown++], tok, n + 1);
+}
+
+/* The names a qualifier may test in this file. */
+static void collect_known(struct case_src *s)
+{
+	const char *t, *eq;
+	int i;
+
+	s->nknown = 0;
+	for (i = 0; builtin_vars[i]; i++)
+		add_known(s, builtin_vars[i], strlen(builtin_vars[i]));
+	for (i = 0; i < s->nvars; i++)
+		add_known(s, s->vars[i], strlen(s->vars[i]));
+	for (i = 0; i < s->nlines + s->nrows; i++) {
+		if (i < s->nlines && s->lines[i].key != K_FAULT)
+			continue;
+		t = i < s->nlines ? s->lines[i].rest : s->rows[i - s->nlines].args;
+		while (*t) {
+			while (is_blank(*t))
+				t++;
+			eq = t;
+			while (*eq && !is_blank(*eq) && *eq != '=')
+				eq++;
+			if (*eq == '=')
+				add_known(s, t, (size_t)(eq - t));
+			while (*t && !is_blank(*t))
+				t++;
+		}
+	}
+}
+
+static int plan(struct parser *p, struct case_src *s,
 		const struct case_lib *lib, struct expansion *x, int *count)
 {
 	int r;
@@ -2119,6 +2280,7 @@ static int plan(struct parser *p, const struct case_src *s,
 		return fail(p, 0, "out of memory");
 	p->lib = lib;
 	p->c = x->scratch;
+	collect_known(s);
 	for (r = -1; r < s->nrows; r++)
 		if (row_probes(p, s, r, x->scratch, &x->all))
 			return -1;
@@ -2665,4 +2827,63 @@ const char *expect_results_str(const struct case_expect *x, char *buf,
 		used += (size_t)r;
 	}
 	return buf;
+}
+
+static const char *range_str(const struct kernel_range *kr, char *buf,
+			     size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (kr->min)
+		n = snprintf(buf, len, " kernel>=%d.%d", kr->min / 1000,
+			     kr->min % 1000);
+	if (kr->max && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " kernel<%d.%d",
+			 kr->max / 1000, kr->max % 1000);
+	return buf;
+}
+
+static void write_expects(FILE *f, const char *key,
+			  const struct case_expect *x, int n)
+{
+	char res[CASE_MAX_RESULTS * (TOKEN_MAX + 64)], kr[64];
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-8s %s%s %s\n", key, x[i].probe,
+			range_str(&x[i].kr, kr, sizeof(kr)),
+			expect_results_str(&x[i], res, sizeof(res)));
+}
+
+int case_write(FILE *f, const struct case_def *c)
+{
+	int i;
+
+	fprintf(f, "# %s: instance '%s' of %s\n", c->group, c->name, c->path);
+	fprintf(f, "title    %s\n", c->title);
+	fprintf(f, "family   %s\n", c->family == AF_INET6 ? "ipv6" : "ipv4");
+	fprintf(f, "fault    %s", c->fault);
+	for (i = 0; i < c->nparams; i++)
+		fprintf(f, " %s=%s", c->params[i].key, c->params[i].val);
+	fprintf(f, "\nprobes  ");
+	for (i = 0; i < c->nprobes; i++)
+		fprintf(f, " %s", c->probes[i]);
+	fprintf(f, "\n");
+	write_expects(f, "expect", c->expects, c->nexpects);
+	for (i = 0; i < c->nexplains; i++)
+		fprintf(f, "explain  %s %s\n", c->explains[i].probe,
+			c->explains[i].text);
+	fprintf(f, "why      %s\n", c->why);
+	for (i = 0; i < c->nrefs; i++)
+		fprintf(f, "ref      %s\n", c->refs[i]);
+	if (c->quiet_ms)
+		fprintf(f, "quiet    %d\n", c->quiet_ms);
+	if (c->claim[0])
+		fprintf(f, "claim    %s\n", c->claim);
+	write_expects(f, "claim-expect", c->claims, c->nclaims);
+	if (c->command[0])
+		fprintf(f, "command  %s\n", c->command);
+	fprintf(f, "\n");
+	return ferror(f) ? -1 : 0;
 }

@@ -76,6 +76,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CASE_NAME_MAX	 64
 #define CASE_TEXT_MAX	 1024
@@ -254,5 +255,10 @@ const char *expect_item_str(const struct expect_item *e, char *buf, size_t len);
  * terminated when len > 0) and returns buf. */
 const char *expect_results_str(const struct case_expect *x, char *buf,
 			       size_t len);
+
+/* Writes c as a one-case file (what a row, family and isolated probe
+ * expand to): a case file that parses to the same case. Returns 0; -1 if
+ * f has an error. */
+int case_write(FILE *f, const struct case_def *c);
 
 #endif

@@ -48,6 +48,8 @@ static void usage(FILE *f)
 		"usage: icmplab run [options] [CASE ...]   run cases, print the matrix\n"
 		"       icmplab list [--cases DIR]         list the cases\n"
 		"       icmplab check [--cases DIR]        parse every case file\n"
+		"       icmplab expand [CASE ...]          print cases as the one-case\n"
+		"                                          files their rows expand to\n"
 		"       icmplab probes                     list probe styles\n"
 		"       icmplab faults                     list faults\n"
 		"options:\n"
@@ -194,9 +196,11 @@ static int load(struct cli *c, struct case_def **cases)
 	add_cmd_probe(c, *cases, n);
 	if (c->nonly == 0)
 		return n;
+	/* A name selects an instance, or every instance of a case file. */
 	for (i = 0; i < c->nonly; i++) {
 		for (j = 0; j < n; j++)
-			if (strcmp((*cases)[j].name, c->only[i]) == 0)
+			if (strcmp((*cases)[j].name, c->only[i]) == 0 ||
+			    strcmp((*cases)[j].group, c->only[i]) == 0)
 				break;
 		if (j == n) {
 			fprintf(stderr, "icmplab: no case '%s' in %s (see "
@@ -207,7 +211,8 @@ static int load(struct cli *c, struct case_def **cases)
 	}
 	for (j = 0; j < n; j++)
 		for (i = 0; i < c->nonly; i++)
-			if (strcmp((*cases)[j].name, c->only[i]) == 0) {
+			if (strcmp((*cases)[j].name, c->only[i]) == 0 ||
+			    strcmp((*cases)[j].group, c->only[i]) == 0) {
 				(*cases)[k++] = (*cases)[j];
 				break;
 			}
@@ -307,16 +312,38 @@ static int cmd_run(struct cli *c)
 static int cmd_list(struct cli *c, bool check)
 {
 	struct case_def *cases = NULL;
-	int n = load(c, &cases), i;
+	int n = load(c, &cases), i, files = 0;
 
 	for (i = 0; i < n && !check; i++)
 		printf("%-28s %-5s %-18s %s\n", cases[i].name,
 		       cases[i].family == AF_INET6 ? "ipv6" : "ipv4",
 		       cases[i].fault, cases[i].title);
+	/* Instances of one file are adjacent. */
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(cases[i].path, cases[i - 1].path) != 0)
+			files++;
 	if (check)
-		printf("%d case files parse\n", n);
+		printf("%d cases from %d case files parse\n", n, files);
 	free(cases);
 	return EXIT_PASS;
+}
+
+/* Prints every instance as the one-case file it expands to. */
+static int cmd_expand(struct cli *c)
+{
+	struct case_def *cases = NULL;
+	int n = load(c, &cases), i, rc = EXIT_PASS;
+
+	for (i = 0; i < n; i++)
+		if (case_write(stdout, &cases[i]))
+			rc = EXIT_FAIL;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "icmplab: cannot write the cases: %s\n",
+			strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	free(cases);
+	return rc;
 }
 
 static void print_fault(const struct fault_def *f, void *arg)
@@ -422,6 +449,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
+	if (strcmp(cmd, "expand") == 0)
+		return cmd_expand(&c);
 	if (c.nonly) {
 		fprintf(stderr, "icmplab %s: unexpected argument '%s'\n", cmd,
 			c.only[0]);
