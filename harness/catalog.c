@@ -1,5 +1,6 @@
 /* Probe and fault tables: see catalog.h. */
 #include "catalog.h"
+#include "num.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -240,15 +241,7 @@ const struct fault_def *fault_find(const char *name)
 
 int param_int(const char *val, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(val, &end, 0);
-	if (errno || end == val || *end || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
+	return num_parse(val, lo, hi, out) == 0 ? 0 : -1;
 }
 
 static int check_param(const char *fault, const char *key, const char *val,

@@ -76,7 +76,8 @@ void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
 int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 		       size_t errlen);
 
-/* Parameter value helpers for check functions: an integer in lo..hi. */
+/* Parameter value helpers for check functions: a decimal integer in
+ * lo..hi, by lib/num.h's rules. 0 and *out, or -1. */
 int param_int(const char *val, long lo, long hi, long *out);
 
 /* The parser's vocabulary, built from the two tables. */

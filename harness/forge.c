@@ -22,6 +22,7 @@
 
 #include "catalog.h"
 #include "cursor.h"
+#include "num.h"
 
 #define IP_HDR_LEN   20
 #define ICMP_HDR_LEN 8
@@ -395,20 +396,15 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 
 /* --- parameters ------------------------------------------------------ */
 
-/* A decimal number 0..max from s up to end, at most 5 digits; -1 for
- * anything else. Strictly decimal: strtol's base 0 would read "010" as 8. */
+/* A decimal number 0..max from s up to end (lib/num.h rules); -1 for
+ * anything else. */
 static long dec_span(const char *s, const char *end, long max)
 {
-	long v = 0;
+	long v;
 
-	if (s == end || end - s > 5)
+	if (num_parse_span(s, (size_t)(end - s), 0, max, &v) != 0)
 		return -1;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v <= max ? v : -1;
+	return v;
 }
 
 static long dec_param(const char *val, long max)

@@ -16,6 +16,7 @@
 
 #include "casefile.h"
 #include "catalog.h"
+#include "num.h"
 #include "report.h"
 #include "suite.h"
 
@@ -72,12 +73,9 @@ static void usage(FILE *f)
 
 static long number(const char *opt, const char *s, long lo, long hi)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
+	if (num_parse(s, lo, hi, &v) != 0) {
 		fprintf(stderr, "icmplab: %s: '%s' is not a number in %ld..%ld\n",
 			opt, s, lo, hi);
 		exit(EXIT_USAGE);

@@ -18,6 +18,7 @@
 #include <linux/errqueue.h>
 
 #include "event.h"
+#include "num.h"
 
 static void emit(struct event *e)
 {
@@ -389,12 +390,9 @@ void probe_skip(const char *fmt, ...)
 
 static long parse_num(const char *what, const char *s, long lo, long hi)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	if (num_parse(s, lo, hi, &v) != 0)
 		errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
 		     hi);
 	return v;

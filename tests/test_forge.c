@@ -580,6 +580,10 @@ static void test_parse_codes(void **state)
 					   why, sizeof(why)),
 			 0);
 	assert_int_equal(c[0], 10);
+	assert_int_equal(forge_parse_codes("000003", c, FORGE_MAX_CODES, &n,
+					   &list, why, sizeof(why)),
+			 0);
+	assert_int_equal(c[0], 3);
 }
 
 static void test_parse_codes_garbage(void **state)
@@ -587,7 +591,7 @@ static void test_parse_codes_garbage(void **state)
 	static const char *const bad[] = {
 		"",	 "256",	   "-1",  "1-",	 "-",  "3-2",
 		"1,,2",	 "1,",	   ",1",  "0x3", "a",  "1 2",
-		"1-2-3", "000003", "12a", "+1",	 NULL,
+		"1-2-3", "12a",   "+1",  "0-0x3", NULL,
 	};
 	uint8_t c[FORGE_MAX_CODES];
 	char why[160];
