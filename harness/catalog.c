@@ -1,4 +1,4 @@
-/* Probe and fault tables: see catalog.h. */
+/* Fault tables and the parser's vocabulary: see catalog.h. */
 #include "catalog.h"
 #include "num.h"
 
@@ -11,45 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const struct probe_def probe_defs[] = {
-	{"udp-unconnected", "udp"},
-	{"udp-connected", "udp"},
-	{"udp-so-error", "udp"},
-	{"udp-recverr", "udp"},
-	{"udp-recverr-connected", "udp"},
-	{"udp-poll", "udp"},
-	{"udp-epoll", "udp"},
-	{"udp-poll-recverr", "udp"},
-	{"udp-next-send", "udp"},
-	{"udp-sendto-other", "udp"},
-	{"udp-blocked-recv", "udp"},
-	{"udp-two-errors", "udp"},
-	{"udp-control", "udp"},
-	{"udp-recverr-rfc4884", "udp"},
-	{"raw-icmp", "raw"},
-	{"ping", "ping"},
-	{"ping-recverr", "ping"},
-	{"ping-connected", "ping"},
-	{"tcp-connect", "tcp"},
-	{"tcp-connect-recverr", "tcp"},
-	{"tcp-established", "tcp"},
-	{"tcp-established-recverr", "tcp"},
-	/* A user's own command (case `command`, or run --probe-cmd): no
-	 * binary of ours, no events; its exit status is what surfaces. */
-	{"cmd", NULL},
-	{NULL, NULL},
-};
-
-const struct probe_def *probe_find(const char *name)
-{
-	const struct probe_def *p;
-
-	for (p = probe_defs; p->name; p++)
-		if (strcmp(p->name, name) == 0)
-			return p;
-	return NULL;
-}
 
 const char *case_param(const struct case_def *c, const char *key,
 		       const char *dflt)
@@ -286,13 +247,13 @@ static void collect(const struct fault_def *f, void *arg)
 const struct case_vocab *catalog_vocab(void)
 {
 	static const char *faults[MAX_FAULTS + 1];
-	static const char *probes[sizeof(probe_defs) / sizeof(probe_defs[0])];
+	static const char *probes[PROBE_DEFS_MAX + 1];
 	static struct case_vocab v;
 	size_t i;
 
 	if (!v.faults) {
 		fault_foreach(collect, faults);
-		for (i = 0; probe_defs[i].name; i++)
+		for (i = 0; probe_defs[i].name && i < PROBE_DEFS_MAX; i++)
 			probes[i] = probe_defs[i].name;
 		v.faults = faults;
 		v.probes = probes;

@@ -1,5 +1,5 @@
-/* The tables of what icmplab can do: probe styles and faults. Adding a probe
- * style or a fault is adding a row here (and, for a fault, a function). */
+/* The tables of what icmplab can do: faults here, probe styles in
+ * lib/probetab.h. Adding a fault is adding a row (and a function). */
 #ifndef ICMPLAB_CATALOG_H
 #define ICMPLAB_CATALOG_H
 
@@ -8,17 +8,9 @@
 #include <sys/types.h>
 
 #include "casefile.h"
+#include "probetab.h" /* probe_defs[], probe_find */
 #include "topo.h"
 
-struct probe_def {
-	const char *name; /* stable identifier: results depend on it */
-	const char *binary; /* build/probes/icmplab-probe-<binary>; NULL for
-			       the user command probe */
-};
-
-/* Ends with {NULL}. */
-extern const struct probe_def probe_defs[];
-const struct probe_def *probe_find(const char *name);
 
 #define PLAN_MAX_HELPERS 4
 

@@ -317,6 +317,24 @@ static int cmd_list(struct cli *c, bool check)
 	return EXIT_PASS;
 }
 
+/* One line per probe style: name, what runs it, families, summary. */
+static int cmd_probes(void)
+{
+	const struct probe_def *p;
+	char bin[64];
+
+	for (p = probe_defs; p->name; p++) {
+		if (p->kind == PROBE_COMMAND || !p->binary)
+			snprintf(bin, sizeof(bin), "(user command)");
+		else
+			snprintf(bin, sizeof(bin), "icmplab-probe-%s",
+				 p->binary);
+		printf("%-24s %-18s %-10s %s\n", p->name, bin,
+		       probe_families_str(p->families), p->summary);
+	}
+	return EXIT_PASS;
+}
+
 static void print_fault(const struct fault_def *f, void *arg)
 {
 	const char *const *k;
@@ -429,13 +447,8 @@ int main(int argc, char **argv)
 		return cmd_list(&c, false);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_list(&c, true);
-	if (strcmp(cmd, "probes") == 0) {
-		const struct probe_def *p;
-
-		for (p = probe_defs; p->name; p++)
-			printf("%-24s icmplab-probe-%s\n", p->name, p->binary);
-		return EXIT_PASS;
-	}
+	if (strcmp(cmd, "probes") == 0)
+		return cmd_probes();
 	if (strcmp(cmd, "faults") == 0) {
 		fault_foreach(print_fault, NULL);
 		return EXIT_PASS;
