@@ -196,21 +196,19 @@ int errno_from_name(const char *s, int *e)
 }
 
 /* ICMPv4 message types (RFC 792, RFC 950 for masks, RFC 1256 for router
- * discovery, RFC 8335 for extended echo). */
+ * discovery, RFC 8335 for extended echo). Input aliases last:
+ * "unreachable" (packetdrill's word) and "parameter-problem". */
 static const struct tok icmp4_types[] = {
-	{0, "echo-reply"},	 {3, "dest-unreach"},
-	{4, "source-quench"},	 {5, "redirect"},
-	{8, "echo-request"},	 {9, "router-advert"},
-	{10, "router-solicit"},	 {11, "time-exceeded"},
-	{12, "param-problem"},	 {13, "timestamp-request"},
-	{14, "timestamp-reply"}, {15, "info-request"},
-	{16, "info-reply"},	 {17, "mask-request"},
-	{18, "mask-reply"},	 {42, "ext-echo-request"},
-	{43, "ext-echo-reply"},
-	/* Input aliases (packetdrill and the kernel's ICMP_DEST_UNREACH say
-	 * "unreachable"). */
-	{3, "unreachable"},	 {12, "parameter-problem"},
-	{0, NULL},
+	{0, "echo-reply"},	   {3, "dest-unreach"},
+	{4, "source-quench"},	   {5, "redirect"},
+	{8, "echo-request"},	   {9, "router-advert"},
+	{10, "router-solicit"},	   {11, "time-exceeded"},
+	{12, "param-problem"},	   {13, "timestamp-request"},
+	{14, "timestamp-reply"},   {15, "info-request"},
+	{16, "info-reply"},	   {17, "mask-request"},
+	{18, "mask-reply"},	   {42, "ext-echo-request"},
+	{43, "ext-echo-reply"},	   {3, "unreachable"},
+	{12, "parameter-problem"}, {0, NULL},
 };
 
 /* Codes 0-5 from RFC 792, 6-12 from RFC 1122 3.2.2.1, 13-15 from RFC 1812
@@ -292,7 +290,7 @@ static const struct tok icmp4_paramprob_codes[] = {
 };
 
 /* ICMPv6 types: errors and echo from RFC 4443, MLD from RFC 2710 and 3810,
- * neighbor discovery from RFC 4861. */
+ * neighbor discovery from RFC 4861. Input aliases last, as for ICMPv4. */
 static const struct tok icmp6_types[] = {
 	{1, "dest-unreach"},	  {2, "packet-too-big"},
 	{3, "time-exceeded"},	  {4, "param-problem"},
@@ -301,9 +299,7 @@ static const struct tok icmp6_types[] = {
 	{132, "mld-done"},	  {133, "router-solicit"},
 	{134, "router-advert"},	  {135, "neighbor-solicit"},
 	{136, "neighbor-advert"}, {137, "redirect"},
-	{143, "mld2-report"},
-	/* Input aliases, as for ICMPv4. */
-	{1, "unreachable"},	  {2, "too-big"},
+	{143, "mld2-report"},	  {1, "unreachable"},
 	{4, "parameter-problem"}, {0, NULL},
 };
 

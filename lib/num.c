@@ -40,9 +40,8 @@ int num_parse_span(const char *s, size_t len, long lo, long hi, long *out)
 	}
 	if (neg) {
 		/* -mag fits in a long: mag <= LONG_MAX + 1. */
-		long v = mag == (unsigned long)LONG_MAX + 1
-				 ? LONG_MIN
-				 : -(long)mag;
+		long v = mag == (unsigned long)LONG_MAX + 1 ? LONG_MIN
+							    : -(long)mag;
 
 		if (v < lo || v > hi)
 			return NUM_RANGE;

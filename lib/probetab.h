@@ -20,10 +20,10 @@ enum probe_kind {
 #define PROBE_IPV6 0x2u
 
 struct probe_def {
-	const char *name; /* stable identifier: results depend on it */
+	const char *name;   /* stable identifier: results depend on it */
 	const char *binary; /* icmplab-probe-<binary>; NULL for PROBE_COMMAND */
 	enum probe_kind kind;
-	unsigned families; /* PROBE_IPV4 | PROBE_IPV6 */
+	unsigned families;   /* PROBE_IPV4 | PROBE_IPV6 */
 	const char *summary; /* one line: what the style does, in order */
 };
 

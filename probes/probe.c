@@ -414,9 +414,10 @@ static void usage(void)
 {
 	const struct probe_style *s;
 
-	fprintf(stderr, "usage: icmplab-probe-* --style STYLE --dst ADDR "
-			"--dport PORT [--ttl N] [--size BYTES] [--count N] "
-			"[--burst N]\n       icmplab-probe-* --list\nstyles:\n");
+	fprintf(stderr,
+		"usage: icmplab-probe-* --style STYLE --dst ADDR "
+		"--dport PORT [--ttl N] [--size BYTES] [--count N] "
+		"[--burst N]\n       icmplab-probe-* --list\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
 		fprintf(stderr, "  %-24s %s\n", s->name, style_def(s)->summary);
 	exit(3);

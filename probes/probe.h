@@ -2,7 +2,8 @@
  * handshake with the harness, and error-queue reading.
  *
  * A probe binary holds a table of styles (probe_styles, defined by the
- * family file it is linked with; names and summaries from lib/probetab.c); `icmplab-probe-udp --style udp-connected
+ * family file it is linked with; names and summaries from lib/probetab.c);
+ * `icmplab-probe-udp --style udp-connected
  * --dst 203.0.113.2 --dport 33434` runs one. One style, one fresh socket,
  * one question. Exit codes: 0 ran (whatever it observed), 3 setup failed,
  * 4 cannot run here (a skip event says why).

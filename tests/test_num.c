@@ -17,8 +17,8 @@
 struct row {
 	const char *s;
 	long lo, hi;
-	int rc;	     /* 0, NUM_INVALID or NUM_RANGE */
-	long want;   /* when rc is 0 */
+	int rc;	   /* 0, NUM_INVALID or NUM_RANGE */
+	long want; /* when rc is 0 */
 };
 
 static const struct row rows[] = {
