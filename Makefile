@@ -23,7 +23,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib -Iharness $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
-	-DICMPLAB_BIN='"$(B)/icmplab"'
+	-DICMPLAB_BIN='"$(B)/icmplab"' -DICMPLAB_PROBE_DIR='"$(B)/probes"'
 
 LIB_SRC     := $(wildcard lib/*.c)
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
@@ -71,6 +71,9 @@ $(B)/probes/icmplab-probe-%: $(B)/probes/%.o $(B)/probes/probe.o $(LIB)
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# It runs every probe binary's --list.
+$(B)/tests/test_probetab: | $(PROBES)
 
 $(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o
 	$(AR) rcs $@ $^

@@ -1,4 +1,4 @@
-/* Probe and fault tables: see catalog.h. */
+/* Fault tables and the parser's vocabulary: see catalog.h. */
 #include "catalog.h"
 
 #include <errno.h>
@@ -11,64 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct probe_def probe_defs[] = {
-	{"udp-unconnected", "udp"},
-	{"udp-connected", "udp"},
-	{"udp-so-error", "udp"},
-	{"udp-recverr", "udp"},
-	{"udp-recverr-connected", "udp"},
-	{"udp-poll", "udp"},
-	{"udp-epoll", "udp"},
-	{"udp-poll-recverr", "udp"},
-	{"udp-next-send", "udp"},
-	{"udp-sendto-other", "udp"},
-	{"udp-blocked-recv", "udp"},
-	{"udp-two-errors", "udp"},
-	{"udp-control", "udp"},
-	{"udp-recverr-rfc4884", "udp"},
-	{"raw-icmp", "raw"},
-	{"ping", "ping"},
-	{"ping-recverr", "ping"},
-	{"ping-connected", "ping"},
-	{"tcp-connect", "tcp"},
-	{"tcp-connect-recverr", "tcp"},
-	{"tcp-established", "tcp"},
-	{"tcp-established-recverr", "tcp"},
-	/* A user's own command (case `command`, or run --probe-cmd): no
-	 * binary of ours, no events; its exit status is what surfaces. */
-	{"cmd", NULL},
-	{NULL, NULL},
-};
-
-const struct probe_def *probe_find(const char *name)
-{
-	const struct probe_def *p;
-
-	for (p = probe_defs; p->name; p++)
-		if (strcmp(p->name, name) == 0)
-			return p;
-	return NULL;
-}
-
-const char *case_param(const struct case_def *c, const char *key,
-		       const char *dflt)
-{
-	int i;
-
-	for (i = 0; i < c->nparams; i++)
-		if (strcmp(c->params[i].key, key) == 0)
-			return c->params[i].val;
-	return dflt;
-}
-
 /* port_unreachable: nothing listens on the port; the server's kernel
  * answers (RFC 1122 3.2.2.1, RFC 4443 3.1 code 4). The plan's defaults are
  * exactly that. */
 static int apply_port_unreachable(struct topo *t, const struct case_def *c,
+				  const struct param_block *a,
 				  struct fault_plan *plan, char *err,
 				  size_t errlen)
 {
-	(void)t, (void)c, (void)plan, (void)err, (void)errlen;
+	(void)t, (void)c, (void)a, (void)plan, (void)err, (void)errlen;
 	return 0;
 }
 
@@ -159,31 +110,39 @@ int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
  * cannot forward it (RFC 1812 5.3.1, RFC 4443 3.3). With listen=tcp the
  * server also accepts TCP on the port, so a TCP probe can establish a
  * connection with the default TTL and then send its data with TTL 1. */
+enum { TTL_LISTEN, TTL_NPARAMS };
+
+static const struct tok listen_kinds[] = {
+	{1, "tcp"},
+	{0, NULL},
+};
+
+static const struct param_spec ttl_params[TTL_NPARAMS + 1] = {
+	[TTL_LISTEN] = {.name = "listen",
+			.kind = PARAM_ENUM,
+			.tokens = listen_kinds,
+			.doc = "tcp: the server also accepts TCP (for "
+			       "tcp-established); absent: nothing listens"},
+};
+
 static int apply_ttl_exceeded(struct topo *t, const struct case_def *c,
+			      const struct param_block *a,
 			      struct fault_plan *plan, char *err, size_t errlen)
 {
+	(void)c;
 	plan->ttl = 1;
-	if (strcmp(case_param(c, "listen", ""), "tcp") == 0)
+	if (a->v[TTL_LISTEN].set)
 		return fault_tcp_listener(t, plan, err, errlen);
 	return 0;
-}
-
-static int check_listen(const char *key, const char *val, char *why,
-			size_t whylen)
-{
-	(void)key;
-	if (strcmp(val, "tcp") == 0)
-		return 0;
-	snprintf(why, whylen, "expected listen=tcp");
-	return -1;
 }
 
 /* silent_drop: the router drops everything arriving from the client side,
  * and says nothing. */
 static int apply_silent_drop(struct topo *t, const struct case_def *c,
+			     const struct param_block *a,
 			     struct fault_plan *plan, char *err, size_t errlen)
 {
-	(void)c, (void)plan;
+	(void)c, (void)a, (void)plan;
 	return topo_nft(
 		t, NODE_ROUTER,
 		"table inet icmplab {\n"
@@ -195,18 +154,17 @@ static int apply_silent_drop(struct topo *t, const struct case_def *c,
 		err, errlen);
 }
 
-static const char *const no_keys[] = {NULL};
-static const char *const listen_keys[] = {"listen", NULL};
+static const struct param_spec no_params[] = {{.name = NULL}};
 
 const struct fault_def basic_faults[] = {
 	{"port_unreachable", "datagram to a closed UDP port on the server",
-	 no_keys, NULL, apply_port_unreachable},
+	 no_params, NULL, apply_port_unreachable, fault_apply},
 	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
-	 listen_keys, check_listen, apply_ttl_exceeded},
+	 ttl_params, NULL, apply_ttl_exceeded, fault_apply},
 	{"silent_drop",
-	 "the router drops the datagram (nftables), says nothing", no_keys,
-	 NULL, apply_silent_drop},
-	{NULL, NULL, NULL, NULL, NULL},
+	 "the router drops the datagram (nftables), says nothing", no_params,
+	 NULL, apply_silent_drop, fault_apply},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 static const struct fault_def *const fault_tables[] = {
@@ -238,42 +196,60 @@ const struct fault_def *fault_find(const char *name)
 	return NULL;
 }
 
-int param_int(const char *val, long lo, long hi, long *out)
+int fault_params(const struct fault_def *f, const struct case_def *c,
+		 struct param_block *a, char *err, size_t errlen)
 {
-	char *end;
-	long v;
+	char why[1024];
 
-	errno = 0;
-	v = strtol(val, &end, 0);
-	if (errno || end == val || *end || v < lo || v > hi)
+	why[0] = '\0';
+	if (param_parse_all(f->params, c->params, c->nparams, a, why,
+			    sizeof(why)) < 0 ||
+	    (f->rules && f->rules(a, why, sizeof(why)) < 0)) {
+		snprintf(err, errlen, "%s: fault '%s': %s", c->path, f->name,
+			 why);
 		return -1;
-	*out = v;
+	}
 	return 0;
 }
 
+int fault_apply(struct topo *t, const struct case_def *c,
+		struct fault_plan *plan, char *err, size_t errlen)
+{
+	const struct fault_def *f = fault_find(c->fault);
+	struct param_block a;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: unknown fault '%s'", c->path,
+			 c->fault);
+		return -1;
+	}
+	if (fault_params(f, c, &a, err, errlen) < 0)
+		return -1;
+	return f->setup(t, c, &a, plan, err, errlen);
+}
+
+/* The case parser's check of one value: through the fault's schema, one
+ * parameter at a time (rules between parameters wait for fault_params). */
 static int check_param(const char *fault, const char *key, const char *val,
 		       char *why, size_t whylen)
 {
 	const struct fault_def *f = fault_find(fault);
-	const char *const *k;
+	const struct param_spec *s;
 	size_t n = 0;
 
 	if (!f) {
 		snprintf(why, whylen, "unknown fault '%s'", fault);
 		return -1;
 	}
-	for (k = f->keys; *k; k++)
-		if (strcmp(*k, key) == 0)
-			return f->check ? f->check(key, val, why, whylen) : 0;
+	s = param_find(f->params, key);
+	if (s)
+		return param_check(s, val, why, whylen);
 	n = (size_t)snprintf(why, whylen, "fault '%s' takes no parameter '%s'",
 			     fault, key);
-	if (f->keys[0] && n < whylen) {
-		n += (size_t)snprintf(why + n, whylen - n,
-				      "; expected one of:");
-		for (k = f->keys; *k && n < whylen; k++)
-			n += (size_t)snprintf(why + n, whylen - n, "%s %s",
-					      k == f->keys ? "" : ",", *k);
-	}
+	for (s = f->params; s->name && n < whylen; s++)
+		n += (size_t)snprintf(
+			why + n, whylen - n, "%s%s",
+			s == f->params ? "; expected one of: " : ", ", s->name);
 	return -1;
 }
 
@@ -293,13 +269,13 @@ static void collect(const struct fault_def *f, void *arg)
 const struct case_vocab *catalog_vocab(void)
 {
 	static const char *faults[MAX_FAULTS + 1];
-	static const char *probes[sizeof(probe_defs) / sizeof(probe_defs[0])];
+	static const char *probes[PROBE_DEFS_MAX + 1];
 	static struct case_vocab v;
 	size_t i;
 
 	if (!v.faults) {
 		fault_foreach(collect, faults);
-		for (i = 0; probe_defs[i].name; i++)
+		for (i = 0; probe_defs[i].name && i < PROBE_DEFS_MAX; i++)
 			probes[i] = probe_defs[i].name;
 		v.faults = faults;
 		v.probes = probes;

@@ -1,5 +1,5 @@
-/* The tables of what icmplab can do: probe styles and faults. Adding a probe
- * style or a fault is adding a row here (and, for a fault, a function). */
+/* The tables of what icmplab can do: faults here, probe styles in
+ * lib/probetab.h. Adding a fault is adding a row (and a function). */
 #ifndef ICMPLAB_CATALOG_H
 #define ICMPLAB_CATALOG_H
 
@@ -8,17 +8,10 @@
 #include <sys/types.h>
 
 #include "casefile.h"
+#include "params.h"
+#include "probetab.h" /* probe_defs[], probe_find */
 #include "topo.h"
 
-struct probe_def {
-	const char *name; /* stable identifier: results depend on it */
-	const char *binary; /* build/probes/icmplab-probe-<binary>; NULL for
-			       the user command probe */
-};
-
-/* Ends with {NULL}. */
-extern const struct probe_def probe_defs[];
-const struct probe_def *probe_find(const char *name);
 
 #define PLAN_MAX_HELPERS 4
 
@@ -41,18 +34,36 @@ struct fault_plan {
 struct fault_def {
 	const char *name;
 	const char *summary;
-	const char *const *keys; /* accepted parameters, NULL-terminated */
-	/* Checks one parameter's value when case files are parsed (before
-	 * anything runs). 0, or -1 with "expected ..." in why. NULL: any
-	 * value of a listed key is accepted. */
-	int (*check)(const char *key, const char *val, char *why,
-		     size_t whylen);
+	/* The parameters it takes (params.h); ends with {NULL}. The case
+	 * parser checks each value against it, fault_params parses them
+	 * once into the block setup receives, `icmplab faults` prints it. */
+	const struct param_spec *params;
+	/* Rules between parameters, on the parsed block (mtu= only with
+	 * type=3 code=4, ...). 0, or -1 with the reason in why. NULL: none.
+	 */
+	int (*rules)(const struct param_block *a, char *why, size_t whylen);
 	/* Sets up the fault in t and fills plan (pre-filled with the server
-	 * address of the case's family, port PROBE_DPORT, ttl -1). 0, or -1
-	 * with err. */
+	 * address of the case's family, port PROBE_DPORT, ttl -1), reading
+	 * the case's parameters from a only. 0, or -1 with err. */
+	int (*setup)(struct topo *t, const struct case_def *c,
+		     const struct param_block *a, struct fault_plan *plan,
+		     char *err, size_t errlen);
+	/* fault_apply in every row: the entry point callers that hold a row
+	 * (run.c) call. */
 	int (*apply)(struct topo *t, const struct case_def *c,
 		     struct fault_plan *plan, char *err, size_t errlen);
 };
+
+/* Parses c's parameters against f's schema and rules into *a. 0, or -1
+ * with "PATH: fault 'NAME': reason" in err. Nothing else is touched. */
+int fault_params(const struct fault_def *f, const struct case_def *c,
+		 struct param_block *a, char *err, size_t errlen);
+
+/* Applies c's fault: finds its row by c->fault, parses the parameters
+ * (fault_params) and calls the row's setup with them. 0, or -1 with err
+ * (an unknown fault, a parameter, or what setup reports). */
+int fault_apply(struct topo *t, const struct case_def *c,
+		struct fault_plan *plan, char *err, size_t errlen);
 
 /* Each fault module keeps its own table, ending with {NULL}:
  *   basic_faults     harness/catalog.c   port_unreachable, ttl_exceeded, ...
@@ -76,15 +87,9 @@ void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
 int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 		       size_t errlen);
 
-/* Parameter value helpers for check functions: an integer in lo..hi. */
-int param_int(const char *val, long lo, long hi, long *out);
-
-/* The parser's vocabulary, built from the two tables. */
+/* The parser's vocabulary, built from the probe and fault tables; its
+ * check_param validates a value through the fault's schema. */
 const struct case_vocab *catalog_vocab(void);
-
-/* A case parameter's value, or dflt. */
-const char *case_param(const struct case_def *c, const char *key,
-		       const char *dflt);
 
 /* The port nobody listens on, where probes send by default. */
 #define PROBE_DPORT 33434

@@ -22,6 +22,8 @@
 
 #include "catalog.h"
 #include "cursor.h"
+#include "names.h"
+#include "params.h"
 
 #define IP_HDR_LEN   20
 #define ICMP_HDR_LEN 8
@@ -49,33 +51,31 @@
 #define IIO_HAS_MTU   0x01
 #define AFI_IPV4      1 /* RFC 5837 4.2: IANA address family number */
 
-static const char *const variant_names[FORGE_VARIANT_MAX] = {
-	[FORGE_NONE] = "none",
-	[FORGE_BAD_CSUM] = "bad_csum",
-	[FORGE_SHORT_QUOTE] = "short_quote",
-	[FORGE_OTHER_SPORT] = "other_sport",
-	[FORGE_OTHER_DST] = "other_dst",
-	[FORGE_RFC4884] = "rfc4884",
-	[FORGE_OFFPATH] = "offpath",
+/* Also the schema's token list for variant= (forge_params). */
+static const struct tok variant_names[] = {
+	{FORGE_NONE, "none"},
+	{FORGE_BAD_CSUM, "bad_csum"},
+	{FORGE_SHORT_QUOTE, "short_quote"},
+	{FORGE_OTHER_SPORT, "other_sport"},
+	{FORGE_OTHER_DST, "other_dst"},
+	{FORGE_RFC4884, "rfc4884"},
+	{FORGE_OFFPATH, "offpath"},
+	{0, NULL},
 };
 
 const char *forge_variant_name(enum forge_variant v)
 {
-	if ((unsigned)v >= FORGE_VARIANT_MAX)
-		return "?";
-	return variant_names[v];
+	return tok2str(variant_names, (int)v, "?");
 }
 
 int forge_variant_parse(const char *name, enum forge_variant *out)
 {
-	int i;
+	int v;
 
-	for (i = 0; i < FORGE_VARIANT_MAX; i++)
-		if (strcmp(name, variant_names[i]) == 0) {
-			*out = (enum forge_variant)i;
-			return 0;
-		}
-	return -1;
+	if (str2tok(variant_names, name, &v) < 0)
+		return -1;
+	*out = (enum forge_variant)v;
+	return 0;
 }
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -304,6 +304,23 @@ static size_t put_extension(const struct forge_iface *ifc, uint8_t *p)
 	return 4 + objlen;
 }
 
+int forge_variant_fits(enum forge_variant v, unsigned type, char *err,
+		       size_t errlen)
+{
+	if ((unsigned)v >= FORGE_VARIANT_MAX) {
+		seterr(err, errlen, "forge: unknown variant %d", v);
+		return -1;
+	}
+	if (v == FORGE_RFC4884 && type != 3 && type != 11 && type != 12) {
+		seterr(err, errlen,
+		       "variant rfc4884: type %u has no length field; RFC 4884 "
+		       "section 4 defines it for types 3, 11 and 12",
+		       type);
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 		    size_t dlen, uint8_t *out, size_t outlen, char *err,
 		    size_t errlen)
@@ -322,18 +339,8 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 		       outlen, FORGE_PKT_MAX);
 		return -1;
 	}
-	if ((unsigned)s->variant >= FORGE_VARIANT_MAX) {
-		seterr(err, errlen, "forge: unknown variant %d", s->variant);
+	if (forge_variant_fits(s->variant, s->type, err, errlen) < 0)
 		return -1;
-	}
-	if (s->variant == FORGE_RFC4884 && s->type != 3 && s->type != 11 &&
-	    s->type != 12) {
-		seterr(err, errlen,
-		       "variant rfc4884: type %u has no length field; RFC 4884 "
-		       "section 4 defines it for types 3, 11 and 12",
-		       s->type);
-		return -1;
-	}
 	if (read_offender(dgram, dlen, &o, err, errlen) < 0)
 		return -1;
 
@@ -395,141 +402,121 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 
 /* --- parameters ------------------------------------------------------ */
 
-/* A decimal number 0..max from s up to end, at most 5 digits; -1 for
- * anything else. Strictly decimal: strtol's base 0 would read "010" as 8. */
-static long dec_span(const char *s, const char *end, long max)
-{
-	long v = 0;
-
-	if (s == end || end - s > 5)
-		return -1;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v <= max ? v : -1;
-}
-
-static long dec_param(const char *val, long max)
-{
-	return dec_span(val, val + strlen(val), max);
-}
-
-int forge_parse_codes(const char *val, uint8_t *codes, size_t max, size_t *n,
-		      int *is_list, char *why, size_t whylen)
-{
-	const char *p = val, *tok_end, *dash;
-	int lo, hi, v;
-
-	*n = 0;
-	*is_list = strchr(val, ',') || strchr(val, '-');
-	for (;;) {
-		tok_end = strchr(p, ',');
-		if (!tok_end)
-			tok_end = p + strlen(p);
-		dash = memchr(p, '-', (size_t)(tok_end - p));
-		lo = (int)dec_span(p, dash ? dash : tok_end, 255);
-		hi = dash ? (int)dec_span(dash + 1, tok_end, 255) : lo;
-		if (lo < 0 || hi < 0 || hi < lo) {
-			seterr(why, whylen,
-			       "expected code=0..255, or a list of codes and "
-			       "ranges LO-HI such as 0-15 or 2,3,6");
-			return -1;
-		}
-		for (v = lo; v <= hi; v++) {
-			if (*n >= max) {
-				seterr(why, whylen,
-				       "expected at most %zu codes in a sweep",
-				       max);
-				return -1;
-			}
-			codes[(*n)++] = (uint8_t)v;
-		}
-		if (!*tok_end)
-			return 0;
-		p = tok_end + 1;
-	}
-}
-
-int forge_parse_doc_addr(const char *val, uint8_t out[4])
-{
-	uint8_t a[4];
-
-	if (inet_pton(AF_INET, val, a) != 1)
-		return -1;
-	/* RFC 5737: TEST-NET-1, -2 and -3. */
-	if (!(a[0] == 192 && a[1] == 0 && a[2] == 2) &&
-	    !(a[0] == 198 && a[1] == 51 && a[2] == 100) &&
-	    !(a[0] == 203 && a[1] == 0 && a[2] == 113))
-		return -1;
-	memcpy(out, a, 4);
-	return 0;
-}
-
-static const char *const forge_keys[] = {
-	"type",	   "code", "mtu", "pointer", "gateway",
-	"variant", "from", "tcp", NULL,
-};
-
 /* tcp=data: TCP segments of at most this many bytes (a SYN with all its
  * options is 60, an ACK or FIN with timestamps 52) carry no data; they pass
  * and are not answered, so a connection can be made and the forged error
  * meets its data. */
 #define FORGE_TCP_BARE_MAX 60
 
-static int check_forge(const char *key, const char *val, char *why,
-		       size_t whylen)
-{
-	uint8_t codes[FORGE_MAX_CODES], a[4];
-	enum forge_variant v;
-	size_t n;
-	int list;
+_Static_assert(FORGE_MAX_CODES == PARAM_MAX_CODES,
+	       "a sweep's codes fit the forger's table");
 
-	if (strcmp(key, "type") == 0 || strcmp(key, "pointer") == 0) {
-		if (dec_param(val, 255) >= 0)
-			return 0;
-		seterr(why, whylen, "expected %s=0..255", key);
-		return -1;
-	}
-	if (strcmp(key, "code") == 0)
-		return forge_parse_codes(val, codes, FORGE_MAX_CODES, &n, &list,
-					 why, whylen);
-	if (strcmp(key, "tcp") == 0) {
-		if (strcmp(val, "data") == 0)
-			return 0;
+enum {
+	FP_TYPE,
+	FP_CODE,
+	FP_MTU,
+	FP_POINTER,
+	FP_GATEWAY,
+	FP_VARIANT,
+	FP_FROM,
+	FP_TCP,
+	FP_NPARAMS
+};
+
+static const struct tok tcp_modes[] = {
+	{1, "data"},
+	{0, NULL},
+};
+
+static const struct param_spec forge_params[FP_NPARAMS + 1] = {
+	[FP_TYPE] = {.name = "type",
+		     .kind = PARAM_ICMP_TYPE,
+		     .lo = 0,
+		     .hi = 255,
+		     .family = AF_INET,
+		     .required = true,
+		     .doc = "the ICMP type of every forged error"},
+	[FP_CODE] = {.name = "code",
+		     .kind = PARAM_ICMP_CODES,
+		     .lo = 0,
+		     .hi = 255,
+		     .family = AF_INET,
+		     .dflt = "0",
+		     .doc = "the code; a list or range is a sweep: the k-th "
+			    "datagram of a flow gets the k-th code"},
+	[FP_MTU] = {.name = "mtu",
+		    .kind = PARAM_INT,
+		    .lo = 0,
+		    .hi = 65535,
+		    .doc = "next-hop MTU (RFC 1191), with type 3 and code 4 "
+			   "among the codes; absent: 0"},
+	[FP_POINTER] = {.name = "pointer",
+			.kind = PARAM_INT,
+			.lo = 0,
+			.hi = 255,
+			.doc = "Parameter Problem pointer, with type 12; "
+			       "absent: 0"},
+	[FP_GATEWAY] =
+		{.name = "gateway",
+		 .kind = PARAM_DOC_ADDR4,
+		 .doc = "Redirect gateway, with type 5; absent: 0.0.0.0"},
+	[FP_VARIANT] = {.name = "variant",
+			.kind = PARAM_ENUM,
+			.tokens = variant_names,
+			.dflt = "none",
+			.doc = "one way to break the error (forge.h); rfc4884 "
+			       "needs type 3, 11 or 12"},
+	[FP_FROM] = {.name = "from",
+		     .kind = PARAM_DOC_ADDR4,
+		     .doc = "source of the errors; absent: the router's "
+			    "client-side address (not with variant=offpath)"},
+	[FP_TCP] = {.name = "tcp",
+		    .kind = PARAM_ENUM,
+		    .tokens = tcp_modes,
+		    .doc = "data: spare the handshake (a TCP listener on the "
+			   "server), answer the data"},
+};
+
+static bool has_code(const struct param_codes *c, uint8_t code)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i] == code)
+			return true;
+	return false;
+}
+
+/* What depends on several parameters; each value alone was parsed by the
+ * schema. */
+static int forge_rules(const struct param_block *a, char *why, size_t whylen)
+{
+	const struct param_value *v = a->v;
+	long type = v[FP_TYPE].n;
+
+	if (v[FP_MTU].set && (type != 3 || !has_code(&v[FP_CODE].codes, 4))) {
 		seterr(why, whylen,
-		       "expected tcp=data (spare the handshake, answer the "
-		       "data)");
+		       "mtu= goes with type=3 and code 4 among the codes "
+		       "(RFC 1191)");
 		return -1;
 	}
-	if (strcmp(key, "mtu") == 0) {
-		if (dec_param(val, 65535) >= 0)
-			return 0;
+	if (v[FP_POINTER].set && type != 12) {
+		seterr(why, whylen, "pointer= goes with type=12");
+		return -1;
+	}
+	if (v[FP_GATEWAY].set && type != 5) {
+		seterr(why, whylen, "gateway= goes with type=5");
+		return -1;
+	}
+	if (v[FP_FROM].set && v[FP_VARIANT].n == FORGE_OFFPATH) {
 		seterr(why, whylen,
-		       "expected mtu=0..65535 (RFC 1191 next-hop "
-		       "MTU)");
+		       "variant=offpath sends from %s; drop from= or the "
+		       "variant",
+		       FORGE_OFFPATH_SRC);
 		return -1;
 	}
-	if (strcmp(key, "gateway") == 0 || strcmp(key, "from") == 0) {
-		if (forge_parse_doc_addr(val, a) == 0)
-			return 0;
-		seterr(why, whylen,
-		       "expected %s=an IPv4 address in 192.0.2.0/24, "
-		       "198.51.100.0/24 or 203.0.113.0/24",
-		       key);
-		return -1;
-	}
-	if (strcmp(key, "variant") == 0) {
-		if (forge_variant_parse(val, &v) == 0)
-			return 0;
-		seterr(why, whylen,
-		       "expected variant=none, bad_csum, short_quote, "
-		       "other_sport, other_dst, rfc4884 or offpath");
-		return -1;
-	}
-	seterr(why, whylen, "unknown parameter '%s'", key);
-	return -1;
+	return forge_variant_fits((enum forge_variant)v[FP_VARIANT].n,
+				  (unsigned)type, why, whylen);
 }
 
 /* --- flows ----------------------------------------------------------- */
@@ -743,102 +730,32 @@ fail:
 	return -1;
 }
 
-/* Reads the case's parameters into fg (check_forge has vetted each one
- * alone; what depends on several is checked here). */
-static int read_params(const struct case_def *c, struct forger *fg,
-		       int *is_list, char *err, size_t errlen)
+/* Fills fg's error from the parsed parameters. */
+static void read_params(const struct param_block *a, struct forger *fg)
 {
-	const char *type = case_param(c, "type", NULL);
-	const char *code = case_param(c, "code", "0");
-	const char *mtu = case_param(c, "mtu", NULL);
-	const char *pointer = case_param(c, "pointer", NULL);
-	const char *gateway = case_param(c, "gateway", NULL);
-	const char *variant = case_param(c, "variant", "none");
-	const char *from = case_param(c, "from", NULL);
-	char why[160];
-	size_t i;
-	long v;
+	const struct param_value *v = a->v;
 
-	if (!type || (v = dec_param(type, 255)) < 0) {
-		seterr(err, errlen,
-		       "%s: fault forge needs type=0..255 (the ICMP type)",
-		       c->path);
-		return -1;
-	}
-	fg->spec.type = (uint8_t)v;
-	if (forge_parse_codes(code, fg->codes, FORGE_MAX_CODES, &fg->ncodes,
-			      is_list, why, sizeof(why)) < 0) {
-		seterr(err, errlen, "%s: fault forge: %s", c->path, why);
-		return -1;
-	}
-	if (forge_variant_parse(variant, &fg->spec.variant) < 0) {
-		seterr(err, errlen, "%s: fault forge: unknown variant '%s'",
-		       c->path, variant);
-		return -1;
-	}
-	if (mtu) {
-		for (i = 0; i < fg->ncodes && fg->codes[i] != 4; i++)
-			;
-		if (fg->spec.type != 3 || i == fg->ncodes ||
-		    (v = dec_param(mtu, 65535)) < 0) {
-			seterr(err, errlen,
-			       "%s: fault forge: mtu= goes with type=3 code=4 "
-			       "(RFC 1191), 0..65535",
-			       c->path);
-			return -1;
-		}
-		fg->spec.mtu = (uint16_t)v;
-	}
-	if (pointer) {
-		if (fg->spec.type != 12 || (v = dec_param(pointer, 255)) < 0) {
-			seterr(err, errlen,
-			       "%s: fault forge: pointer= goes with type=12, "
-			       "0..255",
-			       c->path);
-			return -1;
-		}
-		fg->spec.pointer = (uint8_t)v;
-	}
-	if (gateway && (fg->spec.type != 5 ||
-			forge_parse_doc_addr(gateway, fg->spec.gateway) < 0)) {
-		seterr(err, errlen,
-		       "%s: fault forge: gateway= goes with type=5, a "
-		       "documentation address",
-		       c->path);
-		return -1;
-	}
-	if (from && fg->spec.variant == FORGE_OFFPATH) {
-		seterr(err, errlen,
-		       "%s: fault forge: variant=offpath sends from %s; drop "
-		       "from= or the variant",
-		       c->path, FORGE_OFFPATH_SRC);
-		return -1;
-	}
-	if (from && forge_parse_doc_addr(from, fg->spec.src) < 0) {
-		seterr(err, errlen,
-		       "%s: fault forge: from= must be a documentation address",
-		       c->path);
-		return -1;
-	}
-	if (fg->spec.variant == FORGE_RFC4884 && fg->spec.type != 3 &&
-	    fg->spec.type != 11 && fg->spec.type != 12) {
-		seterr(err, errlen,
-		       "%s: fault forge: variant=rfc4884 needs type 3, 11 or "
-		       "12 (RFC 4884 section 4)",
-		       c->path);
-		return -1;
-	}
-	return 0;
+	fg->spec.type = (uint8_t)v[FP_TYPE].n;
+	memcpy(fg->codes, v[FP_CODE].codes.v, v[FP_CODE].codes.n);
+	fg->ncodes = v[FP_CODE].codes.n;
+	fg->spec.variant = (enum forge_variant)v[FP_VARIANT].n;
+	fg->spec.mtu = (uint16_t)v[FP_MTU].n;
+	fg->spec.pointer = (uint8_t)v[FP_POINTER].n;
+	if (v[FP_GATEWAY].set)
+		memcpy(fg->spec.gateway, v[FP_GATEWAY].addr.a, 4);
+	if (v[FP_FROM].set)
+		memcpy(fg->spec.src, v[FP_FROM].addr.a, 4);
+	fg->tcp_data = v[FP_TCP].set;
 }
 
 static int apply_forge(struct topo *t, const struct case_def *c,
-		       struct fault_plan *plan, char *err, size_t errlen)
+		       const struct param_block *a, struct fault_plan *plan,
+		       char *err, size_t errlen)
 {
 	struct forger fg;
 	char script[512], client[ADDR_STRLEN], bare[96] = "";
 	const struct ipaddr *cl, *rc;
 	pid_t parent = getpid(), pid;
-	int is_list = 0;
 
 	memset(&fg, 0, sizeof(fg));
 	if (c->family != AF_INET) {
@@ -859,11 +776,9 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	 * interface the datagram came in on. */
 	memcpy(fg.spec.src, rc->a, 4);
 	memcpy(fg.spec.iface.addr, rc->a, 4);
-	if (read_params(c, &fg, &is_list, err, errlen) < 0)
-		return -1;
-	if (is_list)
+	read_params(a, &fg);
+	if (a->v[FP_CODE].codes.sweep)
 		plan->count = (unsigned)fg.ncodes;
-	fg.tcp_data = case_param(c, "tcp", NULL) != NULL;
 	if (fg.tcp_data && fault_tcp_listener(t, plan, err, errlen) < 0)
 		return -1;
 
@@ -916,6 +831,6 @@ const struct fault_def forge_faults[] = {
 	{"forge",
 	 "the router answers each datagram from the client with a forged "
 	 "ICMPv4 error",
-	 forge_keys, check_forge, apply_forge},
-	{NULL, NULL, NULL, NULL, NULL},
+	 forge_params, forge_rules, apply_forge, fault_apply},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -9,10 +9,13 @@
  * rule keeps them from being forwarded, and a raw socket sends the forged
  * answer back.
  *
- * Case parameters of `fault forge`:
- *   type=N       ICMP type, 0..255 (required)
- *   code=SPEC    0..255, or a sweep: a list of codes and ranges such as
- *                0-15 or 2,3,6 (see "Sweeps" below); default 0
+ * Case parameters of `fault forge` (forge_params[] in forge.c is the schema;
+ * `icmplab faults` prints it):
+ *   type=N       ICMP type, 0..255 or a name (unreachable, time-exceeded,
+ *                ...) (required)
+ *   code=SPEC    0..255 or a name of the type (port, frag-needed, ttl,
+ *                ...), or a sweep: a list of codes, names and ranges such
+ *                as 0-15 or 2,3,6 (see "Sweeps" below); default 0
  *   mtu=N        next-hop MTU for 3/4 (RFC 1191), 0..65535; default 0
  *   pointer=N    Parameter Problem pointer (type 12), 0..255; default 0
  *   gateway=A    Redirect gateway (type 5), a documentation address
@@ -126,17 +129,12 @@ const char *forge_variant_name(enum forge_variant v);
 /* 0 and *out, or -1 for an unknown name. */
 int forge_variant_parse(const char *name, enum forge_variant *out);
 
-/* Parses a code parameter: one number 0..255, or a comma-separated list of
- * numbers and ranges LO-HI (LO <= HI), at most max codes in all. Fills
- * codes[] in order and *n. *is_list is set when the value was a list or a
- * range (a sweep), even one of a single code. 0, or -1 with "expected ..."
- * in why. */
-int forge_parse_codes(const char *val, uint8_t *codes, size_t max, size_t *n,
-		      int *is_list, char *why, size_t whylen);
-
-/* Parses an IPv4 address in one of the documentation ranges (192.0.2.0/24,
- * 198.51.100.0/24, 203.0.113.0/24) into out. 0, or -1. */
-int forge_parse_doc_addr(const char *val, uint8_t out[4]);
+/* 0 when variant v can apply to an error of this type, or -1 with err:
+ * an unknown variant, or rfc4884 with a type other than 3, 11 and 12 (RFC
+ * 4884 section 4 gives only those a length field). forge_build and the
+ * fault's parameter rules both ask it. */
+int forge_variant_fits(enum forge_variant v, unsigned type, char *err,
+		       size_t errlen);
 
 /* Per-flow datagram counts, for sweeps. Zero-initialise before use. */
 struct forge_flow {

@@ -29,15 +29,12 @@
  * client whole, with DF (IP_PMTUDISC_WANT, the Linux default). */
 #define PMTU_PAYLOAD  1400
 #define PMTU_DATAGRAM (PMTU_PAYLOAD + 28)
-#define PMTU_DEFAULT  "1280"
 /* 576: every IPv4 host must take datagrams this large (RFC 791, RFC 1122
  * 3.3.2), and an ICMP error is at most 576 bytes (icmp_send). Below it the
  * server's own port unreachable would have to be fragmented too. */
 #define PMTU_MIN 576
 
-#define RATE_BURST_DEFAULT "20"
-
-static const char *const no_keys[] = {NULL};
+static const struct param_spec no_params[] = {{.name = NULL}};
 
 static int ipv4_only(const struct case_def *c, char *err, size_t errlen)
 {
@@ -60,19 +57,17 @@ static int set_dst(struct fault_plan *plan, const char *dst, char *err,
 
 /* --- no_route -------------------------------------------------------- */
 
-static const char *const no_route_keys[] = {"burst", NULL};
+enum { NR_BURST, NR_NPARAMS };
 
-static int check_burst(const char *key, const char *val, char *why,
-		       size_t whylen)
-{
-	long v;
-
-	(void)key;
-	if (param_int(val, 1, 1000, &v) == 0)
-		return 0;
-	snprintf(why, whylen, "expected burst=1..1000");
-	return -1;
-}
+static const struct param_spec no_route_params[NR_NPARAMS + 1] = {
+	[NR_BURST] = {.name = "burst",
+		      .kind = PARAM_INT,
+		      .lo = 1,
+		      .hi = 1000,
+		      .dflt = "1",
+		      .doc = "datagrams sent back to back per round (ip_error "
+			     "answers five at once)"},
+};
 
 /* Nothing to set up: the router's FIB lookup for 192.0.2.1 fails
  * (fib_lookup returns -ENETUNREACH), ip_route_input_slow gives the
@@ -83,27 +78,17 @@ static int check_burst(const char *key, const char *val, char *why,
  * namespace cannot change on kernels where those two sysctls exist only in
  * the initial namespace; burst=<n> shows it. */
 static int apply_no_route(struct topo *t, const struct case_def *c,
-			  struct fault_plan *plan, char *err, size_t errlen)
+			  const struct param_block *a, struct fault_plan *plan,
+			  char *err, size_t errlen)
 {
-	long burst;
-
 	(void)t;
 	if (ipv4_only(c, err, errlen) < 0)
 		return -1;
-	if (param_int(case_param(c, "burst", "1"), 1, 1000, &burst) < 0) {
-		snprintf(err, errlen, "%s: no_route: bad burst", c->path);
-		return -1;
-	}
-	plan->burst = (unsigned)burst;
+	plan->burst = (unsigned)a->v[NR_BURST].n;
 	return set_dst(plan, UNROUTED_DST, err, errlen);
 }
 
 /* --- route type=... -------------------------------------------------- */
-
-struct route_kind {
-	const char *name;
-	int rtn;
-};
 
 /* The route types topo_add_route can install without a gateway. Each
  * carries an error in fib_props[] that ip_error turns into a code:
@@ -112,51 +97,32 @@ struct route_kind {
  * RTN_THROW; in the main table with no rules it ends the lookup with
  * -EAGAIN, which fib_lookup turns into -ENETUNREACH: the same 3/0 as no
  * route at all. */
-static const struct route_kind route_kinds[] = {
-	{"unreachable", RTN_UNREACHABLE},
-	{"prohibit", RTN_PROHIBIT},
-	{"blackhole", RTN_BLACKHOLE},
-	{NULL, 0},
+static const struct tok route_kinds[] = {
+	{RTN_UNREACHABLE, "unreachable"},
+	{RTN_PROHIBIT, "prohibit"},
+	{RTN_BLACKHOLE, "blackhole"},
+	{0, NULL},
 };
 
-static const struct route_kind *route_kind_find(const char *name)
-{
-	const struct route_kind *k;
-
-	for (k = route_kinds; k->name; k++)
-		if (strcmp(k->name, name) == 0)
-			return k;
-	return NULL;
-}
-
-static const char *const route_keys[] = {"type", NULL};
-
-static int check_route(const char *key, const char *val, char *why,
-		       size_t whylen)
-{
-	(void)key; /* the only key */
-	if (route_kind_find(val))
-		return 0;
-	snprintf(why, whylen,
-		 "expected type=unreachable, type=prohibit or type=blackhole");
-	return -1;
-}
+enum { RT_TYPE, RT_NPARAMS };
 
 /* Without type=, an unreachable route: the plainest of the three. */
-static int apply_route(struct topo *t, const struct case_def *c,
-		       struct fault_plan *plan, char *err, size_t errlen)
-{
-	const struct route_kind *k =
-		route_kind_find(case_param(c, "type", "unreachable"));
+static const struct param_spec route_params[RT_NPARAMS + 1] = {
+	[RT_TYPE] = {.name = "type",
+		     .kind = PARAM_ENUM,
+		     .tokens = route_kinds,
+		     .dflt = "unreachable",
+		     .doc = "the route's type: 3/1, 3/13, or silence"},
+};
 
+static int apply_route(struct topo *t, const struct case_def *c,
+		       const struct param_block *a, struct fault_plan *plan,
+		       char *err, size_t errlen)
+{
 	if (ipv4_only(c, err, errlen) < 0)
 		return -1;
-	if (!k) { /* the parser ran check_route: not reached */
-		snprintf(err, errlen, "%s: route: unknown type", c->path);
-		return -1;
-	}
-	if (topo_add_route(t, NODE_ROUTER, UNROUTED_PREFIX, k->rtn, NULL, err,
-			   errlen) < 0)
+	if (topo_add_route(t, NODE_ROUTER, UNROUTED_PREFIX,
+			   (int)a->v[RT_TYPE].n, NULL, err, errlen) < 0)
 		return -1;
 	return set_dst(plan, UNROUTED_DST, err, errlen);
 }
@@ -169,41 +135,31 @@ static int apply_route(struct topo *t, const struct case_def *c,
  * only for the reader: nft_reject_ipv4 hands it to nf_send_unreach, which
  * calls icmp_send(skb, 3, code, 0). nft also takes a number, and the
  * kernel does not check it (nft_reject_init), but only these names reach
- * the script: the value is pasted into it. */
-static const struct {
-	const char *name;
-	int code;
-} reject_kinds[] = {
-	{"net-unreachable", 0},	  {"host-unreachable", 1},
-	{"prot-unreachable", 2},  {"port-unreachable", 3},
-	{"net-prohibited", 9},	  {"host-prohibited", 10},
-	{"admin-prohibited", 13}, {NULL, 0},
+ * the script: the value pasted into it is the table's own string. */
+static const struct tok reject_kinds[] = {
+	{0, "net-unreachable"},	  {1, "host-unreachable"},
+	{2, "prot-unreachable"},  {3, "port-unreachable"},
+	{9, "net-prohibited"},	  {10, "host-prohibited"},
+	{13, "admin-prohibited"}, {0, NULL},
 };
 
-static const char *const reject_keys[] = {"with", NULL};
-
-static int check_reject(const char *key, const char *val, char *why,
-			size_t whylen)
-{
-	size_t i, n;
-
-	(void)key;
-	for (i = 0; reject_kinds[i].name; i++)
-		if (strcmp(reject_kinds[i].name, val) == 0)
-			return 0;
-	n = (size_t)snprintf(why, whylen, "expected with=");
-	for (i = 0; reject_kinds[i].name && n < whylen; i++)
-		n += (size_t)snprintf(why + n, whylen - n, "%s%s",
-				      i ? ", " : "", reject_kinds[i].name);
-	return -1;
-}
+enum { NFT_WITH, NFT_NPARAMS };
 
 /* Without with=, port-unreachable, which is also what nft's bare `reject`
  * sends for IPv4. */
+static const struct param_spec reject_params[NFT_NPARAMS + 1] = {
+	[NFT_WITH] = {.name = "with",
+		      .kind = PARAM_ENUM,
+		      .tokens = reject_kinds,
+		      .dflt = "port-unreachable",
+		      .doc = "nft's name for the code of the 3/x it sends"},
+};
+
 static int apply_nft_reject(struct topo *t, const struct case_def *c,
+			    const struct param_block *a,
 			    struct fault_plan *plan, char *err, size_t errlen)
 {
-	const char *with = case_param(c, "with", "port-unreachable");
+	const char *with = a->v[NFT_WITH].s;
 	char script[512];
 
 	(void)plan;
@@ -247,11 +203,13 @@ static const struct {
 #define ARP_QUIET_MS 100
 
 static int apply_arp_failure(struct topo *t, const struct case_def *c,
+			     const struct param_block *a,
 			     struct fault_plan *plan, char *err, size_t errlen)
 {
 	char path[128];
 	int i;
 
+	(void)a;
 	if (ipv4_only(c, err, errlen) < 0)
 		return -1;
 	for (i = 0; arp_fast[i].key; i++) {
@@ -268,52 +226,50 @@ static int apply_arp_failure(struct topo *t, const struct case_def *c,
 
 /* --- pmtu mtu=... df=... --------------------------------------------- */
 
-static const char *const pmtu_keys[] = {"mtu", "df", NULL};
+static const struct tok yes_no[] = {
+	{1, "yes"},
+	{0, "no"},
+	{0, NULL},
+};
 
-static int check_pmtu(const char *key, const char *val, char *why,
-		      size_t whylen)
-{
-	long v;
+enum { PMTU_MTU, PMTU_DF, PMTU_NPARAMS };
 
-	if (strcmp(key, "mtu") == 0) {
-		if (param_int(val, PMTU_MIN, PMTU_DATAGRAM - 1, &v) == 0)
-			return 0;
-		snprintf(why, whylen,
-			 "expected mtu=%d..%d (below the %d-byte datagram)",
-			 PMTU_MIN, PMTU_DATAGRAM - 1, PMTU_DATAGRAM);
-		return -1;
-	}
-	if (strcmp(val, "yes") == 0 || strcmp(val, "no") == 0)
-		return 0;
-	snprintf(why, whylen, "expected df=yes or df=no");
-	return -1;
-}
+static const struct param_spec pmtu_params[PMTU_NPARAMS + 1] = {
+	[PMTU_MTU] = {.name = "mtu",
+		      .kind = PARAM_INT,
+		      .lo = PMTU_MIN,
+		      .hi = PMTU_DATAGRAM - 1,
+		      .dflt = "1280",
+		      .doc = "MTU of the router-server link, below the "
+			     "1428-byte datagram"},
+	[PMTU_DF] = {.name = "df",
+		     .kind = PARAM_ENUM,
+		     .tokens = yes_no,
+		     .dflt = "yes",
+		     .doc = "no: the client sends without DF "
+			    "(ip_no_pmtu_disc), the router fragments"},
+};
 
 static int apply_pmtu(struct topo *t, const struct case_def *c,
-		      struct fault_plan *plan, char *err, size_t errlen)
+		      const struct param_block *a, struct fault_plan *plan,
+		      char *err, size_t errlen)
 {
-	long mtu;
+	unsigned mtu = (unsigned)a->v[PMTU_MTU].n;
 
 	if (ipv4_only(c, err, errlen) < 0)
 		return -1;
-	if (param_int(case_param(c, "mtu", PMTU_DEFAULT), PMTU_MIN,
-		      PMTU_DATAGRAM - 1, &mtu) < 0) {
-		snprintf(err, errlen, "%s: pmtu: bad mtu", c->path);
-		return -1;
-	}
 	/* Both ends: an MTU belongs to the link, and a veth drops a frame
 	 * larger than the receiving end's MTU (is_skb_forwardable), so
 	 * ends that disagree lose packets that real links carry. */
-	if (topo_set_mtu(t, NODE_ROUTER, TOPO_ROUTER_SIF, (unsigned)mtu, err,
-			 errlen) < 0 ||
-	    topo_set_mtu(t, NODE_SERVER, TOPO_SERVER_IF, (unsigned)mtu, err,
-			 errlen) < 0)
+	if (topo_set_mtu(t, NODE_ROUTER, TOPO_ROUTER_SIF, mtu, err, errlen) <
+		    0 ||
+	    topo_set_mtu(t, NODE_SERVER, TOPO_SERVER_IF, mtu, err, errlen) < 0)
 		return -1;
 	/* df=no: sockets made while ip_no_pmtu_disc is set start with
 	 * IP_PMTUDISC_DONT (inet_create), so the client sends without DF
 	 * and the router fragments (ip_forward -> ip_exceeds_mtu is false
 	 * without DF). Per namespace, so only the client changes. */
-	if (strcmp(case_param(c, "df", "yes"), "no") == 0 &&
+	if (!a->v[PMTU_DF].n &&
 	    topo_sysctl(t, NODE_CLIENT, "net/ipv4/ip_no_pmtu_disc", "1", err,
 			errlen) < 0)
 		return -1;
@@ -336,7 +292,6 @@ static int apply_pmtu(struct topo *t, const struct case_def *c,
  * kept one budget for the whole host. Each error sent takes 0, 1 or 2
  * credits at random (icmp_global_consume), so when the budget is what
  * binds, how many errors pass varies from run to run. */
-#define ICMP_RATELIMIT_DEFAULT "1000"
 static const struct {
 	const char *path;
 	const char *val;
@@ -347,39 +302,35 @@ static const struct {
 	{NULL, NULL},
 };
 
-static const char *const rate_keys[] = {"burst", "ratelimit", NULL};
+enum { RL_BURST, RL_RATELIMIT, RL_NPARAMS };
 
-static int check_rate(const char *key, const char *val, char *why,
-		      size_t whylen)
-{
-	long v;
-
-	if (strcmp(key, "burst") == 0) {
-		if (param_int(val, 2, 1000, &v) == 0)
-			return 0;
-		snprintf(why, whylen, "expected burst=2..1000");
-		return -1;
-	}
-	if (param_int(val, 0, 60000, &v) == 0)
-		return 0;
-	snprintf(why, whylen,
-		 "expected ratelimit=0..60000 (milliseconds, as the sysctl)");
-	return -1;
-}
+static const struct param_spec rate_params[RL_NPARAMS + 1] = {
+	[RL_BURST] = {.name = "burst",
+		      .kind = PARAM_INT,
+		      .lo = 2,
+		      .hi = 1000,
+		      .dflt = "20",
+		      .doc = "TTL-1 datagrams sent back to back"},
+	/* The kernel's default (icmp_sk_init). */
+	[RL_RATELIMIT] = {.name = "ratelimit",
+			  .kind = PARAM_INT,
+			  .lo = 0,
+			  .hi = 60000,
+			  .dflt = "1000",
+			  .doc = "the router's net.ipv4.icmp_ratelimit, in "
+				 "milliseconds; 0: the per-destination bucket "
+				 "off"},
+};
 
 static int apply_rate_limit(struct topo *t, const struct case_def *c,
+			    const struct param_block *a,
 			    struct fault_plan *plan, char *err, size_t errlen)
 {
-	long burst;
+	char ratelimit[24];
 	int i;
 
 	if (ipv4_only(c, err, errlen) < 0)
 		return -1;
-	if (param_int(case_param(c, "burst", RATE_BURST_DEFAULT), 2, 1000,
-		      &burst) < 0) {
-		snprintf(err, errlen, "%s: rate_limit: bad burst", c->path);
-		return -1;
-	}
 	for (i = 0; icmp_defaults[i].path; i++)
 		if (topo_sysctl(t, NODE_ROUTER, icmp_defaults[i].path,
 				icmp_defaults[i].val, err, errlen) < 0)
@@ -387,38 +338,38 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 	/* ratelimit=0 turns the per-destination bucket off and leaves the
 	 * namespace's budget alone in charge (icmpv4_global_allow still
 	 * asks icmp_global_allow for the masked types). */
-	if (topo_sysctl(t, NODE_ROUTER, "net/ipv4/icmp_ratelimit",
-			case_param(c, "ratelimit", ICMP_RATELIMIT_DEFAULT), err,
-			errlen) < 0)
+	snprintf(ratelimit, sizeof(ratelimit), "%ld", a->v[RL_RATELIMIT].n);
+	if (topo_sysctl(t, NODE_ROUTER, "net/ipv4/icmp_ratelimit", ratelimit,
+			err, errlen) < 0)
 		return -1;
 	/* TTL 1: every datagram draws a Time Exceeded (11/0), a type in
 	 * the default mask, from the router (ip_forward). */
 	plan->ttl = 1;
-	plan->burst = (unsigned)burst;
+	plan->burst = (unsigned)a->v[RL_BURST].n;
 	return 0;
 }
 
 const struct fault_def generator_faults[] = {
 	{"no_route", "the router has no route to 192.0.2.1; ip_error answers",
-	 no_route_keys, check_burst, apply_no_route},
+	 no_route_params, NULL, apply_no_route, fault_apply},
 	{"route",
 	 "a route of type unreachable, prohibit or blackhole for 192.0.2.0/24 "
 	 "at the router",
-	 route_keys, check_route, apply_route},
+	 route_params, NULL, apply_route, fault_apply},
 	{"nft_reject",
 	 "nftables in the router's forward hook: reject with icmp <with>",
-	 reject_keys, check_reject, apply_nft_reject},
+	 reject_params, NULL, apply_nft_reject, fault_apply},
 	{"arp_failure",
 	 "datagram for 203.0.113.99, which nobody owns; the router's ARP gives "
 	 "up",
-	 no_keys, NULL, apply_arp_failure},
+	 no_params, NULL, apply_arp_failure, fault_apply},
 	{"pmtu",
 	 "the router-server link has MTU <mtu> (1280); 1428-byte datagrams, "
 	 "with DF unless df=no",
-	 pmtu_keys, check_pmtu, apply_pmtu},
+	 pmtu_params, NULL, apply_pmtu, fault_apply},
 	{"rate_limit",
 	 "a burst of TTL-1 datagrams; the router's ICMP rate limits at their "
 	 "defaults",
-	 rate_keys, check_rate, apply_rate_limit},
-	{NULL, NULL, NULL, NULL, NULL},
+	 rate_params, NULL, apply_rate_limit, fault_apply},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };

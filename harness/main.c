@@ -16,6 +16,8 @@
 
 #include "casefile.h"
 #include "catalog.h"
+#include "names.h"
+#include "num.h"
 #include "report.h"
 #include "suite.h"
 
@@ -74,12 +76,9 @@ static void usage(FILE *f)
 
 static long number(const char *opt, const char *s, long lo, long hi)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
+	if (num_parse(s, lo, hi, &v) != 0) {
 		fprintf(stderr, "icmplab: %s: '%s' is not a number in %ld..%ld\n",
 			opt, s, lo, hi);
 		exit(EXIT_USAGE);
@@ -191,6 +190,18 @@ static int load(struct cli *c, struct case_def **cases)
 	if (n < 0) {
 		fprintf(stderr, "icmplab: %s\n", err);
 		exit(EXIT_USAGE);
+	}
+	/* What the parser cannot see one value at a time (a code name of
+	 * another type, mtu= without type=3): before anything runs. */
+	for (i = 0; i < n; i++) {
+		const struct fault_def *f = fault_find((*cases)[i].fault);
+		struct param_block a;
+
+		if (f &&
+		    fault_params(f, &(*cases)[i], &a, err, sizeof(err)) < 0) {
+			fprintf(stderr, "icmplab: %s\n", err);
+			exit(EXIT_USAGE);
+		}
 	}
 	n = filter_probes(c, *cases, n);
 	add_cmd_probe(c, *cases, n);
@@ -346,15 +357,102 @@ static int cmd_expand(struct cli *c)
 	return rc;
 }
 
+/* One line per probe style: name, what runs it, families, summary. */
+static int cmd_probes(void)
+{
+	const struct probe_def *p;
+	char bin[64];
+
+	for (p = probe_defs; p->name; p++) {
+		if (p->kind == PROBE_COMMAND || !p->binary)
+			snprintf(bin, sizeof(bin), "(user command)");
+		else
+			snprintf(bin, sizeof(bin), "icmplab-probe-%s",
+				 p->binary);
+		printf("%-24s %-18s %-10s %s\n", p->name, bin,
+		       probe_families_str(p->families), p->summary);
+	}
+	return EXIT_PASS;
+}
+
+/* A fault and its parameter schema: name=, kind and range, default, and
+ * the doc line. *arg collects the families whose ICMP names it takes. */
 static void print_fault(const struct fault_def *f, void *arg)
 {
-	const char *const *k;
+	const struct param_spec *s;
+	unsigned *families = arg;
+	char kind[128], key[40];
 
-	(void)arg;
-	printf("%-22s %s", f->name, f->summary);
-	for (k = f->keys; *k; k++)
-		printf("%s%s=", k == f->keys ? " [" : " ", *k);
-	printf("%s\n", f->keys[0] ? "]" : "");
+	printf("%s: %s\n", f->name, f->summary);
+	for (s = f->params; s->name; s++) {
+		snprintf(key, sizeof(key), "%s=", s->name);
+		printf("    %-10s %s", key,
+		       param_kind_str(s, kind, sizeof(kind)));
+		if (s->required)
+			printf(" (required)");
+		else if (s->dflt)
+			printf(" (default %s)", s->dflt);
+		printf("\n    %-10s %s\n", "", s->doc);
+		if (s->kind == PARAM_ICMP_TYPE || s->kind == PARAM_ICMP_CODES)
+			*families |= s->family == AF_INET6 ? 2u : 1u;
+	}
+}
+
+/* The input names of t as "name|alias N, ...": each value once, with
+ * every name a case may write for it. */
+static void print_names(const struct tok *t)
+{
+	const struct tok *k, *j;
+	int first = 1;
+
+	for (k = t; k->s; k++) {
+		if (!icmp_name_is_input(k->s))
+			continue;
+		for (j = t; j < k; j++)
+			if (j->v == k->v && icmp_name_is_input(j->s))
+				break;
+		if (j < k)
+			continue; /* printed with its first name */
+		printf("%s%s", first ? "" : ", ", k->s);
+		for (j = k + 1; j->s; j++)
+			if (j->v == k->v && icmp_name_is_input(j->s))
+				printf("|%s", j->s);
+		printf(" %d", k->v);
+		first = 0;
+	}
+	printf("\n");
+}
+
+/* The ICMP names type= and code= accept, per family. */
+static void print_icmp_names(int family)
+{
+	const struct tok *codes;
+	int type;
+
+	printf("\n%s names for type= and code= (numbers work too):\n"
+	       "  types: ",
+	       family == AF_INET6 ? "ICMPv6" : "ICMPv4");
+	print_names(icmp_type_table(family));
+	for (type = 0; type < 256; type++) {
+		codes = icmp_code_table(family, type);
+		if (!codes)
+			continue;
+		printf("  codes of %s (%d): ", icmp_type_name(family, type),
+		       type);
+		print_names(codes);
+	}
+}
+
+static int cmd_faults(void)
+{
+	unsigned families = 0;
+
+	fault_foreach(print_fault, &families);
+	if (families & 1u)
+		print_icmp_names(AF_INET);
+	if (families & 2u)
+		print_icmp_names(AF_INET6);
+	return EXIT_PASS;
 }
 
 int main(int argc, char **argv)
@@ -460,17 +558,10 @@ int main(int argc, char **argv)
 		return cmd_list(&c, false);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_list(&c, true);
-	if (strcmp(cmd, "probes") == 0) {
-		const struct probe_def *p;
-
-		for (p = probe_defs; p->name; p++)
-			printf("%-24s icmplab-probe-%s\n", p->name, p->binary);
-		return EXIT_PASS;
-	}
-	if (strcmp(cmd, "faults") == 0) {
-		fault_foreach(print_fault, NULL);
-		return EXIT_PASS;
-	}
+	if (strcmp(cmd, "probes") == 0)
+		return cmd_probes();
+	if (strcmp(cmd, "faults") == 0)
+		return cmd_faults();
 	fprintf(stderr, "icmplab: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return EXIT_USAGE;

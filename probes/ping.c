@@ -160,18 +160,10 @@ static int run_connected(struct probe *p)
 	return run_ping(p, F_CONNECT);
 }
 
+/* Names and summaries are in lib/probetab.c (probe_defs[]). */
 const struct probe_style probe_styles[] = {
-	{"ping",
-	 "ICMP datagram socket: sendto() an Echo Request, then "
-	 "recvfrom()",
-	 run_unconnected},
-	{"ping-recverr",
-	 "ICMP datagram socket, IP_RECVERR: sendto(), then "
-	 "recvmsg(MSG_ERRQUEUE), then recvfrom()",
-	 run_recverr},
-	{"ping-connected",
-	 "ICMP datagram socket: connect() + send(), then "
-	 "recv()",
-	 run_connected},
-	{NULL, NULL, NULL},
+	{"ping", run_unconnected},
+	{"ping-recverr", run_recverr},
+	{"ping-connected", run_connected},
+	{NULL, NULL},
 };

@@ -18,6 +18,8 @@
 #include <linux/errqueue.h>
 
 #include "event.h"
+#include "num.h"
+#include "probetab.h"
 
 static void emit(struct event *e)
 {
@@ -389,26 +391,35 @@ void probe_skip(const char *fmt, ...)
 
 static long parse_num(const char *what, const char *s, long lo, long hi)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	if (num_parse(s, lo, hi, &v) != 0)
 		errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
 		     hi);
 	return v;
+}
+
+/* The probe table's row for a style of this binary; exits 3 when the
+ * style has none (a row missing from lib/probetab.c is a build mistake). */
+static const struct probe_def *style_def(const struct probe_style *s)
+{
+	const struct probe_def *d = probe_find(s->name);
+
+	if (!d || d->kind != PROBE_EVENTS)
+		errx(3, "style '%s' has no row in lib/probetab.c", s->name);
+	return d;
 }
 
 static void usage(void)
 {
 	const struct probe_style *s;
 
-	fprintf(stderr, "usage: icmplab-probe-* --style STYLE --dst ADDR "
-			"--dport PORT [--ttl N] [--size BYTES] [--count N] "
-			"[--burst N]\nstyles:\n");
+	fprintf(stderr,
+		"usage: icmplab-probe-* --style STYLE --dst ADDR "
+		"--dport PORT [--ttl N] [--size BYTES] [--count N] "
+		"[--burst N]\n       icmplab-probe-* --list\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
-		fprintf(stderr, "  %-24s %s\n", s->name, s->summary);
+		fprintf(stderr, "  %-24s %s\n", s->name, style_def(s)->summary);
 	exit(3);
 }
 
@@ -461,7 +472,8 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			for (s = probe_styles; s->name; s++)
-				printf("%s\t%s\n", s->name, s->summary);
+				printf("%s\t%s\n", s->name,
+				       style_def(s)->summary);
 			return 0;
 		default:
 			usage();

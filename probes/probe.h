@@ -2,7 +2,8 @@
  * handshake with the harness, and error-queue reading.
  *
  * A probe binary holds a table of styles (probe_styles, defined by the
- * family file it is linked with); `icmplab-probe-udp --style udp-connected
+ * family file it is linked with; names and summaries from lib/probetab.c);
+ * `icmplab-probe-udp --style udp-connected
  * --dst 203.0.113.2 --dport 33434` runs one. One style, one fresh socket,
  * one question. Exit codes: 0 ran (whatever it observed), 3 setup failed,
  * 4 cannot run here (a skip event says why).
@@ -29,9 +30,12 @@ struct probe {
 	bool last_go_wire; /* the last sync ended with an ICMP on the wire */
 };
 
+/* A style this binary runs. Its name must have a row in lib/probetab.c
+ * (probe_defs[]), which holds the summary, the binary and the families;
+ * --list prints them from there and test_probetab checks that each binary
+ * lists exactly the rows that name it. */
 struct probe_style {
 	const char *name;
-	const char *summary; /* one line, for --list and the README */
 	int (*run)(struct probe *p);
 };
 

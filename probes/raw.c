@@ -160,10 +160,8 @@ static int run_raw_icmp(struct probe *p)
 	return 0;
 }
 
+/* Names and summaries are in lib/probetab.c (probe_defs[]). */
 const struct probe_style probe_styles[] = {
-	{"raw-icmp",
-	 "UDP sendto(), then read a raw ICMP socket and match "
-	 "the quoted header (traceroute)",
-	 run_raw_icmp},
-	{NULL, NULL, NULL},
+	{"raw-icmp", run_raw_icmp},
+	{NULL, NULL},
 };

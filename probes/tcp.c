@@ -247,22 +247,11 @@ static int run_established_recverr(struct probe *p)
 	return run_established(p, F_RECVERR);
 }
 
+/* Names and summaries are in lib/probetab.c (probe_defs[]). */
 const struct probe_style probe_styles[] = {
-	{"tcp-connect",
-	 "non-blocking connect(), then poll(0), SO_ERROR, and connect() again "
-	 "(EALREADY: still trying)",
-	 run_connect_plain},
-	{"tcp-connect-recverr",
-	 "IP_RECVERR, non-blocking connect(), then "
-	 "poll(0), SO_ERROR and the error queue",
-	 run_connect_recverr},
-	{"tcp-established",
-	 "connect() with the default TTL, then send() "
-	 "with --ttl, then poll(0), SO_ERROR, recv()",
-	 run_established_plain},
-	{"tcp-established-recverr",
-	 "as tcp-established with IP_RECVERR, "
-	 "and the error queue",
-	 run_established_recverr},
-	{NULL, NULL, NULL},
+	{"tcp-connect", run_connect_plain},
+	{"tcp-connect-recverr", run_connect_recverr},
+	{"tcp-established", run_established_plain},
+	{"tcp-established-recverr", run_established_recverr},
+	{NULL, NULL},
 };

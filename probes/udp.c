@@ -529,56 +529,21 @@ static int run_recverr_rfc4884(struct probe *p)
 	return 0;
 }
 
+/* Names and summaries are in lib/probetab.c (probe_defs[]). */
 const struct probe_style probe_styles[] = {
-	{"udp-unconnected", "sendto(), then recvfrom()", run_unconnected},
-	{"udp-connected",
-	 "connect() + send(), then recv(), then a second send()",
-	 run_connected},
-	{"udp-so-error",
-	 "connect() + send(), then getsockopt(SO_ERROR), then "
-	 "recv()",
-	 run_so_error},
-	{"udp-recverr",
-	 "IP_RECVERR, sendto(), then recvmsg(MSG_ERRQUEUE), "
-	 "then recvfrom()",
-	 run_recverr},
-	{"udp-recverr-connected",
-	 "IP_RECVERR, connect() + send(), then "
-	 "recvmsg(MSG_ERRQUEUE), then recv()",
-	 run_recverr_connected},
-	{"udp-poll", "connect() + send(), then poll(0), recv(), poll(0) again",
-	 run_poll},
-	{"udp-epoll",
-	 "connect() + send(), then epoll_wait(0), recv(), "
-	 "epoll_wait(0) again",
-	 run_epoll},
-	{"udp-poll-recverr",
-	 "IP_RECVERR, sendto(), then poll(0) and "
-	 "recvfrom() twice, the error queue never read",
-	 run_poll_recverr},
-	{"udp-next-send",
-	 "connect() + send(), then a second send(), then "
-	 "recv()",
-	 run_next_send},
-	{"udp-sendto-other",
-	 "IP_RECVERR, sendto() the target, then sendto() "
-	 "a healthy loopback peer, then the error queue",
-	 run_sendto_other},
-	{"udp-blocked-recv",
-	 "connect(), a thread asleep in recv() before "
-	 "send(): is it woken?",
-	 run_blocked_recv},
-	{"udp-two-errors",
-	 "IP_RECVERR, two datagrams and two errors, then "
-	 "SO_ERROR between single error-queue reads",
-	 run_two_errors},
-	{"udp-control",
-	 "IP_RECVERR, connect() + send(); a second connected "
-	 "socket that never sends is asked too",
-	 run_control},
-	{"udp-recverr-rfc4884",
-	 "IP_RECVERR + IP_RECVERR_RFC4884, sendto(), "
-	 "then recvmsg(MSG_ERRQUEUE)",
-	 run_recverr_rfc4884},
-	{NULL, NULL, NULL},
+	{"udp-unconnected", run_unconnected},
+	{"udp-connected", run_connected},
+	{"udp-so-error", run_so_error},
+	{"udp-recverr", run_recverr},
+	{"udp-recverr-connected", run_recverr_connected},
+	{"udp-poll", run_poll},
+	{"udp-epoll", run_epoll},
+	{"udp-poll-recverr", run_poll_recverr},
+	{"udp-next-send", run_next_send},
+	{"udp-sendto-other", run_sendto_other},
+	{"udp-blocked-recv", run_blocked_recv},
+	{"udp-two-errors", run_two_errors},
+	{"udp-control", run_control},
+	{"udp-recverr-rfc4884", run_recverr_rfc4884},
+	{NULL, NULL},
 };

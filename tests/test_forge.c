@@ -537,93 +537,8 @@ static void test_refuses_variant_misuse(void **state)
 
 /* --- parameters ------------------------------------------------------ */
 
-static void test_parse_codes(void **state)
-{
-	uint8_t c[FORGE_MAX_CODES];
-	char why[160];
-	size_t n;
-	int list;
-
-	(void)state;
-	assert_int_equal(forge_parse_codes("3", c, FORGE_MAX_CODES, &n, &list,
-					   why, sizeof(why)),
-			 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(c[0], 3);
-	assert_false(list);
-
-	assert_int_equal(forge_parse_codes("0-15", c, FORGE_MAX_CODES, &n,
-					   &list, why, sizeof(why)),
-			 0);
-	assert_int_equal(n, 16);
-	assert_int_equal(c[0], 0);
-	assert_int_equal(c[15], 15);
-	assert_true(list);
-
-	assert_int_equal(forge_parse_codes("2,3,6", c, FORGE_MAX_CODES, &n,
-					   &list, why, sizeof(why)),
-			 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(c[2], 6);
-
-	assert_int_equal(forge_parse_codes("9-9,1,250-255", c, FORGE_MAX_CODES,
-					   &n, &list, why, sizeof(why)),
-			 0);
-	assert_int_equal(n, 8);
-	assert_int_equal(c[0], 9);
-	assert_int_equal(c[1], 1);
-	assert_int_equal(c[7], 255);
-	assert_true(list);
-
-	/* Decimal only: a leading zero is not octal. */
-	assert_int_equal(forge_parse_codes("010", c, FORGE_MAX_CODES, &n, &list,
-					   why, sizeof(why)),
-			 0);
-	assert_int_equal(c[0], 10);
-}
-
-static void test_parse_codes_garbage(void **state)
-{
-	static const char *const bad[] = {
-		"",	 "256",	   "-1",  "1-",	 "-",  "3-2",
-		"1,,2",	 "1,",	   ",1",  "0x3", "a",  "1 2",
-		"1-2-3", "000003", "12a", "+1",	 NULL,
-	};
-	uint8_t c[FORGE_MAX_CODES];
-	char why[160];
-	size_t n;
-	int list, i;
-
-	(void)state;
-	for (i = 0; bad[i]; i++) {
-		why[0] = '\0';
-		if (forge_parse_codes(bad[i], c, FORGE_MAX_CODES, &n, &list,
-				      why, sizeof(why)) != -1)
-			fail_msg("code='%s' accepted", bad[i]);
-		assert_non_null(strstr(why, "expected"));
-	}
-	/* A sweep too long for the table says so. */
-	assert_int_equal(
-		forge_parse_codes("0-255", c, 16, &n, &list, why, sizeof(why)),
-		-1);
-	assert_non_null(strstr(why, "at most 16"));
-}
-
-static void test_doc_addr(void **state)
-{
-	uint8_t a[4];
-
-	(void)state;
-	assert_int_equal(forge_parse_doc_addr("192.0.2.66", a), 0);
-	assert_int_equal(a[3], 66);
-	assert_int_equal(forge_parse_doc_addr("198.51.100.254", a), 0);
-	assert_int_equal(forge_parse_doc_addr("203.0.113.1", a), 0);
-	assert_int_equal(forge_parse_doc_addr("10.0.0.1", a), -1);
-	assert_int_equal(forge_parse_doc_addr("192.0.3.1", a), -1);
-	assert_int_equal(forge_parse_doc_addr("203.0.113", a), -1);
-	assert_int_equal(forge_parse_doc_addr("2001:db8::1", a), -1);
-	assert_int_equal(forge_parse_doc_addr("", a), -1);
-}
+/* The schema's parsing and messages are tested in test_params.c; here only
+ * the variant names forge_variant_name/parse share with it. */
 
 static void test_variant_names(void **state)
 {
@@ -642,37 +557,65 @@ static void test_variant_names(void **state)
 	assert_string_equal(forge_variant_name(FORGE_VARIANT_MAX), "?");
 }
 
-/* The fault's check, as the case file parser calls it. */
+/* The parameters as the case file parser checks them, one at a time. */
 static void test_check(void **state)
 {
-	const struct fault_def *f = fault_find("forge");
-	char why[200];
+	const struct case_vocab *v = catalog_vocab();
+	char why[1024];
 
 	(void)state;
-	assert_non_null(f);
-	assert_non_null(f->check);
-	assert_int_equal(f->check("type", "3", why, sizeof(why)), 0);
-	assert_int_equal(f->check("type", "256", why, sizeof(why)), -1);
-	assert_int_equal(f->check("type", "0x3", why, sizeof(why)), -1);
-	assert_string_equal(why, "expected type=0..255");
-	assert_int_equal(f->check("code", "0-15", why, sizeof(why)), 0);
-	assert_int_equal(f->check("code", "15-0", why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "expected code="));
-	assert_int_equal(f->check("mtu", "1280", why, sizeof(why)), 0);
-	assert_int_equal(f->check("mtu", "70000", why, sizeof(why)), -1);
-	assert_int_equal(f->check("pointer", "20", why, sizeof(why)), 0);
+	assert_int_equal(v->check_param("forge", "type", "3", why, sizeof(why)),
+			 0);
+	assert_int_equal(v->check_param("forge", "type", "unreachable", why,
+					sizeof(why)),
+			 0);
 	assert_int_equal(
-		f->check("gateway", "198.51.100.254", why, sizeof(why)), 0);
-	assert_int_equal(f->check("gateway", "8.8.8.8", why, sizeof(why)), -1);
+		v->check_param("forge", "type", "256", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "expected type=0..255 or a name: "
+				    "echo-reply, dest-unreach,"));
+	assert_int_equal(
+		v->check_param("forge", "type", "0x3", why, sizeof(why)), -1);
+	assert_int_equal(
+		v->check_param("forge", "code", "0-15", why, sizeof(why)), 0);
+	assert_int_equal(
+		v->check_param("forge", "code", "port", why, sizeof(why)), 0);
+	assert_int_equal(
+		v->check_param("forge", "code", "15-0", why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "expected code="));
+	assert_int_equal(
+		v->check_param("forge", "mtu", "1280", why, sizeof(why)), 0);
+	assert_int_equal(
+		v->check_param("forge", "mtu", "70000", why, sizeof(why)), -1);
+	assert_string_equal(why, "expected mtu=0..65535");
+	assert_int_equal(
+		v->check_param("forge", "pointer", "20", why, sizeof(why)), 0);
+	assert_int_equal(v->check_param("forge", "gateway", "198.51.100.254",
+					why, sizeof(why)),
+			 0);
+	assert_int_equal(
+		v->check_param("forge", "gateway", "8.8.8.8", why, sizeof(why)),
+		-1);
 	assert_non_null(strstr(why, "expected gateway="));
-	assert_int_equal(f->check("from", "192.0.2.66", why, sizeof(why)), 0);
-	assert_int_equal(f->check("from", "127.0.0.1", why, sizeof(why)), -1);
-	assert_int_equal(f->check("variant", "rfc4884", why, sizeof(why)), 0);
-	assert_int_equal(f->check("variant", "bogus", why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "expected variant="));
-	assert_int_equal(f->check("tcp", "data", why, sizeof(why)), 0);
-	assert_int_equal(f->check("tcp", "all", why, sizeof(why)), -1);
-	assert_non_null(strstr(why, "expected tcp=data"));
+	assert_int_equal(
+		v->check_param("forge", "from", "192.0.2.66", why, sizeof(why)),
+		0);
+	assert_int_equal(
+		v->check_param("forge", "from", "127.0.0.1", why, sizeof(why)),
+		-1);
+	assert_int_equal(
+		v->check_param("forge", "variant", "rfc4884", why, sizeof(why)),
+		0);
+	assert_int_equal(
+		v->check_param("forge", "variant", "bogus", why, sizeof(why)),
+		-1);
+	assert_string_equal(why, "expected variant=none, bad_csum, "
+				 "short_quote, other_sport, other_dst, "
+				 "rfc4884 or offpath");
+	assert_int_equal(
+		v->check_param("forge", "tcp", "data", why, sizeof(why)), 0);
+	assert_int_equal(
+		v->check_param("forge", "tcp", "all", why, sizeof(why)), -1);
+	assert_string_equal(why, "expected tcp=data");
 }
 
 /* --- flows ----------------------------------------------------------- */
@@ -750,9 +693,6 @@ int main(void)
 		cmocka_unit_test(test_tiny_datagram),
 		cmocka_unit_test(test_refuses_bad_input),
 		cmocka_unit_test(test_refuses_variant_misuse),
-		cmocka_unit_test(test_parse_codes),
-		cmocka_unit_test(test_parse_codes_garbage),
-		cmocka_unit_test(test_doc_addr),
 		cmocka_unit_test(test_variant_names),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_flow_count),

@@ -282,6 +282,128 @@ static void test_ee_origin(void **state)
 	assert_int_equal(v, SO_EE_ORIGIN_ICMP6);
 }
 
+/* Symbolic ICMP names on input: what a case file may write for type= and
+ * code=, resolved per family and per type. */
+static void test_icmp_input_names(void **state)
+{
+	static const struct {
+		int family;
+		const char *s;
+		int type;
+	} types[] = {
+		{AF_INET, "dest-unreach", 3},
+		{AF_INET, "unreachable", 3},
+		{AF_INET, "time-exceeded", 11},
+		{AF_INET, "param-problem", 12},
+		{AF_INET, "parameter-problem", 12},
+		{AF_INET, "source-quench", 4},
+		{AF_INET, "redirect", 5},
+		{AF_INET6, "unreachable", 1},
+		{AF_INET6, "packet-too-big", 2},
+		{AF_INET6, "time-exceeded", 3},
+	};
+	static const struct {
+		int family, type;
+		const char *s;
+		int code;
+	} codes[] = {
+		{AF_INET, 3, "net", 0},
+		{AF_INET, 3, "port", 3},
+		{AF_INET, 3, "frag-needed", 4},
+		{AF_INET, 3, "comm-prohibited", 13},
+		{AF_INET, 3, "precedence-cutoff", 15},
+		{AF_INET, 11, "ttl", 0},
+		{AF_INET, 11, "transit", 0},
+		{AF_INET, 11, "reassembly", 1},
+		{AF_INET, 12, "pointer", 0},
+		{AF_INET, 5, "host", 1},
+		{AF_INET6, 1, "port", 4},
+		{AF_INET6, 1, "no-route", 0},
+		{AF_INET6, 3, "hop-limit", 0},
+	};
+	size_t i;
+	int v;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		v = -1;
+		if (icmp_type_from_name(types[i].family, types[i].s, &v) != 0 ||
+		    v != types[i].type)
+			fail_msg("type '%s': %d, want %d", types[i].s, v,
+				 types[i].type);
+	}
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		v = -1;
+		if (icmp_code_from_name(codes[i].family, codes[i].type,
+					codes[i].s, &v) != 0 ||
+		    v != codes[i].code)
+			fail_msg("code '%s' of type %d: %d, want %d",
+				 codes[i].s, codes[i].type, v, codes[i].code);
+	}
+	/* A code name belongs to its type. */
+	assert_int_equal(icmp_code_from_name(AF_INET, 11, "port", &v), -1);
+	assert_int_equal(icmp_code_from_name(AF_INET, 4, "net", &v), -1);
+	assert_int_equal(icmp_code_from_name(AF_INET, 3, "ttl", &v), -1);
+	/* The RFC phrases print, but a case cannot write them. */
+	assert_int_equal(
+		icmp_code_from_name(AF_INET, 3, "port unreachable", &v), -1);
+	assert_int_equal(icmp_code_from_name(AF_INET, 3, "", &v), -1);
+	assert_int_equal(icmp_code_from_name(AF_INET, 3, NULL, &v), -1);
+	/* Exact, like every table lookup; numbers are not names. */
+	assert_int_equal(icmp_code_from_name(AF_INET, 3, "Port", &v), -1);
+	assert_int_equal(icmp_code_from_name(AF_INET, 3, "3", &v), -1);
+	assert_int_equal(icmp_type_from_name(AF_INET, "3", &v), -1);
+	assert_int_equal(icmp_type_from_name(AF_INET, "packet-too-big", &v),
+			 -1);
+	assert_int_equal(icmp_type_from_name(AF_UNIX, "redirect", &v), -1);
+	assert_null(icmp_code_table(AF_INET, 4));
+	assert_null(icmp_code_table(AF_UNIX, 3));
+}
+
+/* Aliases come after the primary names: every value still prints its
+ * primary name, which for codes is the RFC phrase (never an input name),
+ * and no input name stands for two values of one table. */
+static void test_icmp_aliases_last(void **state)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+	const struct tok *tabs[2 + 256], *t, *u;
+	size_t f, n, k;
+	int type;
+
+	(void)state;
+	assert_string_equal(icmp_type_name(AF_INET, 3), "dest-unreach");
+	assert_string_equal(icmp_type_name(AF_INET, 12), "param-problem");
+	assert_string_equal(icmp_type_name(AF_INET6, 1), "dest-unreach");
+	assert_string_equal(icmp_code_name(AF_INET, 3, 3), "port unreachable");
+	assert_string_equal(icmp_code_name(AF_INET, 11, 0),
+			    "TTL exceeded in transit");
+	for (f = 0; f < 2; f++) {
+		n = 0;
+		tabs[n++] = icmp_type_table(families[f]);
+		for (type = 0; type < 256; type++)
+			if (icmp_code_table(families[f], type))
+				tabs[n++] = icmp_code_table(families[f], type);
+		for (k = 0; k < n; k++) {
+			for (t = tabs[k]; t->s; t++) {
+				/* Code tables: the primary is a phrase. */
+				if (k > 0 && icmp_name_is_input(tok2str(
+						     tabs[k], t->v, "")))
+					fail_msg(
+						"code %d prints '%s', an input "
+						"alias",
+						t->v, t->s);
+				if (!icmp_name_is_input(t->s))
+					continue;
+				for (u = tabs[k]; u < t; u++)
+					if (strcmp(u->s, t->s) == 0 &&
+					    u->v != t->v)
+						fail_msg("'%s' is %d and %d",
+							 t->s, u->v, t->v);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +416,8 @@ int main(void)
 		cmocka_unit_test(test_icmp4_names),
 		cmocka_unit_test(test_icmp6_names),
 		cmocka_unit_test(test_ee_origin),
+		cmocka_unit_test(test_icmp_input_names),
+		cmocka_unit_test(test_icmp_aliases_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
