@@ -528,19 +528,31 @@ static int spawn_argv(struct probe_run *p, const struct topo *t,
 	p->pid = fork();
 	if (p->pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		close(errp[0]), close(errp[1]);
 		return -1;
 	}
 	if (p->pid == 0) {
-		/* The probe dies with the harness: nothing outlives a
-		 * SIGKILLed run. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(3);
-		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0)
-			_exit(3);
+		/* Until stderr is the pipe, a failure can only be an exit
+		 * status, which the cell reports as "exited with an error". */
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			_exit(3);
+		/* The probe dies with the harness: nothing outlives a
+		 * SIGKILLed run. If the harness died before the death signal
+		 * was armed, no signal will come: stop here. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			dprintf(2, "prctl(PR_SET_PDEATHSIG): %s\n",
+				strerror(errno));
+			_exit(3);
+		}
+		if (getppid() != parent)
+			_exit(3);
+		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0) {
+			dprintf(2, "setns to the client: %s\n",
+				strerror(errno));
+			_exit(3);
+		}
 		exec_argv(path, argv);
 		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(3);
@@ -551,8 +563,14 @@ static int spawn_argv(struct probe_run *p, const struct topo *t,
 	p->in_fd = in[1];
 	p->out_fd = out[0];
 	p->err_fd = errp[0];
-	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	/* A blocking read would stall the whole case on one probe; the
+	 * caller's cleanup kills the probe and closes these on failure. */
+	if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "fcntl(O_NONBLOCK) on a probe pipe: %s",
+			 strerror(errno));
+		return -1;
+	}
 	return 0;
 fail_pipe:
 	snprintf(err, errlen, "pipe: %s", strerror(errno));
