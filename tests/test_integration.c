@@ -341,6 +341,37 @@ static void test_bad_case_file(void **state)
 	assert_int_not_equal(access(path, F_OK), 0); /* nothing ran */
 }
 
+/* A result file that cannot be written fails the run with a message naming
+ * it, even though every cell passed: matrix.txt is /dev/full here, whose
+ * writes fail only when the buffer is flushed at fclose. */
+static void test_unwritable_matrix(void **state)
+{
+	const char *d = make_tmpdir("full");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe", "udp-unconnected", "silent_drop", NULL};
+	char path[512], err[4096];
+	json_t *doc;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[4] = d;
+	snprintf(path, sizeof(path), "%s/matrix.txt", d);
+	assert_int_equal(symlink("/dev/full", path), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "cannot write"));
+	assert_non_null(strstr(err, "matrix.txt"));
+	/* The cells themselves were fine: only the write failed. */
+	doc = load_results(d);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(
+				    find_cell(doc, "silent_drop",
+					      "udp-unconnected"),
+				    "verdict")),
+			    "pass");
+	json_decref(doc);
+}
+
 /* Without root the run is a skip with the reason: exit 4. */
 static void test_not_root_skips(void **state)
 {
@@ -385,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_claim_judged),
 		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_bad_case_file),
+		cmocka_unit_test(test_unwritable_matrix),
 		cmocka_unit_test(test_not_root_skips),
 	};
 
