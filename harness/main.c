@@ -16,6 +16,7 @@
 
 #include "casefile.h"
 #include "catalog.h"
+#include "helper.h"
 #include "report.h"
 #include "suite.h"
 
@@ -289,6 +290,22 @@ static int cmd_run(struct cli *c)
 
 	n = load(c, &cases);
 	require_namespaces();
+	/* Test-only failure injection (helper.h): never silent, never a
+	 * typo that quietly does nothing. */
+	switch (helper_test_break_check(err, sizeof(err))) {
+	case -1:
+		fprintf(stderr, "icmplab: %s\n", err);
+		free(cases);
+		return EXIT_USAGE;
+	case 1:
+		fprintf(stderr,
+			"icmplab: test only: ICMPLAB_TEST_BREAK=%s makes a "
+			"helper or probe fail on purpose\n",
+			err);
+		break;
+	default:
+		break;
+	}
 	uname(&u);
 	so.jobs = c->jobs;
 	so.run.probe_dir = c->probe_dir;

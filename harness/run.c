@@ -31,6 +31,7 @@
 #include "capture.h"
 #include "catalog.h"
 #include "event.h"
+#include "helper.h"
 #include "match.h"
 #include "names.h"
 #include "pkt.h"
@@ -98,6 +99,10 @@ struct case_run {
 	long drops;
 	const struct topo *topo;
 	const struct fault_plan *plan;
+	/* What the fault's helpers reported, "; "-separated; "" when every
+	 * helper ran to the end of the case. */
+	char helper_error[600];
+	json_t *helpers; /* one object per helper, for the case */
 };
 
 static double ms_since(const struct case_run *r, uint64_t t)
@@ -714,6 +719,11 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 			 "the capture dropped %ld packets: the wire is not "
 			 "known",
 			 r->drops);
+	} else if (r->helper_error[0]) {
+		/* Whatever the wire shows, it is not what the fault makes. */
+		verdict = "error";
+		snprintf(reason, sizeof(reason),
+			 "a fault helper failed: %.480s", r->helper_error);
 	} else if (p->skip[0]) {
 		verdict = "skip";
 		snprintf(reason, sizeof(reason), "%s", p->skip);
@@ -961,8 +971,32 @@ static json_t *case_json(const struct case_run *r, const char *pcap,
 		json_object_set_new(o, "pcap", json_string(pcap));
 	json_object_set_new(o, "packets", json_incref(r->packets));
 	json_object_set_new(o, "capture_drops", json_integer(r->drops));
+	json_object_set_new(o, "helpers", json_incref(r->helpers));
 	json_object_set_new(o, "duration_ms", json_real(ms_since(r, t_end)));
 	return o;
+}
+
+/* Stops the fault's helpers once the probes are done, and notes in r what
+ * each one reported. */
+static void stop_helpers(struct case_run *r, struct fault_plan *plan)
+{
+	char why[HELPER_REASON_MAX + 64];
+	size_t at = 0;
+	json_t *h;
+	int i;
+
+	for (i = 0; i < plan->nhelpers; i++) {
+		h = json_pack("{s:s}", "name", plan->helpers[i].name);
+		if (helper_stop(&plan->helpers[i], why, sizeof(why)) < 0) {
+			json_object_set_new(h, "error", json_string(why));
+			if (at < sizeof(r->helper_error))
+				at += (size_t)snprintf(
+					r->helper_error + at,
+					sizeof(r->helper_error) - at, "%s%s",
+					at ? "; " : "", why);
+		}
+		json_array_append_new(r->helpers, h);
+	}
 }
 
 static void pin(struct case_run *r)
@@ -1005,6 +1039,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 				     (uint64_t)rt.tv_nsec - event_now_ns();
 	}
 	r->packets = json_array();
+	r->helpers = json_array();
 	r->quiet_ms = c->quiet_ms ? c->quiet_ms : o->quiet_ms;
 	pin(r);
 	if (!f) {
@@ -1057,6 +1092,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			goto out_probes;
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
+	stop_helpers(r, &plan);
 
 	cells = json_array();
 	for (i = 0; i < r->nprobes; i++)
@@ -1088,14 +1124,13 @@ out_probes:
 out_cap:
 	capture_close(&cap);
 out_topo:
+	/* Those not stopped yet: the case broke before its cells. */
 	for (i = 0; i < plan.nhelpers; i++)
-		if (plan.helpers[i] > 0) {
-			kill(plan.helpers[i], SIGKILL);
-			waitpid(plan.helpers[i], NULL, 0);
-		}
+		helper_stop(&plan.helpers[i], NULL, 0);
 	topo_destroy(&t);
 out:
 	json_decref(r->packets);
+	json_decref(r->helpers);
 	free(r->held);
 	free(r);
 	return result;
