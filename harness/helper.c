@@ -214,7 +214,8 @@ int helper_stop(struct helper *h, char *why, size_t whylen)
 
 /* The points helper_test_break knows; a trailing ':' takes an argument. */
 static const char *const break_points[] = {
-	"forger-recv", "forger-build", "forger-send", "listener", NULL,
+	"forger-recv", "forger-build",	"forger-send",
+	"listener",    "kill-at-sync:", NULL,
 };
 
 const char *helper_test_break(const char *what)

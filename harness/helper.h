@@ -76,6 +76,8 @@ int helper_close_fds(const int *keep, size_t nkeep, char *err, size_t errlen);
  *   forger-build    the forger cannot build its answer
  *   forger-send     the forger's raw socket fails to send
  *   listener        the TCP listener's accept fails
+ *   kill-at-sync:P  probe P is killed after its sync event, just before
+ *                   the harness answers it
  * Each of them makes a real system call fail (or a real process die) on
  * the real path, so what the tests see is what a real failure gives. */
 const char *helper_test_break(const char *what);

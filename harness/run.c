@@ -116,9 +116,28 @@ static void fence(const struct case_run *r)
 		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 }
 
+/* Test-only (ICMPLAB_TEST_BREAK=kill-at-sync:PROBE, see helper.h): the
+ * probe dies between its sync event and the answer, as under the OOM
+ * killer. It is waited for, not reaped, so the answer meets a closed
+ * pipe. */
+static void test_kill_before_answer(const struct probe_run *p)
+{
+	const char *victim = helper_test_break("kill-at-sync");
+	siginfo_t si;
+
+	if (!victim || strcmp(victim, p->def->name) != 0 || p->pid <= 0)
+		return;
+	if (kill(p->pid, SIGKILL) == 0)
+		while (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT) <
+			       0 &&
+		       errno == EINTR)
+			;
+}
+
 static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 {
 	const char *msg = wire ? "go wire\n" : "go quiet\n";
+	const char *why = "short write";
 	ssize_t n;
 
 	if (wire)
@@ -128,11 +147,18 @@ static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 	p->errors_at_go = p->errors;
 	if (p->in_fd < 0)
 		return;
+	test_kill_before_answer(p);
+	/* The worker ignores SIGPIPE (suite.c): a probe gone before its
+	 * answer is an EPIPE here, and an error of its own cell. */
 	n = write(p->in_fd, msg, strlen(msg));
-	if (n != (ssize_t)strlen(msg) && !p->protocol_error[0])
-		snprintf(p->protocol_error, sizeof(p->protocol_error),
-			 "could not answer sync: %s",
-			 n < 0 ? strerror(errno) : "short write");
+	if (n == (ssize_t)strlen(msg) || p->protocol_error[0])
+		return;
+	if (n < 0 && errno == EPIPE)
+		why = "the probe had ended (EPIPE)";
+	else if (n < 0)
+		why = strerror(errno);
+	snprintf(p->protocol_error, sizeof(p->protocol_error),
+		 "could not answer its sync: %s", why);
 }
 
 /* --- wire ------------------------------------------------------------ */
@@ -543,6 +569,12 @@ static int spawn_argv(struct probe_run *p, const struct topo *t,
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			_exit(3);
+		/* An ignored signal stays ignored across exec: the worker's
+		 * SIG_IGN (suite.c) is not the probe's business. */
+		if (signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
+			dprintf(2, "signal(SIGPIPE): %s\n", strerror(errno));
+			_exit(3);
+		}
 		/* The probe dies with the harness: nothing outlives a
 		 * SIGKILLed run. If the harness died before the death signal
 		 * was armed, no signal will come: stop here. */
