@@ -126,7 +126,8 @@ pid_t helper_start(struct helper *h, const char *name, const int *keep,
 		 * will never come, and nobody reads the pipe. */
 		if (getppid() != parent)
 			_exit(0);
-		memcpy(all, keep, nkeep * sizeof(*keep));
+		if (nkeep) /* keep may be NULL then */
+			memcpy(all, keep, nkeep * sizeof(*keep));
 		all[nkeep] = p[1];
 		if (helper_close_fds(all, nkeep + 1, why, sizeof(why)) < 0)
 			helper_fail(p[1], "%s", why);
