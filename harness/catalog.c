@@ -2,9 +2,8 @@
 #include "catalog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -23,23 +22,60 @@ static int apply_port_unreachable(struct topo *t, const struct case_def *c,
 	return 0;
 }
 
+/* accept(2) errors that are the network's, not the listener's: Linux
+ * passes errors of pending connections on to accept, and the man page asks
+ * TCP servers to retry after them. A fault may well provoke them. */
+static bool accept_retry(int e)
+{
+	return e == EINTR || e == EAGAIN || e == ECONNABORTED || e == EPROTO ||
+	       e == ENETDOWN || e == ENOPROTOOPT || e == EHOSTDOWN ||
+	       e == ENONET || e == EHOSTUNREACH || e == EOPNOTSUPP ||
+	       e == ENETUNREACH;
+}
+
 /* The listener's loop: accept, read and discard, close at end of file. One
- * process, no children of its own: it holds nothing but its sockets. */
-static void serve_tcp(int lfd)
+ * process, no children of its own: it holds nothing but its sockets. A
+ * failure of the listening socket is reported on status and ends it (the
+ * probes would find nobody to connect to); an error on one connection
+ * (a reset the fault provoked) only closes that connection. */
+static void serve_tcp(int lfd, int status) __attribute__((noreturn));
+
+static void serve_tcp(int lfd, int status)
 {
 	struct pollfd pfd[17];
-	int n = 1, i;
+	int n = 1, i, a, null;
 	char buf[4096];
 
+	if (helper_test_break("listener")) {
+		/* Test-only (helper.h): /dev/null where the listening
+		 * socket was, so that accept fails on the real path. */
+		null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, lfd) < 0)
+			helper_fail(status, "test break: %s", strerror(errno));
+		close(null);
+	}
 	pfd[0] = (struct pollfd){lfd, POLLIN, 0};
 	for (;;) {
-		if (poll(pfd, (nfds_t)n, -1) < 0)
-			continue;
-		if ((pfd[0].revents & POLLIN) && n < 17) {
-			int a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-
+		/* With every slot taken, new connections wait in the
+		 * backlog until one closes. */
+		pfd[0].events = n < 17 ? POLLIN : 0;
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			helper_fail(status, "poll: %s", strerror(errno));
+		}
+		if (pfd[0].revents & (POLLERR | POLLNVAL))
+			helper_fail(status,
+				    "the listening socket failed (poll "
+				    "revents 0x%x)",
+				    (unsigned)pfd[0].revents);
+		if (pfd[0].revents & POLLIN) {
+			a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 			if (a >= 0)
 				pfd[n++] = (struct pollfd){a, POLLIN, 0};
+			else if (!accept_retry(errno))
+				helper_fail(status, "accept: %s",
+					    strerror(errno));
 		}
 		for (i = n - 1; i >= 1; i--) {
 			if (!pfd[i].revents)
@@ -60,8 +96,8 @@ int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 {
 	struct sockaddr_storage ss;
 	socklen_t len = addr_to_sockaddr(&plan->dst, plan->dport, &ss);
-	int fd, one = 1;
-	pid_t pid, parent = getpid();
+	int fd, one = 1, status;
+	pid_t pid;
 
 	if (plan->nhelpers >= PLAN_MAX_HELPERS) {
 		snprintf(err, errlen, "too many fault helpers");
@@ -84,25 +120,18 @@ int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 		close(fd);
 		return -1;
 	}
-	pid = fork();
+	/* Dies with the case; keeps no descriptor of the harness's (a pipe
+	 * held here would keep the run waiting). */
+	pid = helper_start(&plan->helpers[plan->nhelpers], "listener", &fd, 1,
+			   &status, err, errlen);
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (pid == 0) {
-		/* Dies with the case; keeps no descriptor of the harness's
-		 * (a pipe held here would keep the run waiting). */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		if (dup2(fd, 3) < 0)
-			_exit(1);
-		close_range(4, ~0U, 0);
-		serve_tcp(3);
-	}
+	if (pid == 0)
+		serve_tcp(fd, status);
 	close(fd);
-	plan->helpers[plan->nhelpers++] = pid;
+	plan->nhelpers++;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "casefile.h"
 #include "params.h"
 #include "probetab.h" /* probe_defs[], probe_find */
+#include "helper.h"
 #include "topo.h"
 
 
@@ -24,10 +25,11 @@ struct fault_plan {
 	int min_quiet_ms; /* a generator slower than the default quiet */
 	unsigned count; /* send-and-observe rounds per probe; 0 means 1 */
 	unsigned burst; /* datagrams sent back to back per round; 0 means 1 */
-	/* Processes the fault started (a forger, a listener): the harness
-	 * kills them when the case ends. They must also set
-	 * PR_SET_PDEATHSIG so that they die with the harness. */
-	pid_t helpers[PLAN_MAX_HELPERS];
+	/* Processes the fault started (a forger, a listener), each started
+	 * with helper_start (so they die with the harness): the harness
+	 * stops them when the case ends, and a failure one of them reports
+	 * makes the case's cells errors. */
+	struct helper helpers[PLAN_MAX_HELPERS];
 	int nhelpers;
 };
 

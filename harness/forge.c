@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +24,7 @@
 #include "cursor.h"
 #include "names.h"
 #include "params.h"
+#include "helper.h"
 
 #define IP_HDR_LEN   20
 #define ICMP_HDR_LEN 8
@@ -589,12 +590,39 @@ static bool want(const struct forger *fg, const struct pkt *p)
 	return true;
 }
 
-static void forger_loop(struct forger *fg) __attribute__((noreturn));
+bool forge_sll_complete(const struct sockaddr_ll *sll, socklen_t len)
+{
+	const size_t head = offsetof(struct sockaddr_ll, sll_addr);
 
-static void forger_loop(struct forger *fg)
+	/* sll_halen lies inside head, so it may be read once len covers
+	 * head. */
+	return len >= head && len >= head + sll->sll_halen;
+}
+
+/* Test-only (ICMPLAB_TEST_BREAK, see helper.h): puts /dev/null where the
+ * socket was, so that the next call on it fails as a real socket error
+ * would, on the real path. */
+static void break_fd(int fd, int status)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, fd) < 0)
+		helper_fail(status, "test break: cannot replace fd %d: %s", fd,
+			    strerror(errno));
+	close(null);
+}
+
+/* Answers datagrams until the harness kills it. Anything that keeps it from
+ * answering a datagram it should answer is reported on status and ends
+ * it: a missing answer must never pass for a silent router. */
+static void forger_loop(struct forger *fg, int status)
+	__attribute__((noreturn));
+
+static void forger_loop(struct forger *fg, int status)
 {
 	static struct forge_flows flows;
 	uint8_t out[FORGE_PKT_MAX];
+	size_t outlen = sizeof(out);
 	struct sockaddr_ll sll;
 	struct sockaddr_in to;
 	struct pkt p;
@@ -603,19 +631,32 @@ static void forger_loop(struct forger *fg)
 	size_t len;
 	unsigned k;
 	uint16_t id = 0;
-	char err[256];
+	char err[200], a[ADDR_STRLEN];
 
+	if (helper_test_break("forger-recv"))
+		break_fd(fg->pkt_fd, status);
+	if (helper_test_break("forger-send"))
+		break_fd(fg->raw_fd, status);
+	if (helper_test_break("forger-build"))
+		outlen = FORGE_PKT_MAX - 1;
 	for (;;) {
 		sl = sizeof(sll);
 		n = recvfrom(fg->pkt_fd, rxbuf, sizeof(rxbuf), MSG_TRUNC,
 			     (struct sockaddr *)&sll, &sl);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			_exit(1);
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			helper_fail(status, "recvfrom on the packet socket: %s",
+				    strerror(errno));
+		if (!forge_sll_complete(&sll, sl))
+			helper_fail(status,
+				    "recvfrom gave a %u-byte sockaddr_ll, "
+				    "short of its %zu-byte header and the "
+				    "address it announces",
+				    (unsigned)sl,
+				    offsetof(struct sockaddr_ll, sll_addr));
 		/* Our own answers leave through the same link. */
-		if (sl < sizeof(sll) || sll.sll_pkttype == PACKET_OUTGOING ||
+		if (sll.sll_pkttype == PACKET_OUTGOING ||
 		    sll.sll_ifindex != fg->ifindex)
 			continue;
 		len = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
@@ -628,30 +669,26 @@ static void forger_loop(struct forger *fg)
 		if (++id == 0)
 			id = 1;
 		fg->spec.ip_id = id;
-		m = forge_build(&fg->spec, rxbuf, len, out, sizeof(out), err,
+		m = forge_build(&fg->spec, rxbuf, len, out, outlen, err,
 				sizeof(err));
 		if (m < 0)
-			continue;
+			helper_fail(status,
+				    "cannot answer a datagram from %s: %s",
+				    addr_str(&p.h.src, a), err);
 		memset(&to, 0, sizeof(to));
 		to.sin_family = AF_INET;
 		memcpy(&to.sin_addr, p.h.src.a, 4);
-		(void)sendto(fg->raw_fd, out, (size_t)m, 0,
-			     (struct sockaddr *)&to, sizeof(to));
+		n = sendto(fg->raw_fd, out, (size_t)m, 0,
+			   (struct sockaddr *)&to, sizeof(to));
+		if (n < 0)
+			helper_fail(status, "sendto %s on the raw socket: %s",
+				    addr_str(&p.h.src, a), strerror(errno));
+		if (n != m)
+			helper_fail(status,
+				    "sendto %s sent %zd of the %zd bytes of "
+				    "an answer",
+				    addr_str(&p.h.src, a), n, m);
 	}
-}
-
-/* Closes every descriptor from 3 up except a and b: the forger must not
- * hold the harness's pipes or files open after the harness is done with
- * them. */
-static void close_all_but(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0u, 0);
 }
 
 /* The forger shares the worker's CPU with the harness and the probes, and
@@ -755,7 +792,8 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	struct forger fg;
 	char script[512], client[ADDR_STRLEN], bare[96] = "";
 	const struct ipaddr *cl, *rc;
-	pid_t parent = getpid(), pid;
+	pid_t pid;
+	int keep[2], status;
 
 	memset(&fg, 0, sizeof(fg));
 	if (c->family != AF_INET) {
@@ -803,20 +841,17 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
 		goto fail;
 
-	pid = fork();
-	if (pid < 0) {
-		seterr(err, errlen, "forge: fork: %s", strerror(errno));
+	/* It dies with the worker, whatever kills it, and holds nothing of
+	 * the harness's but its two sockets. */
+	keep[0] = fg.pkt_fd;
+	keep[1] = fg.raw_fd;
+	pid = helper_start(&plan->helpers[plan->nhelpers], "forger", keep, 2,
+			   &status, err, errlen);
+	if (pid < 0)
 		goto fail;
-	}
-	if (pid == 0) {
-		/* Dies with the worker, whatever kills it. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(0);
-		close_all_but(fg.pkt_fd, fg.raw_fd);
-		forger_loop(&fg);
-	}
-	plan->helpers[plan->nhelpers++] = pid;
+	if (pid == 0)
+		forger_loop(&fg, status);
+	plan->nhelpers++;
 	prefer(pid);
 	close(fg.pkt_fd);
 	close(fg.raw_fd);

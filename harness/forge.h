@@ -39,9 +39,13 @@
 #ifndef ICMPLAB_FORGE_H
 #define ICMPLAB_FORGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+
+#include <linux/if_packet.h>
 
 #include "pkt.h"
 
@@ -153,5 +157,15 @@ struct forge_flows {
 /* Returns how many datagrams of h's flow were counted before this one (0
  * for the first) and counts this one. h is the decoded datagram (IPv4). */
 unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h);
+
+/* Whether the source address recvfrom(2) gave a packet socket (sll, len
+ * bytes as recvfrom reported them) is complete: its fixed fields and the
+ * sll_halen-byte link-layer address they announce, that is at least
+ * offsetof(struct sockaddr_ll, sll_addr) + sll_halen bytes. Kernels before
+ * 2019 report exactly that (18 bytes on Ethernet) and later ones pad it to
+ * sizeof(struct sockaddr_ll); both are complete. A length above
+ * sizeof(*sll) means only that the address was cut to fit the buffer.
+ * sll need be valid only for len bytes (at most sizeof(*sll)). */
+bool forge_sll_complete(const struct sockaddr_ll *sll, socklen_t len);
 
 #endif

@@ -18,6 +18,7 @@
 #include "catalog.h"
 #include "names.h"
 #include "num.h"
+#include "helper.h"
 #include "report.h"
 #include "suite.h"
 
@@ -70,8 +71,9 @@ static void usage(FILE *f)
 		"  --no-matrix      do not print the matrix\n"
 		"  --fixed-wait-ms N  naive reference: probes one after another,\n"
 		"                   each observing after N ms whatever the wire says\n"
-		"exit: 0 every cell as expected, 1 a cell differs, 2 bad usage or\n"
-		"case file, 4 cannot run here (needs root and network namespaces)\n");
+		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
+		"could not be written), 2 bad usage or case file, 4 cannot run\n"
+		"here (needs root and network namespaces)\n");
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -230,15 +232,50 @@ static int load(struct cli *c, struct case_def **cases)
 	return k;
 }
 
-static void write_file(const char *path, json_t *doc)
+/* Writes the results document to path ('-': stdout). 0, or -1 after
+ * saying on stderr what could not be written. */
+static int write_file(const char *path, json_t *doc)
 {
 	if (strcmp(path, "-") == 0) {
-		json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		return;
+		if (json_dumpf(doc, stdout,
+			       JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
+		    putchar('\n') == EOF || fflush(stdout) == EOF) {
+			fprintf(stderr, "icmplab: cannot write the results to "
+					"stdout\n");
+			return -1;
+		}
+		return 0;
 	}
-	if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0)
-		fprintf(stderr, "icmplab: cannot write %s\n", path);
+	errno = 0;
+	if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) <
+	    0) {
+		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
+			errno ? strerror(errno) : "write failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the matrix to path. A write error may show only when the buffer
+ * is flushed, so fclose's result counts too. 0, or -1 after saying why. */
+static int write_matrix(const char *path, json_t *doc)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f) {
+		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	report_matrix(f, doc);
+	bad = ferror(f);
+	if (fclose(f) == EOF || bad) {
+		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
+			bad ? "write error" : strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void mkdir_p(const char *path)
@@ -264,10 +301,27 @@ static int cmd_run(struct cli *c)
 	struct utsname u;
 	struct suite_counts k;
 	json_t *doc;
+	bool unwritten = false; /* a result file could not be written */
 	int n;
 
 	n = load(c, &cases);
 	require_namespaces();
+	/* Test-only failure injection (helper.h): never silent, never a
+	 * typo that quietly does nothing. */
+	switch (helper_test_break_check(err, sizeof(err))) {
+	case -1:
+		fprintf(stderr, "icmplab: %s\n", err);
+		free(cases);
+		return EXIT_USAGE;
+	case 1:
+		fprintf(stderr,
+			"icmplab: test only: ICMPLAB_TEST_BREAK=%s makes a "
+			"helper or probe fail on purpose\n",
+			err);
+		break;
+	default:
+		break;
+	}
 	uname(&u);
 	so.jobs = c->jobs;
 	so.run.probe_dir = c->probe_dir;
@@ -291,19 +345,15 @@ static int cmd_run(struct cli *c)
 	if (!c->quiet_matrix)
 		report_matrix(stdout, doc);
 	if (c->out_dir) {
-		FILE *f;
-
 		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
-		write_file(path, doc);
+		if (write_file(path, doc) < 0)
+			unwritten = true;
 		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
-		f = fopen(path, "w");
-		if (f) {
-			report_matrix(f, doc);
-			fclose(f);
-		}
+		if (write_matrix(path, doc) < 0)
+			unwritten = true;
 	}
-	if (c->json_path)
-		write_file(c->json_path, doc);
+	if (c->json_path && write_file(c->json_path, doc) < 0)
+		unwritten = true;
 	k = suite_count(doc);
 	fprintf(c->json_path && strcmp(c->json_path, "-") == 0 ? stderr
 								: stdout,
@@ -313,7 +363,7 @@ static int cmd_run(struct cli *c)
 		k.skip, k.error, k.info, u.release, c->out_dir ? "; results in " : "",
 		c->out_dir ? c->out_dir : "");
 	json_decref(doc);
-	if (k.fail || k.error)
+	if (k.fail || k.error || unwritten)
 		return EXIT_FAIL;
 	if (k.skip && !k.pass)
 		return EXIT_SKIP;

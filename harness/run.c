@@ -31,6 +31,7 @@
 #include "capture.h"
 #include "catalog.h"
 #include "event.h"
+#include "helper.h"
 #include "match.h"
 #include "names.h"
 #include "pkt.h"
@@ -98,6 +99,10 @@ struct case_run {
 	long drops;
 	const struct topo *topo;
 	const struct fault_plan *plan;
+	/* What the fault's helpers reported, "; "-separated; "" when every
+	 * helper ran to the end of the case. */
+	char helper_error[600];
+	json_t *helpers; /* one object per helper, for the case */
 };
 
 static double ms_since(const struct case_run *r, uint64_t t)
@@ -111,9 +116,28 @@ static void fence(const struct case_run *r)
 		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 }
 
+/* Test-only (ICMPLAB_TEST_BREAK=kill-at-sync:PROBE, see helper.h): the
+ * probe dies between its sync event and the answer, as under the OOM
+ * killer. It is waited for, not reaped, so the answer meets a closed
+ * pipe. */
+static void test_kill_before_answer(const struct probe_run *p)
+{
+	const char *victim = helper_test_break("kill-at-sync");
+	siginfo_t si;
+
+	if (!victim || strcmp(victim, p->def->name) != 0 || p->pid <= 0)
+		return;
+	if (kill(p->pid, SIGKILL) == 0)
+		while (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT) <
+			       0 &&
+		       errno == EINTR)
+			;
+}
+
 static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 {
 	const char *msg = wire ? "go wire\n" : "go quiet\n";
+	const char *why = "short write";
 	ssize_t n;
 
 	if (wire)
@@ -123,11 +147,18 @@ static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 	p->errors_at_go = p->errors;
 	if (p->in_fd < 0)
 		return;
+	test_kill_before_answer(p);
+	/* The worker ignores SIGPIPE (suite.c): a probe gone before its
+	 * answer is an EPIPE here, and an error of its own cell. */
 	n = write(p->in_fd, msg, strlen(msg));
-	if (n != (ssize_t)strlen(msg) && !p->protocol_error[0])
-		snprintf(p->protocol_error, sizeof(p->protocol_error),
-			 "could not answer sync: %s",
-			 n < 0 ? strerror(errno) : "short write");
+	if (n == (ssize_t)strlen(msg) || p->protocol_error[0])
+		return;
+	if (n < 0 && errno == EPIPE)
+		why = "the probe had ended (EPIPE)";
+	else if (n < 0)
+		why = strerror(errno);
+	snprintf(p->protocol_error, sizeof(p->protocol_error),
+		 "could not answer its sync: %s", why);
 }
 
 /* --- wire ------------------------------------------------------------ */
@@ -528,19 +559,37 @@ static int spawn_argv(struct probe_run *p, const struct topo *t,
 	p->pid = fork();
 	if (p->pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		close(errp[0]), close(errp[1]);
 		return -1;
 	}
 	if (p->pid == 0) {
-		/* The probe dies with the harness: nothing outlives a
-		 * SIGKILLed run. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(3);
-		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0)
-			_exit(3);
+		/* Until stderr is the pipe, a failure can only be an exit
+		 * status, which the cell reports as "exited with an error". */
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			_exit(3);
+		/* An ignored signal stays ignored across exec: the worker's
+		 * SIG_IGN (suite.c) is not the probe's business. */
+		if (signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
+			dprintf(2, "signal(SIGPIPE): %s\n", strerror(errno));
+			_exit(3);
+		}
+		/* The probe dies with the harness: nothing outlives a
+		 * SIGKILLed run. If the harness died before the death signal
+		 * was armed, no signal will come: stop here. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			dprintf(2, "prctl(PR_SET_PDEATHSIG): %s\n",
+				strerror(errno));
+			_exit(3);
+		}
+		if (getppid() != parent)
+			_exit(3);
+		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0) {
+			dprintf(2, "setns to the client: %s\n",
+				strerror(errno));
+			_exit(3);
+		}
 		exec_argv(path, argv);
 		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(3);
@@ -551,8 +600,14 @@ static int spawn_argv(struct probe_run *p, const struct topo *t,
 	p->in_fd = in[1];
 	p->out_fd = out[0];
 	p->err_fd = errp[0];
-	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	/* A blocking read would stall the whole case on one probe; the
+	 * caller's cleanup kills the probe and closes these on failure. */
+	if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "fcntl(O_NONBLOCK) on a probe pipe: %s",
+			 strerror(errno));
+		return -1;
+	}
 	return 0;
 fail_pipe:
 	snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -696,6 +751,11 @@ static json_t *cell_json(struct case_run *r, struct probe_run *p)
 			 "the capture dropped %ld packets: the wire is not "
 			 "known",
 			 r->drops);
+	} else if (r->helper_error[0]) {
+		/* Whatever the wire shows, it is not what the fault makes. */
+		verdict = "error";
+		snprintf(reason, sizeof(reason),
+			 "a fault helper failed: %.480s", r->helper_error);
 	} else if (p->skip[0]) {
 		verdict = "skip";
 		snprintf(reason, sizeof(reason), "%s", p->skip);
@@ -943,8 +1003,32 @@ static json_t *case_json(const struct case_run *r, const char *pcap,
 		json_object_set_new(o, "pcap", json_string(pcap));
 	json_object_set_new(o, "packets", json_incref(r->packets));
 	json_object_set_new(o, "capture_drops", json_integer(r->drops));
+	json_object_set_new(o, "helpers", json_incref(r->helpers));
 	json_object_set_new(o, "duration_ms", json_real(ms_since(r, t_end)));
 	return o;
+}
+
+/* Stops the fault's helpers once the probes are done, and notes in r what
+ * each one reported. */
+static void stop_helpers(struct case_run *r, struct fault_plan *plan)
+{
+	char why[HELPER_REASON_MAX + 64];
+	size_t at = 0;
+	json_t *h;
+	int i;
+
+	for (i = 0; i < plan->nhelpers; i++) {
+		h = json_pack("{s:s}", "name", plan->helpers[i].name);
+		if (helper_stop(&plan->helpers[i], why, sizeof(why)) < 0) {
+			json_object_set_new(h, "error", json_string(why));
+			if (at < sizeof(r->helper_error))
+				at += (size_t)snprintf(
+					r->helper_error + at,
+					sizeof(r->helper_error) - at, "%s%s",
+					at ? "; " : "", why);
+		}
+		json_array_append_new(r->helpers, h);
+	}
 }
 
 static void pin(struct case_run *r)
@@ -987,6 +1071,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 				     (uint64_t)rt.tv_nsec - event_now_ns();
 	}
 	r->packets = json_array();
+	r->helpers = json_array();
 	r->quiet_ms = c->quiet_ms ? c->quiet_ms : o->quiet_ms;
 	pin(r);
 	if (!f) {
@@ -1039,6 +1124,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			goto out_probes;
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
+	stop_helpers(r, &plan);
 
 	cells = json_array();
 	for (i = 0; i < r->nprobes; i++)
@@ -1070,14 +1156,13 @@ out_probes:
 out_cap:
 	capture_close(&cap);
 out_topo:
+	/* Those not stopped yet: the case broke before its cells. */
 	for (i = 0; i < plan.nhelpers; i++)
-		if (plan.helpers[i] > 0) {
-			kill(plan.helpers[i], SIGKILL);
-			waitpid(plan.helpers[i], NULL, 0);
-		}
+		helper_stop(&plan.helpers[i], NULL, 0);
 	topo_destroy(&t);
 out:
 	json_decref(r->packets);
+	json_decref(r->helpers);
 	free(r->held);
 	free(r);
 	return result;

@@ -341,6 +341,206 @@ static void test_bad_case_file(void **state)
 	assert_int_not_equal(access(path, F_OK), 0); /* nothing ran */
 }
 
+/* A result file that cannot be written fails the run with a message naming
+ * it, even though every cell passed: matrix.txt is /dev/full here, whose
+ * writes fail only when the buffer is flushed at fclose. */
+static void test_unwritable_matrix(void **state)
+{
+	const char *d = make_tmpdir("full");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe", "udp-unconnected", "silent_drop", NULL};
+	char path[512], err[4096];
+	json_t *doc;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[4] = d;
+	snprintf(path, sizeof(path), "%s/matrix.txt", d);
+	assert_int_equal(symlink("/dev/full", path), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, "cannot write"));
+	assert_non_null(strstr(err, "matrix.txt"));
+	/* The cells themselves were fine: only the write failed. */
+	doc = load_results(d);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(
+				    find_cell(doc, "silent_drop",
+					      "udp-unconnected"),
+				    "verdict")),
+			    "pass");
+	json_decref(doc);
+}
+
+/* A fault helper that fails is never a silent wire: each failure, made on
+ * its real path by the test-only ICMPLAB_TEST_BREAK, turns every cell of
+ * the case into an error whose reason names the helper and the failed
+ * call, and the case lists the helper's error. The same cases pass in the
+ * main run, so the break is what changed them. */
+static void test_helper_failures(void **state)
+{
+	static const struct {
+		const char *brk, *kase, *probe[2], *helper, *says;
+	} rows[] = {
+		{"forger-recv", "du03_port", {"udp-connected", "udp-recverr"},
+		 "forger", "forger: recvfrom on the packet socket: "},
+		{"forger-build", "du03_port", {"udp-connected", "udp-recverr"},
+		 "forger", "forger: cannot answer a datagram from 198.51.100."},
+		{"forger-send", "du03_port", {"udp-connected", "udp-recverr"},
+		 "forger", "forger: sendto 198.51.100."},
+		{"listener", "est_du03_port",
+		 {"tcp-established", "tcp-established-recverr"}, "listener",
+		 "listener: accept: "},
+	};
+	char err[4096], why[256];
+	json_t *c0, *helpers, *h;
+	size_t i, k, j;
+	int seen = 0;
+
+	(void)state;
+	NEED_SUITE();
+	/* Unbroken, the same helpers ran to the end and said nothing. */
+	json_array_foreach(json_object_get(main_run.doc, "cases"), j, c0)
+	{
+		const char *name =
+			json_string_value(json_object_get(c0, "name"));
+
+		helpers = json_object_get(c0, "helpers");
+		if (strcmp(name, "est_du03_port") == 0)
+			assert_string_equal(json_string_value(json_object_get(
+						    json_array_get(helpers, 0),
+						    "name")),
+					    "listener");
+		if (strcmp(name, "du03_port") == 0 ||
+		    strcmp(name, "est_du03_port") == 0) {
+			h = json_array_get(helpers,
+					   json_array_size(helpers) - 1);
+			assert_string_equal(
+				json_string_value(json_object_get(h, "name")),
+				"forger");
+			seen++;
+		}
+		if (strcmp(name, "port_unreachable") == 0)
+			assert_int_equal(json_array_size(helpers), 0);
+		json_array_foreach(helpers, k, h)
+			assert_null(json_object_get(h, "error"));
+	}
+	assert_int_equal(seen, 2);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *d = make_tmpdir("helper");
+		const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix",
+				      "--out", d, "--probe", rows[i].probe[0],
+				      "--probe", rows[i].probe[1],
+				      rows[i].kase, NULL};
+		json_t *doc, *c;
+		bool listed = false;
+
+		assert_non_null(d);
+		for (k = 0; k < 2; k++)
+			assert_string_equal(
+				json_string_value(json_object_get(
+					cell(rows[i].kase, rows[i].probe[k]),
+					"verdict")),
+				"pass");
+		setenv("ICMPLAB_TEST_BREAK", rows[i].brk, 1);
+		assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+		unsetenv("ICMPLAB_TEST_BREAK");
+		/* Never silent about the break itself either. */
+		assert_non_null(strstr(err, "test only"));
+		doc = load_results(d);
+		assert_non_null(doc);
+		snprintf(why, sizeof(why), "a fault helper failed: %s",
+			 rows[i].says);
+		for (k = 0; k < 2; k++) {
+			c = find_cell(doc, rows[i].kase, rows[i].probe[k]);
+			assert_non_null(c);
+			assert_string_equal(
+				json_string_value(json_object_get(c, "verdict")),
+				"error");
+			if (!strstr(json_string_value(
+					    json_object_get(c, "reason")),
+				    why))
+				fail_msg("%s: reason '%s' lacks '%s'",
+					 rows[i].brk,
+					 json_string_value(
+						 json_object_get(c, "reason")),
+					 why);
+		}
+		helpers = json_object_get(
+			json_array_get(json_object_get(doc, "cases"), 0),
+			"helpers");
+		json_array_foreach(helpers, j, h)
+		{
+			const char *e =
+				json_string_value(json_object_get(h, "error"));
+
+			if (strcmp(json_string_value(json_object_get(h, "name")),
+				   rows[i].helper) == 0 &&
+			    e && strstr(e, rows[i].says) == e)
+				listed = true;
+		}
+		assert_true(listed);
+		json_decref(doc);
+	}
+}
+
+/* A probe that dies between its sync event and the answer (here killed
+ * on purpose by the test-only ICMPLAB_TEST_BREAK, as the OOM killer
+ * might) costs its own cell only: the answer's write fails with EPIPE,
+ * which becomes that cell's error, and the worker, which ignores SIGPIPE,
+ * goes on to give the case's other cells. Without SIG_IGN the signal
+ * killed the worker and every cell became "case could not run". */
+static void test_probe_killed_mid_sync(void **state)
+{
+	static const char *const others[] = {"udp-unconnected", "udp-recverr",
+					     "udp-so-error", NULL};
+	const char *d = make_tmpdir("sync");
+	const char *argv[] = {
+		ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+		"--probe", "udp-unconnected", "--probe", "udp-connected",
+		"--probe", "udp-recverr", "--probe", "udp-so-error",
+		"port_unreachable", NULL,
+	};
+	char err[4096];
+	json_t *doc, *c, *kase;
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[4] = d;
+	setenv("ICMPLAB_TEST_BREAK", "kill-at-sync:udp-connected", 1);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	unsetenv("ICMPLAB_TEST_BREAK");
+	doc = load_results(d);
+	assert_non_null(doc);
+	kase = json_array_get(json_object_get(doc, "cases"), 0);
+	assert_null(json_object_get(kase, "error"));
+	c = find_cell(doc, "port_unreachable", "udp-connected");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	assert_string_equal(json_string_value(json_object_get(c, "reason")),
+			    "could not answer its sync: the probe had ended "
+			    "(EPIPE)");
+	for (i = 0; others[i]; i++) {
+		c = find_cell(doc, "port_unreachable", others[i]);
+		assert_non_null(c);
+		assert_string_equal(
+			json_string_value(json_object_get(c, "verdict")),
+			"pass");
+		/* The same socket story as in the unbroken main run. */
+		assert_int_equal(
+			json_array_size(json_object_get(c, "surfaced")),
+			json_array_size(json_object_get(
+				cell("port_unreachable", others[i]),
+				"surfaced")));
+		assert_int_equal(json_array_size(json_object_get(c, "wire")),
+				 1);
+	}
+	json_decref(doc);
+}
+
 /* Without root the run is a skip with the reason: exit 4. */
 static void test_not_root_skips(void **state)
 {
@@ -385,6 +585,9 @@ int main(void)
 		cmocka_unit_test(test_claim_judged),
 		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_bad_case_file),
+		cmocka_unit_test(test_unwritable_matrix),
+		cmocka_unit_test(test_helper_failures),
+		cmocka_unit_test(test_probe_killed_mid_sync),
 		cmocka_unit_test(test_not_root_skips),
 	};
 
