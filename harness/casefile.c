@@ -974,6 +974,7 @@ struct src_row {
 	char *name;
 	char *args; /* the key=value tokens after the name */
 	int line;
+	int isolate; /* 0: as the file says; 1: per probe; 2: none */
 };
 
 struct case_src {
@@ -1219,8 +1220,7 @@ static int scan(struct parser *p, const char *buf, size_t len,
 				    key, seen[k]);
 		}
 		seen[k] = p->line;
-		if (block >= 0 && (k == K_FAMILY || k == K_VARS ||
-				   k == K_ISOLATE))
+		if (block >= 0 && (k == K_FAMILY || k == K_VARS))
 			return fail(p, p->line,
 				    "'%s' is for the whole file; move it "
 				    "above the first row (line %d)",
@@ -1241,12 +1241,17 @@ static int scan(struct parser *p, const char *buf, size_t len,
 			continue;
 		}
 		if (k == K_ISOLATE) {
-			if (strcmp(rest, "probe") != 0)
+			bool per_probe = strcmp(rest, "probe") == 0;
+
+			if (!per_probe && strcmp(rest, "none") != 0)
 				return fail(p, p->line,
 					    "bad isolate '" SHOW "'; expected "
-					    "'isolate probe'",
+					    "'isolate probe' or 'isolate none'",
 					    rest);
-			s->isolate = true;
+			if (block >= 0)
+				s->rows[block].isolate = per_probe ? 1 : 2;
+			else
+				s->isolate = per_probe;
 			continue;
 		}
 		if (k == K_ROW) {
@@ -2177,6 +2182,7 @@ static int expand(struct parser *p, const struct case_src *s,
 	int nrows = s->nrows ? s->nrows : 1, r, f, i, n = 0, row, nprobe;
 	int fams[2], nfams;
 	struct case_def *c;
+	bool iso;
 
 	/* set_path gives the file's base name, checked. */
 	p->c = x->scratch;
@@ -2194,9 +2200,12 @@ static int expand(struct parser *p, const struct case_src *s,
 		p->c = x->scratch;
 		if (row_probes(p, s, row, x->scratch, &rp))
 			return -1;
+		iso = row >= 0 && s->rows[row].isolate
+			      ? s->rows[row].isolate == 1
+			      : s->isolate;
 		for (f = 0; f < nfams; f++) {
-			nprobe = s->isolate ? rp.n : 1;
-			if (s->isolate && rp.n == 0)
+			nprobe = iso ? rp.n : 1;
+			if (iso && rp.n == 0)
 				nprobe = 1; /* finish() says what is missing */
 			for (i = 0; i < nprobe; i++, n++) {
 				struct parser q = *p;
@@ -2208,13 +2217,11 @@ static int expand(struct parser *p, const struct case_src *s,
 				memset(q.key_line, 0, sizeof(q.key_line));
 				if (set_path(&q) ||
 				    name_instance(&q, s, row, fams[f],
-						  s->isolate && rp.n
-							  ? rp.names[i]
-							  : NULL,
+						  iso && rp.n ? rp.names[i]
+							      : NULL,
 						  stem) ||
 				    build(&q, s, lib, row, fams[f],
-					  s->isolate && rp.n ? rp.names[i]
-							     : NULL,
+					  iso && rp.n ? rp.names[i] : NULL,
 					  &x->all, x->pls))
 					return -1;
 			}
@@ -2284,7 +2291,14 @@ static int plan(struct parser *p, struct case_src *s,
 	for (r = -1; r < s->nrows; r++)
 		if (row_probes(p, s, r, x->scratch, &x->all))
 			return -1;
-	return expand(p, s, lib, x, NULL, count);
+	if (expand(p, s, lib, x, NULL, count))
+		return -1;
+	if (*count > CASE_MAX_INSTANCES)
+		return fail(p, 0,
+			    "expands to %d cases (rows x families x isolated "
+			    "probes); at most %d per file, split it",
+			    *count, CASE_MAX_INSTANCES);
+	return 0;
 }
 
 static void expansion_free(struct expansion *x)

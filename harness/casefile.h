@@ -21,8 +21,9 @@
  *            {port} replaced by the destination and {dir} by the case
  *            file's folder (once)
  *   vars     NAME ...         (once, before any row) row variables
- *   isolate  probe            (once, before any row) a fresh topology for
- *            every probe: each probe of each row is an instance of its own
+ *   isolate  probe|none       (once; in a row, for that row) probe: a
+ *            fresh topology for every probe, each probe of the row an
+ *            instance of its own; none (the default): one for the row
  *   row      NAME [key=value ...]  starts a row: an instance named NAME
  *            whose fault takes these parameters (a key named in `vars` sets
  *            that variable instead); the lines after it, up to the next
@@ -90,6 +91,7 @@
 #define CASE_FILE_MAX	 (256 * 1024) /* bytes per file */
 #define CASE_MAX_VARS	 16 /* names on a vars line */
 #define CASE_MAX_ROWS	 512 /* rows per file */
+#define CASE_MAX_INSTANCES 1024 /* cases one file expands to */
 #define CASE_MAX_GROUPS	 64 /* probe groups in all .defs files */
 
 /* Details the parser settles beyond the syntax above:

@@ -1,5 +1,8 @@
-/* Fuzz target for the case-file parser: any bytes in, either a case whose
- * fields all hold the promised invariants or an error naming the file. */
+/* Fuzz target for the case-file parser: any bytes in, either cases whose
+ * fields all hold the promised invariants or an error naming the file.
+ * Input with a line "%%defs" is a .defs file (groups, catalogue) before
+ * it and a case file after it; other input is a case file read with a
+ * fixed library. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,17 @@
 #include "../../harness/casefile.h"
 
 #define PATH "fuzz/input.case"
+#define DEFS "fuzz/input.defs"
+#define SPLIT "%%defs\n"
+
+/* Groups, catalogue expect and explain lines, with qualifiers. */
+static const char fixed_defs[] =
+	"group @udp udp_connected udp_unconnected\n"
+	"group @all2 @udp tcp_connect ping raw\n"
+	"expect @udp class=soft none\n"
+	"expect ping none\n"
+	"explain ping class=hard {errno} for ping\n"
+	"explain @udp the catalogue's\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -102,21 +116,61 @@ static void check_case(const struct case_def *c)
 	}
 }
 
+static void check_err(const char *err, size_t size)
+{
+	check_str(err, size);
+	check(strncmp(err, PATH ":", strlen(PATH ":")) == 0 ||
+	      strncmp(err, DEFS ":", strlen(DEFS ":")) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct case_def c; /* too big for a fuzzer's stack budget */
+	static struct case_lib *fixed;
+	struct case_lib *lib = NULL;
+	struct case_def *set = NULL;
+	const char *text = (const char *)data, *split;
 	char err[512], rel[32];
-	int rc;
+	size_t len = size;
+	FILE *null;
+	int rc, i;
 
-	rc = case_parse_buf(PATH, (const char *)data, size, &vocab, &c, err,
-			    sizeof(err));
-	if (rc == 0) {
-		check_case(&c);
-	} else {
-		check(rc == -1);
-		check(strncmp(err, PATH ":", strlen(PATH ":")) == 0);
-		check_str(err, sizeof(err));
+	if (!fixed) {
+		fixed = case_lib_new();
+		check(fixed && case_lib_add_buf(fixed, DEFS, fixed_defs,
+						strlen(fixed_defs), &vocab,
+						err, sizeof(err)) == 0);
 	}
+	split = memmem(data, size, SPLIT, strlen(SPLIT));
+	if (split) {
+		lib = case_lib_new();
+		check(lib != NULL);
+		rc = case_lib_add_buf(lib, DEFS, text, (size_t)(split - text),
+				      &vocab, err, sizeof(err));
+		if (rc != 0) {
+			check(rc == -1);
+			check_err(err, sizeof(err));
+			case_lib_free(lib);
+			return 0;
+		}
+		len = size - (size_t)(split - text) - strlen(SPLIT);
+		text = split + strlen(SPLIT);
+	}
+	rc = case_parse_set(PATH, text, len, &vocab, lib ? lib : fixed, &set,
+			    err, sizeof(err));
+	if (rc > 0) {
+		null = fopen("/dev/null", "w");
+		check(set != NULL && null != NULL);
+		for (i = 0; i < rc; i++) {
+			check_case(&set[i]);
+			check(case_write(null, &set[i]) == 0);
+		}
+		fclose(null);
+	} else {
+		check(rc == -1 && set == NULL);
+		check_err(err, sizeof(err));
+	}
+	free(set);
+	case_lib_free(lib);
 	/* The same bytes as a kernel release string. */
 	rc = (int)(size < sizeof(rel) ? size : sizeof(rel) - 1);
 	memcpy(rel, data, (size_t)rc);
