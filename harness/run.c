@@ -981,6 +981,7 @@ static json_t *case_json(const struct case_run *r, const char *pcap,
 	int i;
 
 	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "group", json_string(c->group));
 	json_object_set_new(o, "title", json_string(c->title));
 	json_object_set_new(o, "file", json_string(c->path));
 	json_object_set_new(

@@ -152,10 +152,10 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 					       : "no result from the worker");
 		json_decref(res);
 		res = json_object();
-		json_object_set_new(res, "case", json_pack("{s:s, s:s, s:s}",
-							   "name", c->name,
-							   "title", c->title,
-							   "error", why));
+		json_object_set_new(res, "case",
+				    json_pack("{s:s, s:s, s:s, s:s}", "name",
+					      c->name, "group", c->group,
+					      "title", c->title, "error", why));
 		json_object_set_new(res, "cells", error_cells(c, why));
 	}
 	*slot = res;
