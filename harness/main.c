@@ -304,8 +304,10 @@ static int cmd_run(struct cli *c)
 	bool unwritten = false; /* a result file could not be written */
 	int n;
 
-	n = load(c, &cases);
+	/* Before anything else: as another user the case directory may not
+	 * even be readable, and the answer must still be exit 4. */
 	require_namespaces();
+	n = load(c, &cases);
 	/* Test-only failure injection (helper.h): never silent, never a
 	 * typo that quietly does nothing. */
 	switch (helper_test_break_check(err, sizeof(err))) {
