@@ -21,6 +21,7 @@
 
 #include "casefile.h"
 #include "names.h"
+#include "num.h"
 
 #define SHOW		 "%.64s" /* how much of a bad token a message quotes back */
 #define DIR_DEPTH_MAX	 16	 /* nesting of directories under a case dir */
@@ -243,26 +244,6 @@ static bool is_name_token(const char *s)
 	return true;
 }
 
-/* Parses all of s as a decimal number in lo..hi with strtol. Only digits
- * are accepted: strtol alone would also take blanks and a sign. Returns 0,
- * -1 if s is not a number, -2 if it is out of range. */
-static int parse_num(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long n;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (*end)
-		return -1;
-	if (errno == ERANGE || n < lo || n > hi)
-		return -2;
-	*out = n;
-	return 0;
-}
-
 /* Parses the leading "X.Y" of s into X*1000+Y and sets *end past it. */
 static int parse_version(const char *s, const char **end)
 {
@@ -283,7 +264,7 @@ static int parse_version(const char *s, const char **end)
 			return -1;
 		memcpy(digits, p, n);
 		digits[n] = '\0';
-		if (parse_num(digits, 0, VERSION_PART_MAX, &part[i]) < 0)
+		if (num_parse(digits, 0, VERSION_PART_MAX, &part[i]) < 0)
 			return -1;
 		p += n;
 	}
@@ -391,7 +372,7 @@ static int do_quiet(struct parser *p, char *rest)
 
 	if (only_token(p, "quiet value", rest, "quiet MILLISECONDS", &tok))
 		return -1;
-	r = parse_num(tok, QUIET_MIN, QUIET_MAX, &ms);
+	r = num_parse(tok, QUIET_MIN, QUIET_MAX, &ms);
 	if (r == -1)
 		return fail(p, p->line,
 			    "bad quiet value '" SHOW "'; expected a whole "
@@ -582,7 +563,7 @@ static int parse_result(struct parser *p, const char *tok,
 	if (strcmp(part[0], "-") == 0)
 		it->err = EXPECT_NO_ERRNO;
 	else if (part[0][0] >= '0' && part[0][0] <= '9') {
-		if (parse_num(part[0], 0, 4095, &num) != 0)
+		if (num_parse(part[0], 0, 4095, &num) != 0)
 			return fail(p, p->line,
 				    "bad number '" SHOW "' in result '" SHOW
 				    "'; expected 0..4095",
@@ -604,7 +585,7 @@ static int parse_result(struct parser *p, const char *tok,
 			    part[1], tok,
 			    join_toks(ee_origin_names, list, sizeof(list)));
 	for (i = 2; i < 4; i++) {
-		if (parse_num(part[i], 0, ICMP_FIELD_MAX, &num) != 0)
+		if (num_parse(part[i], 0, ICMP_FIELD_MAX, &num) != 0)
 			return fail(p, p->line,
 				    "bad icmp %s '" SHOW "' in result '" SHOW
 				    "'; expected a number 0..%d",
@@ -980,7 +961,7 @@ struct src_row {
 struct case_src {
 	const char *path;
 	char *own_path; /* a .defs file's copy of its path */
-	char *store; /* every line's rest, NUL-terminated, back to back */
+	char *store;	/* every line's rest, NUL-terminated, back to back */
 	struct src_line *lines;
 	int nlines;
 	struct src_row *rows;
@@ -1192,8 +1173,7 @@ static int scan(struct parser *p, const char *buf, size_t len,
 				    "%s",
 				    key, list);
 		}
-		if (lib_file && k != K_GROUP && k != K_EXPLAIN &&
-		    k != K_EXPECT)
+		if (lib_file && k != K_GROUP && k != K_EXPLAIN && k != K_EXPECT)
 			return fail(p, p->line,
 				    "'%s' does not belong in a .defs file; it "
 				    "holds only 'group', 'expect' and "
@@ -1268,8 +1248,8 @@ static int scan(struct parser *p, const char *buf, size_t len,
 				return fail(p, 0, "out of memory");
 			s->lines = nv;
 		}
-		s->lines[s->nlines++] = (struct src_line){k, p->line, block,
-							  rest};
+		s->lines[s->nlines++] =
+			(struct src_line){k, p->line, block, rest};
 	}
 	return 0;
 }
@@ -1572,8 +1552,9 @@ static int subst(struct parser *p, const struct vars *vs, const char *in,
 	out[used] = '\0';
 	return 0;
 toolong:
-	return fail(p, p->line, "line too long once its variables are filled "
-				"in; keep it to at most %zu characters",
+	return fail(p, p->line,
+		    "line too long once its variables are filled "
+		    "in; keep it to at most %zu characters",
 		    outlen - 1);
 }
 
@@ -1617,7 +1598,7 @@ struct probe_line {
 	char target[TOKEN_MAX + 1]; /* probe or @group; longer is cut */
 	const char *body; /* into src->rest: what follows the qualifiers */
 	int nquals;
-	bool matches; /* every qualifier holds for the instance */
+	bool matches;		 /* every qualifier holds for the instance */
 	char unknown[TOKEN_MAX]; /* a qualifier's name the file does not know */
 };
 
@@ -1655,7 +1636,8 @@ static void split_quals(const char *t, const struct case_src *s, bool text,
 			if (text)
 				break;
 			if (unknown && !unknown[0])
-				snprintf(unknown, TOKEN_MAX, "%.*s", TOKEN_MAX - 1, tok);
+				snprintf(unknown, TOKEN_MAX, "%.*s",
+					 TOKEN_MAX - 1, tok);
 		}
 		val = var_get(vs, tok);
 		if (!val || !value_in(eq + 1, val))
@@ -1840,8 +1822,7 @@ static int apply_one(struct parser *p, const struct vars *vs, int k,
 	p->line = pl->src->line;
 	rc = subst(p, vs, pl->body, body, sizeof(body));
 	if (rc == 0) {
-		snprintf(text, sizeof(text), "%.*s %s", TOKEN_MAX, probe,
-			 body);
+		snprintf(text, sizeof(text), "%.*s %s", TOKEN_MAX, probe, body);
 		rc = apply_key(p, k, pl->src->line, text);
 	}
 	p->path = path;
@@ -1892,8 +1873,8 @@ static int check_line(struct parser *p, const struct vars *vs, int k,
 /* The catalogue's lines of key k for probe, used when the case file has
  * none: the best-scoring ones. Two explain lines with the best score are
  * an error; expect lines with it all apply (kernel ranges). */
-static int apply_catalogue(struct parser *p, const struct case_lib *lib,
-			   int k, const struct vars *vs, const char *probe,
+static int apply_catalogue(struct parser *p, const struct case_lib *lib, int k,
+			   const struct vars *vs, const char *probe,
 			   struct probe_line *pl)
 {
 	const char *first_path = NULL;
@@ -2004,9 +1985,8 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
  * row's block, with the variables filled in. only: the isolated probe, or
  * NULL. */
 static int build(struct parser *p, const struct case_src *s,
-		 const struct case_lib *lib, int row, int fam,
-		 const char *only, const struct probe_set *all,
-		 struct probe_line *pls)
+		 const struct case_lib *lib, int row, int fam, const char *only,
+		 const struct probe_set *all, struct probe_line *pls)
 {
 	struct case_def *c = p->c;
 	const struct src_row *r = row >= 0 ? &s->rows[row] : NULL;
@@ -2026,8 +2006,8 @@ static int build(struct parser *p, const struct case_src *s,
 		const struct src_line *sl = &s->lines[i];
 
 		if (sl->key != K_FAULT ||
-		    (sl->block != row && (sl->block != -1 ||
-					  row_has(s, row, K_FAULT))))
+		    (sl->block != row &&
+		     (sl->block != -1 || row_has(s, row, K_FAULT))))
 			continue;
 		snprintf(text, sizeof(text), "%s", sl->rest);
 		rest = text;
@@ -2049,8 +2029,7 @@ static int build(struct parser *p, const struct case_src *s,
 	for (i = 0; i < s->nlines; i++) {
 		const struct src_line *sl = &s->lines[i];
 
-		if ((sl->block != -1 && sl->block != row) ||
-		    !text_key(sl->key))
+		if ((sl->block != -1 && sl->block != row) || !text_key(sl->key))
 			continue;
 		split_quals(sl->rest, s, true, &vs, &body, &nq, &match, NULL);
 		sc = (row >= 0 && sl->block == row ? 10000 : 0) + 10 * nq;
@@ -2111,8 +2090,7 @@ static int build(struct parser *p, const struct case_src *s,
 		c->nprobes = 1;
 	}
 	if (apply_probe_lines(p, s, lib, row, K_EXPECT, &vs, pls, all) ||
-	    apply_probe_lines(p, s, lib, row, K_CLAIM_EXPECT, &vs, pls,
-			      all) ||
+	    apply_probe_lines(p, s, lib, row, K_CLAIM_EXPECT, &vs, pls, all) ||
 	    apply_probe_lines(p, s, lib, row, K_EXPLAIN, &vs, pls, all))
 		return -1;
 	return finish(p);
@@ -2260,7 +2238,8 @@ static void collect_known(struct case_src *s)
 	for (i = 0; i < s->nlines + s->nrows; i++) {
 		if (i < s->nlines && s->lines[i].key != K_FAULT)
 			continue;
-		t = i < s->nlines ? s->lines[i].rest : s->rows[i - s->nlines].args;
+		t = i < s->nlines ? s->lines[i].rest
+				  : s->rows[i - s->nlines].args;
 		while (*t) {
 			while (is_blank(*t))
 				t++;
@@ -2499,9 +2478,9 @@ static bool has_suffix(const char *name, const char *suffix)
 	return n > k && strcmp(name + n - k, suffix) == 0;
 }
 
-/* Adds every *.case under dir to l and every *.defs to defs. Hidden entries (".name") are skipped,
- * and symbolic links are not followed into directories, so a link loop
- * cannot make the walk endless. */
+/* Adds every *.case under dir to l and every *.defs to defs. Hidden entries
+ * (".name") are skipped, and symbolic links are not followed into directories,
+ * so a link loop cannot make the walk endless. */
 static int collect(const char *dir, int depth, struct path_list *l,
 		   struct path_list *defs, char *err, size_t errlen)
 {
@@ -2725,8 +2704,7 @@ done:
 /* The line of list (n lines) for probe on kernel kver: a ranged line that
  * applies wins over an unranged one. */
 static const struct case_expect *pick_expect(const struct case_expect *list,
-					     int n, const char *probe,
-					     int kver)
+					     int n, const char *probe, int kver)
 {
 	const struct case_expect *any = NULL, *x;
 	int i;
@@ -2858,8 +2836,8 @@ static const char *range_str(const struct kernel_range *kr, char *buf,
 	return buf;
 }
 
-static void write_expects(FILE *f, const char *key,
-			  const struct case_expect *x, int n)
+static void write_expects(FILE *f, const char *key, const struct case_expect *x,
+			  int n)
 {
 	char res[CASE_MAX_RESULTS * (TOKEN_MAX + 64)], kr[64];
 	int i;

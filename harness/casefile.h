@@ -79,20 +79,20 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define CASE_NAME_MAX	 64
-#define CASE_TEXT_MAX	 1024
-#define CASE_MAX_PROBES	 32
-#define CASE_MAX_PARAMS	 16
-#define CASE_MAX_EXPECTS 64 /* expect lines per case */
-#define CASE_MAX_RESULTS 32 /* RESULT tokens per expect line */
-#define CASE_MAX_REFS	 8
-#define TOKEN_MAX	 32
-#define CASE_LINE_MAX	 2048 /* characters per line, without the line end */
-#define CASE_FILE_MAX	 (256 * 1024) /* bytes per file */
-#define CASE_MAX_VARS	 16 /* names on a vars line */
-#define CASE_MAX_ROWS	 512 /* rows per file */
-#define CASE_MAX_INSTANCES 1024 /* cases one file expands to */
-#define CASE_MAX_GROUPS	 64 /* probe groups in all .defs files */
+#define CASE_NAME_MAX	   64
+#define CASE_TEXT_MAX	   1024
+#define CASE_MAX_PROBES	   32
+#define CASE_MAX_PARAMS	   16
+#define CASE_MAX_EXPECTS   64 /* expect lines per case */
+#define CASE_MAX_RESULTS   32 /* RESULT tokens per expect line */
+#define CASE_MAX_REFS	   8
+#define TOKEN_MAX	   32
+#define CASE_LINE_MAX	   2048 /* characters per line, without the line end */
+#define CASE_FILE_MAX	   (256 * 1024) /* bytes per file */
+#define CASE_MAX_VARS	   16		/* names on a vars line */
+#define CASE_MAX_ROWS	   512		/* rows per file */
+#define CASE_MAX_INSTANCES 1024		/* cases one file expands to */
+#define CASE_MAX_GROUPS	   64		/* probe groups in all .defs files */
 
 /* Details the parser settles beyond the syntax above:
  * - A line ends with LF or CRLF; the last line needs no line end. Any other
@@ -172,7 +172,7 @@ struct case_def {
 	int nclaims;
 	struct case_expect claims[CASE_MAX_PROBES];
 	char command[CASE_TEXT_MAX]; /* a user command probe's template */
-	int quiet_ms; /* 0 = the run's default */
+	int quiet_ms;		     /* 0 = the run's default */
 };
 
 /* What the parser accepts as names. The harness fills this from its fault

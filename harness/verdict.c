@@ -21,7 +21,8 @@ static bool surfaced_errno(json_t *s, int *e)
 		*e = (int)json_integer_value(v);
 		return true;
 	}
-	return json_is_string(v) && errno_from_name(json_string_value(v), e) == 0;
+	return json_is_string(v) &&
+	       errno_from_name(json_string_value(v), e) == 0;
 }
 
 static bool item_matches(const struct expect_item *x, json_t *s)

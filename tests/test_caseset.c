@@ -19,7 +19,7 @@
 
 static const char *const faults[] = {"forge", "port_unreachable", NULL};
 static const char *const probes[] = {"udp-connected", "udp-recverr", "ping",
-				     "raw-icmp", "cmd", NULL};
+				     "raw-icmp",      "cmd",	     NULL};
 
 /* type, code and mtu take 0..255; nothing else is a parameter. */
 static int check_param(const char *fault, const char *key, const char *val,
@@ -87,8 +87,8 @@ static int parse(struct fx *f, const char *text)
 	free(f->set);
 	f->set = NULL;
 	f->err[0] = '\0';
-	f->n = case_parse_set(PATH, text, strlen(text), &vocab, f->lib,
-			      &f->set, f->err, sizeof(f->err));
+	f->n = case_parse_set(PATH, text, strlen(text), &vocab, f->lib, &f->set,
+			      f->err, sizeof(f->err));
 	return f->n;
 }
 
@@ -329,8 +329,7 @@ static void test_malformed(void **state)
 		   "title t\nwhy w\nexpect ping clas=hard none\nrow a\n",
 		   PATH ":7: unknown variable 'clas' in a qualifier; expected "
 			"one of: family, fault, row, probe, class");
-	expect_err(f,
-		   "family ipv4\nfault forge\nprobes @udp\ntitle t\nwhy w\n",
+	expect_err(f, "family ipv4\nfault forge\nprobes @udp\ntitle t\nwhy w\n",
 		   PATH ":3: unknown probe group '@udp'; expected one of: @all "
 			"(groups are defined in the .defs files)");
 	expect_err(f,

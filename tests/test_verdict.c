@@ -47,8 +47,7 @@ static json_t *surfaced(const char *json)
 	return s;
 }
 
-static void check(const char *const *tokens, const char *json,
-		  const char *want)
+static void check(const char *const *tokens, const char *json, const char *want)
 {
 	struct case_expect e = expect(tokens);
 	json_t *s = surfaced(json);
@@ -166,7 +165,8 @@ static void test_raw_and_exit(void **state)
 	      "\"type\":3,\"code\":3}]",
 	      "pass");
 	check(raw,
-	      "[{\"via\":\"raw\",\"errno\":\"ECONNREFUSED\",\"origin\":\"icmp\","
+	      "[{\"via\":\"raw\",\"errno\":\"ECONNREFUSED\",\"origin\":"
+	      "\"icmp\","
 	      "\"type\":3,\"code\":3}]",
 	      "fail");
 	check(exit1, "[{\"via\":\"exit\",\"errno\":1}]", "pass");

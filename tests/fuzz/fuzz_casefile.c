@@ -11,18 +11,17 @@
 
 #include "../../harness/casefile.h"
 
-#define PATH "fuzz/input.case"
-#define DEFS "fuzz/input.defs"
+#define PATH  "fuzz/input.case"
+#define DEFS  "fuzz/input.defs"
 #define SPLIT "%%defs\n"
 
 /* Groups, catalogue expect and explain lines, with qualifiers. */
-static const char fixed_defs[] =
-	"group @udp udp_connected udp_unconnected\n"
-	"group @all2 @udp tcp_connect ping raw\n"
-	"expect @udp class=soft none\n"
-	"expect ping none\n"
-	"explain ping class=hard {errno} for ping\n"
-	"explain @udp the catalogue's\n";
+static const char fixed_defs[] = "group @udp udp_connected udp_unconnected\n"
+				 "group @all2 @udp tcp_connect ping raw\n"
+				 "expect @udp class=soft none\n"
+				 "expect ping none\n"
+				 "explain ping class=hard {errno} for ping\n"
+				 "explain @udp the catalogue's\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -137,8 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fixed) {
 		fixed = case_lib_new();
 		check(fixed && case_lib_add_buf(fixed, DEFS, fixed_defs,
-						strlen(fixed_defs), &vocab,
-						err, sizeof(err)) == 0);
+						strlen(fixed_defs), &vocab, err,
+						sizeof(err)) == 0);
 	}
 	split = memmem(data, size, SPLIT, strlen(SPLIT));
 	if (split) {
