@@ -181,6 +181,21 @@ static const char *join_toks(const struct tok *t, char *buf, size_t len)
 	return buf;
 }
 
+/* names[0..n) joined with ", " into buf. */
+static const char *join_array(const char (*names)[TOKEN_MAX], int n, char *buf,
+			      size_t len)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			append(buf, len, ", ");
+		append(buf, len, names[i]);
+	}
+	return buf;
+}
+
 static bool in_list(const char *const *names, const char *s)
 {
 	size_t i;
@@ -1516,7 +1531,6 @@ static int subst(struct parser *p, const struct vars *vs, const char *in,
 	char name[TOKEN_MAX], list[CASE_TEXT_MAX];
 	const char *close, *val;
 	size_t used = 0, n;
-	int i;
 
 	while (*in) {
 		if (*in != '{' || !(close = strchr(in, '}')) ||
@@ -1531,12 +1545,7 @@ static int subst(struct parser *p, const struct vars *vs, const char *in,
 		name[n] = '\0';
 		val = var_get(vs, name);
 		if (!val) {
-			list[0] = '\0';
-			for (i = 0; i < vs->n; i++) {
-				if (i > 0)
-					append(list, sizeof(list), ", ");
-				append(list, sizeof(list), vs->name[i]);
-			}
+			join_array(vs->name, vs->n, list, sizeof(list));
 			return fail(p, p->line,
 				    "unknown variable '{" SHOW "}'; expected "
 				    "one of: %s",
@@ -1833,14 +1842,8 @@ static int unknown_qualifier(struct parser *p, const struct case_src *s,
 			     const char *name)
 {
 	char list[CASE_TEXT_MAX];
-	int i;
 
-	list[0] = '\0';
-	for (i = 0; i < s->nknown; i++) {
-		if (i > 0)
-			append(list, sizeof(list), ", ");
-		append(list, sizeof(list), s->known[i]);
-	}
+	join_array(s->known, s->nknown, list, sizeof(list));
 	return fail(p, p->line,
 		    "unknown variable '" SHOW "' in a qualifier; expected one "
 		    "of: %s",
