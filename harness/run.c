@@ -440,10 +440,9 @@ static void on_line(struct case_run *r, int i, const char *line, size_t len)
 				 "bad event line: %s", err);
 		return;
 	}
-	j = json_loadb(line, len, 0, NULL);
+	j = event_json(&e);
 	if (j) {
 		json_object_set_new(j, "t_ms", json_real(ms_since(r, e.t_ns)));
-		json_object_del(j, "t");
 		json_array_append_new(p->events, j);
 	}
 	on_event(r, i, &e);
