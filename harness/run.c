@@ -40,6 +40,11 @@
 #include "verdict.h"
 #include "wire.h"
 
+/* Every probe of a case may own a flow, and the ledger reports credited
+ * owners as bits of a uint64_t. */
+_Static_assert(CASE_MAX_PROBES <= WIRE_MAX_FLOWS && WIRE_MAX_FLOWS <= 64,
+	       "one wire owner per probe");
+
 struct case_run;
 
 struct probe_run {
