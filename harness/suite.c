@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cell.h"
 
 struct job {
 	int idx; /* case index, -1 when the slot is free */
@@ -108,23 +109,17 @@ static int start(struct job *j, int idx, const struct case_def *c,
 static json_t *error_cells(const struct case_def *c, const char *why)
 {
 	json_t *cells = json_array();
+	struct cell cell;
 	int i;
 
 	for (i = 0; i < c->nprobes; i++) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "case", json_string(c->name));
-		json_object_set_new(o, "family",
-				    json_string(c->family == AF_INET6 ? "ipv6"
-								      : "ipv4"));
-		json_object_set_new(o, "fault", json_string(c->fault));
-		json_object_set_new(o, "probe", json_string(c->probes[i]));
-		json_object_set_new(o, "wire", json_array());
-		json_object_set_new(o, "surfaced", json_array());
-		json_object_set_new(o, "expected", json_null());
-		json_object_set_new(o, "verdict", json_string("error"));
-		json_object_set_new(o, "reason", json_string(why));
-		json_array_append_new(cells, o);
+		memset(&cell, 0, sizeof(cell));
+		cell.c = c;
+		cell.probe = c->probes[i];
+		cell.ran = false;
+		cell.verdict = VERDICT_ERROR;
+		snprintf(cell.reason, sizeof(cell.reason), "%s", why);
+		json_array_append_new(cells, cell_json(&cell));
 	}
 	return cells;
 }
@@ -153,9 +148,8 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 		json_decref(res);
 		res = json_object();
 		json_object_set_new(res, "case",
-				    json_pack("{s:s, s:s, s:s, s:s}", "name",
-					      c->name, "group", c->group,
-					      "title", c->title, "error", why));
+				    case_record_json(&(struct case_record){
+					    .c = c, .error = why}));
 		json_object_set_new(res, "cells", error_cells(c, why));
 	}
 	*slot = res;

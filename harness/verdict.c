@@ -1,75 +1,110 @@
 /* Cell verdicts: see verdict.h. */
 #include "verdict.h"
 
-#include <stdbool.h>
-#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
-#include "names.h"
-
-/* A surfaced item's errno as a number: a name, an integer (an exit status),
- * or null (a raw packet carries none). */
-static bool surfaced_errno(json_t *s, int *e)
+/* An observation's errno as an expectation writes it: '-' is none. */
+static int expect_errno(const struct observation *o)
 {
-	json_t *v = json_object_get(s, "errno");
-
-	if (json_is_null(v)) {
-		*e = EXPECT_NO_ERRNO;
-		return true;
-	}
-	if (json_is_integer(v)) {
-		*e = (int)json_integer_value(v);
-		return true;
-	}
-	return json_is_string(v) &&
-	       errno_from_name(json_string_value(v), e) == 0;
+	return o->err == OBS_NO_ERRNO ? EXPECT_NO_ERRNO : o->err;
 }
 
-static bool item_matches(const struct expect_item *x, json_t *s)
+static bool item_matches(const struct expect_item *x,
+			 const struct observation *o)
 {
-	const char *via = json_string_value(json_object_get(s, "via"));
-	const char *origin;
-	int e;
-
-	if (!via || strcmp(via, x->via) != 0 || !surfaced_errno(s, &e) ||
-	    e != x->err)
+	if (strcmp(o->via, x->via) != 0 || expect_errno(o) != x->err)
 		return false;
 	if (!x->has_icmp)
 		return true;
-	origin = json_string_value(json_object_get(s, "origin"));
-	return origin &&
-	       strcmp(origin, tok2str(ee_origin_names, x->origin, "")) == 0 &&
-	       json_integer_value(json_object_get(s, "type")) == x->type &&
-	       json_integer_value(json_object_get(s, "code")) == x->code;
+	/* Only error-queue entries and raw packets carry an origin. */
+	return (o->kind == OBS_ERRQUEUE || o->kind == OBS_PACKET) &&
+	       o->origin == x->origin && o->type == x->type &&
+	       o->code == x->code;
 }
 
 /* In order: a probe makes its calls round by round, so the k-th item it
  * surfaced answers the k-th expected one. A multiset match would pass a
  * sweep whose codes' errnos came back swapped. */
-const char *cell_verdict(json_t *surfaced, const struct case_expect *e)
+enum verdict verdict_compare(const struct observation *obs, size_t n,
+			     const struct case_expect *e)
 {
-	size_t n = json_array_size(surfaced), i;
+	size_t i;
 
 	if (!e || n != (size_t)e->n || n > CASE_MAX_RESULTS)
-		return "fail";
+		return VERDICT_FAIL;
 	for (i = 0; i < n; i++)
-		if (!item_matches(&e->items[i], json_array_get(surfaced, i)))
-			return "fail";
-	return "pass";
+		if (!item_matches(&e->items[i], &obs[i]))
+			return VERDICT_FAIL;
+	return VERDICT_PASS;
 }
 
-json_t *verdict_expected_json(const struct case_expect *e)
-{
-	json_t *a;
-	char buf[128];
-	int k;
+static enum verdict because(struct cell *c, enum verdict v, const char *fmt,
+			    ...) __attribute__((format(printf, 3, 4)));
 
-	if (!e)
-		return json_null();
-	a = json_array();
-	for (k = 0; k < e->n; k++)
-		json_array_append_new(
-			a, json_string(expect_item_str(&e->items[k], buf,
-						       sizeof(buf))));
-	return a;
+static enum verdict because(struct cell *c, enum verdict v, const char *fmt,
+			    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+static enum verdict decide(struct cell *c)
+{
+	c->reason[0] = '\0';
+	if (c->drops > 0)
+		return because(c, VERDICT_ERROR,
+			       "the capture dropped %ld packets: the wire is "
+			       "not known",
+			       c->drops);
+	if (c->helper_error[0])
+		/* Whatever the wire shows, it is not what the fault makes. */
+		return because(c, VERDICT_ERROR,
+			       "a fault helper failed: %.480s",
+			       c->helper_error);
+	if (c->skip[0])
+		return because(c, VERDICT_SKIP, "%s", c->skip);
+	if (c->protocol_error[0])
+		return because(c, VERDICT_ERROR, "%s", c->protocol_error);
+	if (c->is_cmd) {
+		/* A command's exit status is its result, whatever it is. */
+		if (!c->expect)
+			return because(c, VERDICT_INFO,
+				       "no expectation for this command: "
+				       "reported, not judged");
+		return verdict_compare(c->surfaced, c->nsurfaced, c->expect);
+	}
+	if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0)
+		return because(c, VERDICT_ERROR, "probe %s: %.400s",
+			       WIFEXITED(c->status) ? "exited with an error"
+						    : "was killed",
+			       c->errtext[0] ? c->errtext : "no message");
+	if (!c->expect)
+		return because(c, VERDICT_FAIL,
+			       "no expectation applies to kernel %d.%d",
+			       c->kver / 1000, c->kver % 1000);
+	return verdict_compare(c->surfaced, c->nsurfaced, c->expect);
+}
+
+void verdict_decide(struct cell *c)
+{
+	c->verdict = decide(c);
+	c->claim_holds = c->claim && c->verdict == VERDICT_PASS &&
+			 verdict_compare(c->surfaced, c->nsurfaced, c->claim) ==
+				 VERDICT_PASS;
+}
+
+bool verdict_unsurfaced(const struct cell *c)
+{
+	/* A command always "surfaces" its exit status: for it, the wire's
+	 * error went unsaid when it still exited 0. */
+	return c->nwire > 0 &&
+	       (c->is_cmd ? WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0
+			  : c->nsurfaced == 0);
 }

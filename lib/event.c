@@ -59,16 +59,9 @@ static void set_addr(json_t *o, const char *key, const struct ipaddr *a)
 		json_object_set_new(o, key, json_string(addr_str(a, buf)));
 }
 
-int event_write(FILE *f, const struct event *e)
+/* Everything after "ev" and "t", in the order the probes write it. */
+static void add_fields(json_t *o, const struct event *e)
 {
-	json_t *o = json_object();
-	char *s;
-	int rc = 0;
-
-	if (!o)
-		return -1;
-	json_object_set_new(o, "ev", json_string(event_kind_name(e->kind)));
-	json_object_set_new(o, "t", json_integer((json_int_t)e->t_ns));
 	switch (e->kind) {
 	case EV_START:
 	case EV_NOTE:
@@ -128,6 +121,30 @@ int event_write(FILE *f, const struct event *e)
 	case EV_END:
 		break;
 	}
+}
+
+json_t *event_json(const struct event *e)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "ev", json_string(event_kind_name(e->kind)));
+	add_fields(o, e);
+	return o;
+}
+
+int event_write(FILE *f, const struct event *e)
+{
+	json_t *o = json_object();
+	char *s;
+	int rc = 0;
+
+	if (!o)
+		return -1;
+	json_object_set_new(o, "ev", json_string(event_kind_name(e->kind)));
+	json_object_set_new(o, "t", json_integer((json_int_t)e->t_ns));
+	add_fields(o, e);
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!s)

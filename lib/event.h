@@ -93,6 +93,12 @@ uint64_t event_now_ns(void);
  * error (errno set). */
 int event_write(FILE *f, const struct event *e);
 
+/* The event as event_write writes it, without "t": the fields of one
+ * kind, in the same order. For a parsed line, a new object equal to the
+ * line without "t" (parse and write are inverse on what probes write).
+ * New reference; NULL when out of memory. */
+json_t *event_json(const struct event *e);
+
 /* An errno as the events write it: its name, the number when it has no
  * name, JSON null for 0. New reference. */
 json_t *event_errno_json(int e);

@@ -1,4 +1,5 @@
-/* Cell verdicts: surfaced against expected, in order. */
+/* Cell verdicts: typed observations against expected items, in order, and
+ * the precedence of what can be known over what was seen. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,10 +7,15 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
+#include <linux/errqueue.h>
+
 #include "casefile.h"
+#include "cell.h"
 #include "names.h"
+#include "observe.h"
 #include "verdict.h"
 
 /* An expectation from tokens, the way a case file's expect line says it. */
@@ -37,48 +43,86 @@ static struct case_expect expect(const char *const *tokens)
 	return e;
 }
 
-static json_t *surfaced(const char *json)
+/* Observations as observe.c makes them. */
+static struct observation call(const char *via, int err)
 {
-	json_error_t je;
-	json_t *s = json_loads(json, 0, &je);
+	struct observation o = {.kind = OBS_CALL, .err = err};
 
-	if (!s)
-		fail_msg("bad fixture: %s", je.text);
-	return s;
+	snprintf(o.via, sizeof(o.via), "%s", via);
+	snprintf(o.call, sizeof(o.call), "%s", via);
+	return o;
 }
 
-static void check(const char *const *tokens, const char *json, const char *want)
+static struct observation errq(int err, int origin, int type, int code)
+{
+	struct observation o = {.kind = OBS_ERRQUEUE,
+				.err = err,
+				.origin = origin,
+				.type = type,
+				.code = code};
+
+	snprintf(o.via, sizeof(o.via), "errqueue");
+	snprintf(o.call, sizeof(o.call), "recvmsg");
+	return o;
+}
+
+static struct observation packet(int type, int code)
+{
+	struct observation o = {.kind = OBS_PACKET,
+				.err = OBS_NO_ERRNO,
+				.origin = SO_EE_ORIGIN_ICMP,
+				.type = type,
+				.code = code};
+
+	snprintf(o.via, sizeof(o.via), "raw");
+	snprintf(o.call, sizeof(o.call), "recvmsg");
+	return o;
+}
+
+static struct observation exited(int status)
+{
+	struct observation o = {.kind = OBS_EXIT, .err = status};
+
+	snprintf(o.via, sizeof(o.via), "exit");
+	snprintf(o.call, sizeof(o.call), "waitpid");
+	return o;
+}
+
+static void check(const char *const *tokens, const struct observation *obs,
+		  size_t n, enum verdict want)
 {
 	struct case_expect e = expect(tokens);
-	json_t *s = surfaced(json);
 
-	assert_string_equal(cell_verdict(s, &e), want);
-	json_decref(s);
+	assert_string_equal(verdict_name(verdict_compare(obs, n, &e)),
+			    verdict_name(want));
 }
 
 static void test_none(void **state)
 {
 	static const char *const none[] = {"none", NULL};
+	struct observation o[] = {call("recv", ECONNREFUSED)};
 
 	(void)state;
-	check(none, "[]", "pass");
-	check(none, "[{\"via\":\"recv\",\"errno\":\"ECONNREFUSED\"}]", "fail");
+	check(none, NULL, 0, VERDICT_PASS);
+	check(none, o, 1, VERDICT_FAIL);
 }
 
 static void test_errno_and_via(void **state)
 {
 	static const char *const t[] = {"recv:ECONNREFUSED", NULL};
+	struct observation ok[] = {call("recv", ECONNREFUSED)};
+	struct observation other[] = {call("recv", EHOSTUNREACH)};
+	struct observation send[] = {call("send", ECONNREFUSED)};
+	struct observation more[] = {call("recv", ECONNREFUSED),
+				     call("send", ECONNREFUSED)};
 
 	(void)state;
-	check(t, "[{\"via\":\"recv\",\"errno\":\"ECONNREFUSED\"}]", "pass");
-	check(t, "[{\"via\":\"recv\",\"errno\":\"EHOSTUNREACH\"}]", "fail");
-	check(t, "[{\"via\":\"send\",\"errno\":\"ECONNREFUSED\"}]", "fail");
-	check(t, "[]", "fail");
+	check(t, ok, 1, VERDICT_PASS);
+	check(t, other, 1, VERDICT_FAIL);
+	check(t, send, 1, VERDICT_FAIL);
+	check(t, NULL, 0, VERDICT_FAIL);
 	/* One more than expected is a difference too. */
-	check(t,
-	      "[{\"via\":\"recv\",\"errno\":\"ECONNREFUSED\"},"
-	      "{\"via\":\"send\",\"errno\":\"ECONNREFUSED\"}]",
-	      "fail");
+	check(t, more, 2, VERDICT_FAIL);
 }
 
 /* Order matters: a sweep whose errnos came back swapped fails; so does
@@ -88,47 +132,42 @@ static void test_order(void **state)
 	static const char *const t[] = {"so_error:EMSGSIZE",
 					"so_error:ECONNREFUSED", NULL};
 	static const char *const twice[] = {"recv:EIO", "recv:EIO", NULL};
+	struct observation in_order[] = {call("so_error", EMSGSIZE),
+					 call("so_error", ECONNREFUSED)};
+	struct observation swapped[] = {call("so_error", ECONNREFUSED),
+					call("so_error", EMSGSIZE)};
+	struct observation eio2[] = {call("recv", EIO), call("recv", EIO)};
+	struct observation eio_pipe[] = {call("recv", EIO),
+					 call("recv", EPIPE)};
 
 	(void)state;
-	check(t,
-	      "[{\"via\":\"so_error\",\"errno\":\"EMSGSIZE\"},"
-	      "{\"via\":\"so_error\",\"errno\":\"ECONNREFUSED\"}]",
-	      "pass");
-	check(t,
-	      "[{\"via\":\"so_error\",\"errno\":\"ECONNREFUSED\"},"
-	      "{\"via\":\"so_error\",\"errno\":\"EMSGSIZE\"}]",
-	      "fail");
-	check(twice,
-	      "[{\"via\":\"recv\",\"errno\":\"EIO\"},"
-	      "{\"via\":\"recv\",\"errno\":\"EIO\"}]",
-	      "pass");
-	check(twice,
-	      "[{\"via\":\"recv\",\"errno\":\"EIO\"},"
-	      "{\"via\":\"recv\",\"errno\":\"EPIPE\"}]",
-	      "fail");
-	check(twice, "[{\"via\":\"recv\",\"errno\":\"EIO\"}]", "fail");
+	check(t, in_order, 2, VERDICT_PASS);
+	check(t, swapped, 2, VERDICT_FAIL);
+	check(twice, eio2, 2, VERDICT_PASS);
+	check(twice, eio_pipe, 2, VERDICT_FAIL);
+	check(twice, eio2, 1, VERDICT_FAIL);
 }
 
 static void test_errqueue_fields(void **state)
 {
 	static const char *const t[] = {"errqueue:EHOSTUNREACH/icmp/11/0",
 					NULL};
+	struct observation ok[] = {
+		errq(EHOSTUNREACH, SO_EE_ORIGIN_ICMP, 11, 0)};
+	struct observation code[] = {
+		errq(EHOSTUNREACH, SO_EE_ORIGIN_ICMP, 11, 1)};
+	struct observation local[] = {
+		errq(EHOSTUNREACH, SO_EE_ORIGIN_LOCAL, 11, 0)};
+	struct observation plain[] = {call("errqueue", EHOSTUNREACH)};
 
 	(void)state;
-	check(t,
-	      "[{\"via\":\"errqueue\",\"errno\":\"EHOSTUNREACH\","
-	      "\"origin\":\"icmp\",\"type\":11,\"code\":0}]",
-	      "pass");
-	check(t,
-	      "[{\"via\":\"errqueue\",\"errno\":\"EHOSTUNREACH\","
-	      "\"origin\":\"icmp\",\"type\":11,\"code\":1}]",
-	      "fail");
-	check(t,
-	      "[{\"via\":\"errqueue\",\"errno\":\"EHOSTUNREACH\","
-	      "\"origin\":\"local\",\"type\":11,\"code\":0}]",
-	      "fail");
-	/* No origin at all cannot match an item that names one. */
-	check(t, "[{\"via\":\"errqueue\",\"errno\":\"EHOSTUNREACH\"}]", "fail");
+	check(t, ok, 1, VERDICT_PASS);
+	check(t, code, 1, VERDICT_FAIL);
+	check(t, local, 1, VERDICT_FAIL);
+	/* A call carries no origin: it cannot match an item that names
+	 * one, even with type and code 0 = whatever. */
+	plain[0].type = 11;
+	check(t, plain, 1, VERDICT_FAIL);
 }
 
 /* A general item (no type/code) and a specific one, each judged at its
@@ -137,75 +176,204 @@ static void test_general_and_specific(void **state)
 {
 	static const char *const t[] = {"errqueue:EMSGSIZE",
 					"errqueue:EMSGSIZE/icmp/3/4", NULL};
+	struct observation ok[] = {errq(EMSGSIZE, SO_EE_ORIGIN_LOCAL, 0, 0),
+				   errq(EMSGSIZE, SO_EE_ORIGIN_ICMP, 3, 4)};
+	struct observation swapped[] = {
+		errq(EMSGSIZE, SO_EE_ORIGIN_ICMP, 3, 4),
+		errq(EMSGSIZE, SO_EE_ORIGIN_LOCAL, 0, 0)};
 
 	(void)state;
-	check(t,
-	      "[{\"via\":\"errqueue\",\"errno\":\"EMSGSIZE\","
-	      "\"origin\":\"local\",\"type\":0,\"code\":0},"
-	      "{\"via\":\"errqueue\",\"errno\":\"EMSGSIZE\","
-	      "\"origin\":\"icmp\",\"type\":3,\"code\":4}]",
-	      "pass");
-	check(t,
-	      "[{\"via\":\"errqueue\",\"errno\":\"EMSGSIZE\","
-	      "\"origin\":\"icmp\",\"type\":3,\"code\":4},"
-	      "{\"via\":\"errqueue\",\"errno\":\"EMSGSIZE\","
-	      "\"origin\":\"local\",\"type\":0,\"code\":0}]",
-	      "fail");
+	check(t, ok, 2, VERDICT_PASS);
+	check(t, swapped, 2, VERDICT_FAIL);
 }
 
-/* '-' for a raw packet (errno null), numbers for exit statuses. */
+/* '-' for a raw packet (no errno), numbers for exit statuses; an errno
+ * field that was 0 is no errno too. */
 static void test_raw_and_exit(void **state)
 {
 	static const char *const raw[] = {"raw:-/icmp/3/3", NULL};
 	static const char *const exit1[] = {"exit:1", NULL};
+	static const char *const none_errno[] = {"errqueue:-", NULL};
+	struct observation pkt[] = {packet(3, 3)};
+	struct observation pkt_errno[] = {packet(3, 3)};
+	struct observation one[] = {exited(1)};
+	struct observation zero[] = {exited(0)};
+	struct observation eq0[] = {
+		errq(OBS_NO_ERRNO, SO_EE_ORIGIN_LOCAL, 0, 0)};
 
 	(void)state;
-	check(raw,
-	      "[{\"via\":\"raw\",\"errno\":null,\"origin\":\"icmp\","
-	      "\"type\":3,\"code\":3}]",
-	      "pass");
-	check(raw,
-	      "[{\"via\":\"raw\",\"errno\":\"ECONNREFUSED\",\"origin\":"
-	      "\"icmp\","
-	      "\"type\":3,\"code\":3}]",
-	      "fail");
-	check(exit1, "[{\"via\":\"exit\",\"errno\":1}]", "pass");
-	check(exit1, "[{\"via\":\"exit\",\"errno\":0}]", "fail");
+	pkt_errno[0].err = ECONNREFUSED;
+	check(raw, pkt, 1, VERDICT_PASS);
+	check(raw, pkt_errno, 1, VERDICT_FAIL);
+	check(exit1, one, 1, VERDICT_PASS);
+	check(exit1, zero, 1, VERDICT_FAIL);
+	check(none_errno, eq0, 1, VERDICT_PASS);
 }
 
 static void test_no_expectation(void **state)
 {
-	json_t *s = surfaced("[]");
-	json_t *j = verdict_expected_json(NULL);
-
 	(void)state;
-	assert_string_equal(cell_verdict(s, NULL), "fail");
-	assert_true(json_is_null(j));
-	json_decref(s);
-	json_decref(j);
+	assert_int_equal(verdict_compare(NULL, 0, NULL), VERDICT_FAIL);
 }
 
-static void test_expected_json(void **state)
+/* --- precedence over typed cells -------------------------------------- */
+
+static struct case_def the_case;
+static struct case_expect refused;
+static struct observation refused_obs[] = {
+	{.kind = OBS_CALL, .via = "recv", .call = "recv", .err = ECONNREFUSED}};
+
+/* A cell that ran cleanly and surfaced what was expected: it passes.
+ * Each test spoils one thing. */
+static struct cell clean(void)
 {
-	static const char *const t[] = {"recv:ECONNREFUSED",
-					"errqueue:EHOSTUNREACH/icmp/11/0",
-					"exit:2", "raw:-/icmp/3/3", NULL};
-	static const char *const none[] = {"none", NULL};
-	struct case_expect e = expect(t);
-	json_t *j = verdict_expected_json(&e);
-	char *s = json_dumps(j, JSON_COMPACT);
+	static const char *const t[] = {"recv:ECONNREFUSED", NULL};
+	struct cell c;
+
+	refused = expect(t);
+	memset(&c, 0, sizeof(c));
+	c.c = &the_case;
+	c.probe = "p";
+	c.ran = true;
+	c.surfaced = refused_obs;
+	c.nsurfaced = 1;
+	c.helper_error = c.skip = c.protocol_error = c.errtext = "";
+	c.status = 0; /* exited 0 */
+	c.expect = &refused;
+	c.kver = 6018;
+	return c;
+}
+
+static void decide(struct cell *c, enum verdict want, const char *reason)
+{
+	verdict_decide(c);
+	assert_string_equal(verdict_name(c->verdict), verdict_name(want));
+	assert_string_equal(c->reason, reason);
+}
+
+static void test_precedence_clean(void **state)
+{
+	struct cell c = clean();
 
 	(void)state;
-	assert_string_equal(s, "[\"recv:ECONNREFUSED\","
-			       "\"errqueue:EHOSTUNREACH/icmp/11/0\","
-			       "\"exit:2\",\"raw:-/icmp/3/3\"]");
-	free(s);
-	json_decref(j);
-	e = expect(none);
-	j = verdict_expected_json(&e);
-	assert_int_equal(json_array_size(j), 0);
-	assert_true(json_is_array(j));
-	json_decref(j);
+	decide(&c, VERDICT_PASS, "");
+	c.nsurfaced = 0;
+	decide(&c, VERDICT_FAIL, "");
+}
+
+/* Each rung outranks every rung below it: spoil two things at once and the
+ * higher one decides. */
+static void test_precedence_order(void **state)
+{
+	struct cell c = clean();
+
+	(void)state;
+	c.drops = 3;
+	c.helper_error = "forger: sendto: EPERM";
+	c.skip = "IPv6 is disabled";
+	c.protocol_error = "bad event line: not JSON";
+	c.status = 1 << 8; /* exited 1 */
+	decide(&c, VERDICT_ERROR,
+	       "the capture dropped 3 packets: the wire is not known");
+	c.drops = 0;
+	decide(&c, VERDICT_ERROR,
+	       "a fault helper failed: forger: sendto: EPERM");
+	c.helper_error = "";
+	decide(&c, VERDICT_SKIP, "IPv6 is disabled");
+	c.skip = "";
+	decide(&c, VERDICT_ERROR, "bad event line: not JSON");
+	c.protocol_error = "";
+	decide(&c, VERDICT_ERROR, "probe exited with an error: no message");
+	c.errtext = "socket: EPERM\n";
+	decide(&c, VERDICT_ERROR,
+	       "probe exited with an error: socket: EPERM\n");
+	c.status = SIGKILL; /* killed */
+	decide(&c, VERDICT_ERROR, "probe was killed: socket: EPERM\n");
+	c.status = 0;
+	decide(&c, VERDICT_PASS, "");
+}
+
+/* The helper rule makes every cell of the case an error, whatever it
+ * surfaced, even a skip or a command. */
+static void test_helper_error_beats_all(void **state)
+{
+	struct cell c = clean();
+
+	(void)state;
+	c.helper_error = "listener: accept: EMFILE";
+	c.is_cmd = true;
+	c.skip = "no";
+	decide(&c, VERDICT_ERROR,
+	       "a fault helper failed: listener: accept: EMFILE");
+}
+
+static void test_no_expectation_for_kernel(void **state)
+{
+	struct cell c = clean();
+
+	(void)state;
+	c.expect = NULL;
+	decide(&c, VERDICT_FAIL, "no expectation applies to kernel 6.18");
+}
+
+/* A command: its exit status is compared whatever it is; without an
+ * expectation it is reported, not judged. */
+static void test_command(void **state)
+{
+	static const char *const t[] = {"exit:1", NULL};
+	struct case_expect e = expect(t);
+	struct observation one[] = {exited(1)};
+	struct cell c = clean();
+
+	(void)state;
+	c.is_cmd = true;
+	c.status = 1 << 8;
+	c.surfaced = one;
+	c.expect = &e;
+	decide(&c, VERDICT_PASS, "");
+	c.expect = NULL;
+	decide(&c, VERDICT_INFO,
+	       "no expectation for this command: reported, not judged");
+}
+
+/* A claim is judged only on a cell that passed. */
+static void test_claim(void **state)
+{
+	static const char *const t[] = {"recv:EHOSTUNREACH", NULL};
+	struct case_expect other = expect(t);
+	struct cell c = clean();
+
+	(void)state;
+	c.claim = &refused;
+	verdict_decide(&c);
+	assert_true(c.claim_holds);
+	c.claim = &other;
+	verdict_decide(&c);
+	assert_false(c.claim_holds);
+	c.claim = &refused;
+	c.skip = "no";
+	verdict_decide(&c);
+	assert_false(c.claim_holds);
+}
+
+static void test_unsurfaced(void **state)
+{
+	struct wire_error w = {.type = 3, .code = 3};
+	struct cell c = clean();
+
+	(void)state;
+	assert_false(verdict_unsurfaced(&c)); /* nothing on the wire */
+	c.wire = &w;
+	c.nwire = 1;
+	assert_false(verdict_unsurfaced(&c));
+	c.nsurfaced = 0;
+	assert_true(verdict_unsurfaced(&c));
+	/* A command surfaces its status: unsaid only when it exited 0. */
+	c.is_cmd = true;
+	c.nsurfaced = 1;
+	assert_true(verdict_unsurfaced(&c));
+	c.status = 1 << 8;
+	assert_false(verdict_unsurfaced(&c));
 }
 
 int main(void)
@@ -218,7 +386,13 @@ int main(void)
 		cmocka_unit_test(test_general_and_specific),
 		cmocka_unit_test(test_raw_and_exit),
 		cmocka_unit_test(test_no_expectation),
-		cmocka_unit_test(test_expected_json),
+		cmocka_unit_test(test_precedence_clean),
+		cmocka_unit_test(test_precedence_order),
+		cmocka_unit_test(test_helper_error_beats_all),
+		cmocka_unit_test(test_no_expectation_for_kernel),
+		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_claim),
+		cmocka_unit_test(test_unsurfaced),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);

@@ -1,0 +1,325 @@
+/* Probe processes: see proc.h. */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "event.h"
+
+void proc_init(struct proc *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->in_fd = p->out_fd = p->err_fd = -1;
+}
+
+/* execv() takes char *const[] for historical reasons; the strings are
+ * not written to. */
+static void exec_argv(const char *path, const char *const *argv)
+{
+	union {
+		const char *const *c;
+		char *const *v;
+	} u = {argv};
+
+	execv(path, u.v);
+}
+
+/* Forks argv in the client namespace with stdin, stdout and stderr on
+ * pipes to the harness. */
+static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
+		      const char *const *argv, char *err, size_t errlen)
+{
+	int in[2], out[2], errp[2];
+	pid_t parent = getpid();
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		goto fail_pipe;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]);
+		goto fail_pipe;
+	}
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		goto fail_pipe;
+	}
+	p->t_start = event_now_ns();
+	p->pid = fork();
+	if (p->pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		close(errp[0]), close(errp[1]);
+		return -1;
+	}
+	if (p->pid == 0) {
+		/* Until stderr is the pipe, a failure can only be an exit
+		 * status, which the cell reports as "exited with an error". */
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(errp[1], 2) < 0)
+			_exit(3);
+		/* An ignored signal stays ignored across exec: the worker's
+		 * SIG_IGN (suite.c) is not the probe's business. */
+		if (signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
+			dprintf(2, "signal(SIGPIPE): %s\n", strerror(errno));
+			_exit(3);
+		}
+		/* The probe dies with the harness: nothing outlives a
+		 * SIGKILLed run. If the harness died before the death signal
+		 * was armed, no signal will come: stop here. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+			dprintf(2, "prctl(PR_SET_PDEATHSIG): %s\n",
+				strerror(errno));
+			_exit(3);
+		}
+		if (getppid() != parent)
+			_exit(3);
+		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0) {
+			dprintf(2, "setns to the client: %s\n",
+				strerror(errno));
+			_exit(3);
+		}
+		exec_argv(path, argv);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
+		_exit(3);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	p->in_fd = in[1];
+	p->out_fd = out[0];
+	p->err_fd = errp[0];
+	/* A blocking read would stall the whole case on one probe; the
+	 * caller's cleanup kills the probe and closes these on failure. */
+	if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "fcntl(O_NONBLOCK) on a probe pipe: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+fail_pipe:
+	snprintf(err, errlen, "pipe: %s", strerror(errno));
+	return -1;
+}
+
+int proc_start_probe(struct proc *p, const struct topo *t,
+		     const char *probe_dir, const struct probe_def *def,
+		     const struct fault_plan *plan, char *err, size_t errlen)
+{
+	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24], count[16],
+		burst[16];
+	const char *argv[24];
+	int argc = 0;
+
+	snprintf(path, sizeof(path), "%s/icmplab-probe-%s", probe_dir,
+		 def->binary);
+	if (access(path, X_OK) < 0) {
+		snprintf(err, errlen, "probe binary %s: %s (run make)", path,
+			 strerror(errno));
+		return -1;
+	}
+	addr_str(&plan->dst, dst);
+	snprintf(port, sizeof(port), "%u", plan->dport);
+	argv[argc++] = path;
+	argv[argc++] = "--style";
+	argv[argc++] = def->name;
+	argv[argc++] = "--dst";
+	argv[argc++] = dst;
+	argv[argc++] = "--dport";
+	argv[argc++] = port;
+	if (plan->ttl >= 0) {
+		snprintf(ttl, sizeof(ttl), "%d", plan->ttl);
+		argv[argc++] = "--ttl";
+		argv[argc++] = ttl;
+	}
+	if (plan->size) {
+		snprintf(size, sizeof(size), "%zu", plan->size);
+		argv[argc++] = "--size";
+		argv[argc++] = size;
+	}
+	if (plan->count > 1) {
+		snprintf(count, sizeof(count), "%u", plan->count);
+		argv[argc++] = "--count";
+		argv[argc++] = count;
+	}
+	if (plan->burst > 1) {
+		snprintf(burst, sizeof(burst), "%u", plan->burst);
+		argv[argc++] = "--burst";
+		argv[argc++] = burst;
+	}
+	argv[argc] = NULL;
+	return spawn_argv(p, t, path, argv, err, errlen);
+}
+
+void proc_command_line(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, char *command, size_t size)
+{
+	char addr[ADDR_STRLEN], port[8], dir[CASE_TEXT_MAX], *slash;
+	size_t at = 0;
+
+	addr_str(&plan->dst, addr);
+	snprintf(port, sizeof(port), "%u", plan->dport);
+	snprintf(dir, sizeof(dir), "%s", case_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	while (*tpl && at + 1 < size) {
+		const char *with = NULL;
+		size_t skip = 1;
+
+		if (strncmp(tpl, "{addr}", 6) == 0)
+			with = addr, skip = 6;
+		else if (strncmp(tpl, "{port}", 6) == 0)
+			with = port, skip = 6;
+		else if (strncmp(tpl, "{dir}", 5) == 0)
+			with = dir, skip = 5;
+		if (with) {
+			at += (size_t)snprintf(command + at, size - at, "%s",
+					       with);
+			if (at >= size)
+				at = size - 1;
+		} else {
+			command[at++] = *tpl;
+		}
+		tpl += skip;
+	}
+	command[at] = '\0';
+}
+
+int proc_start_command(struct proc *p, const struct topo *t,
+		       const char *command, char *err, size_t errlen)
+{
+	const char *argv[] = {"/bin/sh", "-c", command, NULL};
+
+	if (spawn_argv(p, t, argv[0], argv, err, errlen) < 0)
+		return -1;
+	close(p->in_fd); /* stdin: end of file */
+	p->in_fd = -1;
+	return 0;
+}
+
+/* Reads what fd has into text (keeping the first size-1 bytes, dropping
+ * the rest); closes fd at end of file. */
+static void read_text(int *fd, char *text, size_t size, size_t *len)
+{
+	char buf[1024];
+	ssize_t n;
+	size_t room;
+
+	while (*fd >= 0) {
+		n = read(*fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(*fd);
+			*fd = -1;
+			return;
+		}
+		room = size - 1 - *len;
+		if ((size_t)n < room)
+			room = (size_t)n;
+		memcpy(text + *len, buf, room);
+		*len += room;
+		text[*len] = '\0';
+	}
+}
+
+void proc_read_output(struct proc *p)
+{
+	read_text(&p->out_fd, p->outtext, sizeof(p->outtext), &p->outlen);
+}
+
+void proc_read_errors(struct proc *p)
+{
+	read_text(&p->err_fd, p->errtext, sizeof(p->errtext), &p->errlen);
+}
+
+void proc_read_lines(struct proc *p, proc_line_fn fn, void *arg)
+{
+	char buf[4096];
+	ssize_t n;
+	size_t k;
+	bool overlong = false;
+
+	while (p->out_fd >= 0) {
+		n = read(p->out_fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			close(p->out_fd);
+			p->out_fd = -1;
+			if (p->linelen)
+				fn(arg, p->line, p->linelen);
+			p->linelen = 0;
+			return;
+		}
+		for (k = 0; k < (size_t)n; k++) {
+			if (buf[k] == '\n') {
+				fn(arg, p->line, p->linelen);
+				p->linelen = 0;
+				overlong = false;
+			} else if (p->linelen < sizeof(p->line)) {
+				p->line[p->linelen++] = buf[k];
+			} else if (!overlong) {
+				fn(arg, NULL, sizeof(p->line));
+				overlong = true;
+			}
+		}
+	}
+}
+
+int proc_tell(struct proc *p, const char *msg)
+{
+	size_t len = strlen(msg);
+	ssize_t n;
+
+	if (p->in_fd < 0)
+		return 0;
+	n = write(p->in_fd, msg, len);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		errno = 0; /* a short write */
+	return -1;
+}
+
+bool proc_reap(struct proc *p)
+{
+	if (p->reaped || p->pid <= 0 || p->out_fd >= 0 || p->err_fd >= 0)
+		return false;
+	if (waitpid(p->pid, &p->status, 0) != p->pid)
+		return false;
+	p->reaped = true;
+	p->t_end = event_now_ns();
+	if (p->in_fd >= 0)
+		close(p->in_fd);
+	p->in_fd = -1;
+	return true;
+}
+
+void proc_close(struct proc *p)
+{
+	if (!p->reaped && p->pid > 0) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	if (p->in_fd >= 0)
+		close(p->in_fd);
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	p->in_fd = p->out_fd = p->err_fd = -1;
+}

@@ -1,0 +1,89 @@
+/* Probe processes: spawning one in the client namespace with its stdin,
+ * stdout and stderr on pipes, reading what it writes, and reaping it.
+ *
+ * Two kinds of probe run here: the probe binaries (icmplab-probe-*, whose
+ * stdout is JSON-lines events and whose stdin answers their syncs), and
+ * the user's command (`probe cmd`, run by /bin/sh, whose stdout is text).
+ * This module knows how to start either and how to move bytes; what the
+ * bytes mean is the case loop's business (run.c).
+ */
+#ifndef ICMPLAB_PROC_H
+#define ICMPLAB_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "catalog.h"
+#include "topo.h"
+
+#define PROC_LINE_MAX 4096 /* bytes per event line */
+#define PROC_TEXT_MAX 1024 /* bytes of stderr (and a command's stdout) kept */
+
+struct proc {
+	pid_t pid;		   /* 0: not started */
+	int in_fd, out_fd, err_fd; /* -1 when closed */
+	char line[PROC_LINE_MAX];  /* the event line being read */
+	size_t linelen;
+	char errtext[PROC_TEXT_MAX]; /* stderr, first bytes */
+	size_t errlen;
+	char outtext[PROC_TEXT_MAX]; /* a command's stdout, first bytes */
+	size_t outlen;
+	int status; /* wait status, once reaped */
+	bool reaped;
+	uint64_t t_start, t_end; /* CLOCK_MONOTONIC ns */
+};
+
+/* An empty, not started process (fds -1). */
+void proc_init(struct proc *p);
+
+/* Starts probe binary def->binary from probe_dir in t's client namespace
+ * with the arguments plan asks for (--style, --dst, --dport, --ttl,
+ * --size, --count, --burst). 0, or -1 with err (a missing binary says to
+ * run make). */
+int proc_start_probe(struct proc *p, const struct topo *t,
+		     const char *probe_dir, const struct probe_def *def,
+		     const struct fault_plan *plan, char *err, size_t errlen);
+
+/* Fills command (size bytes) from template tpl: {addr} and {port} replaced
+ * by the destination, {dir} by the folder of case_path (for scripts
+ * shipped beside a case). */
+void proc_command_line(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, char *command, size_t size);
+
+/* Runs command with /bin/sh in t's client namespace, stdin at end of
+ * file. 0, or -1 with err. */
+int proc_start_command(struct proc *p, const struct topo *t,
+		       const char *command, char *err, size_t errlen);
+
+/* Called for each complete line of a probe's stdout (without its newline;
+ * not NUL-terminated), or with line NULL once for a line longer than
+ * PROC_LINE_MAX (its bytes past the limit are dropped). */
+typedef void (*proc_line_fn)(void *arg, const char *line, size_t len);
+
+/* Reads what the probe's stdout has without blocking and hands each line
+ * to fn; at end of file, the last unterminated line too, then closes it. */
+void proc_read_lines(struct proc *p, proc_line_fn fn, void *arg);
+
+/* Reads a command's stdout into outtext, without blocking. */
+void proc_read_output(struct proc *p);
+
+/* Reads stderr into errtext, without blocking. */
+void proc_read_errors(struct proc *p);
+
+/* Writes msg to the probe's stdin. 0, or -1 with errno (EPIPE: the probe
+ * has ended, as the worker ignores SIGPIPE; 0: a short write). 0 without
+ * writing when stdin is closed. */
+int proc_tell(struct proc *p, const char *msg);
+
+/* Reaps p if it was started, is not reaped yet, and both its stdout and
+ * stderr reached end of file (so waiting cannot block for long); sets
+ * status, reaped and t_end and closes its stdin. True when it reaped p now
+ * (p->reaped says whether it ever was). */
+bool proc_reap(struct proc *p);
+
+/* Kills p if it still runs and waits for it, closes every fd. */
+void proc_close(struct proc *p);
+
+#endif

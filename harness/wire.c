@@ -1,0 +1,222 @@
+/* The wire ledger: see wire.h. */
+#include "wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+
+struct wire_held {
+	struct pkt p;
+	uint64_t t;
+	size_t entry; /* its line in packets, to update */
+};
+
+void wire_init(struct wire *w, const struct ipaddr *dst)
+{
+	struct timespec rt;
+	uint64_t mono;
+
+	memset(w, 0, sizeof(*w));
+	w->dst = *dst;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	mono = event_now_ns();
+	w->real_minus_mono =
+		(uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec - mono;
+}
+
+void wire_free(struct wire *w)
+{
+	int i;
+
+	for (i = 0; i < WIRE_MAX_FLOWS; i++)
+		free(w->owners[i].errors);
+	free(w->packets);
+	free(w->held);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Room for one more error of o; false when out of memory. */
+static bool grow_errors(struct wire_owner *o)
+{
+	size_t cap = o->caperrors ? o->caperrors * 2 : 8;
+	struct wire_error *e;
+
+	if (o->nerrors < o->caperrors)
+		return true;
+	e = realloc(o->errors, cap * sizeof(*e));
+	if (!e)
+		return false;
+	o->errors = e;
+	o->caperrors = cap;
+	return true;
+}
+
+/* Room for one more packet; false when out of memory. */
+static bool grow_packets(struct wire *w)
+{
+	size_t cap = w->cappackets ? w->cappackets * 2 : 64;
+	struct wire_packet *p;
+
+	if (w->npackets < w->cappackets)
+		return true;
+	p = realloc(w->packets, cap * sizeof(*p));
+	if (!p)
+		return false;
+	w->packets = p;
+	w->cappackets = cap;
+	return true;
+}
+
+static bool is_wildcard_flow(const struct flow *f)
+{
+	return !f->proto || !f->sport;
+}
+
+static void credit_error(struct wire *w, const struct pkt *p, int flow,
+			 uint64_t t)
+{
+	int owner = w->flow_owner[flow];
+	struct wire_owner *o = &w->owners[owner];
+	struct wire_error *e;
+
+	w->credited |= (uint64_t)1 << owner;
+	if (!grow_errors(o)) {
+		w->out_of_memory = true;
+		return;
+	}
+	e = &o->errors[o->nerrors++];
+	memset(e, 0, sizeof(*e));
+	e->t_ns = t;
+	e->family = p->h.family;
+	e->type = p->h.icmp_type;
+	e->code = p->h.icmp_code;
+	e->from = p->h.src;
+	e->mtu = p->mtu;
+	pkt_describe(p, e->parse, sizeof(e->parse));
+}
+
+/* Gives entry (and what it is: a datagram leaving, or an error) to flow. */
+static void own(struct wire *w, size_t entry, enum wire_class cls,
+		const struct pkt *p, int flow, uint64_t t)
+{
+	w->packets[entry].cls = cls;
+	w->packets[entry].probe = w->owner_name[w->flow_owner[flow]];
+	if (cls == WIRE_OUT)
+		w->owners[w->flow_owner[flow]].datagrams++;
+	else
+		credit_error(w, p, flow, t);
+}
+
+static void hold(struct wire *w, const struct pkt *p, uint64_t t, size_t entry)
+{
+	if (w->nheld == w->capheld) {
+		int cap = w->capheld ? w->capheld * 2 : 8;
+		struct wire_held *h =
+			realloc(w->held, sizeof(*h) * (size_t)cap);
+
+		if (!h)
+			return; /* stays listed as error-other */
+		w->held = h;
+		w->capheld = cap;
+	}
+	w->held[w->nheld++] = (struct wire_held){*p, t, entry};
+}
+
+/* Credits held packets whose flow is now known; with final set, wildcard
+ * flows may take what no exact flow did. */
+static void rematch(struct wire *w, bool final)
+{
+	int i, j, flow;
+
+	for (i = 0, j = 0; i < w->nheld; i++) {
+		struct wire_held *h = &w->held[i];
+		enum wire_class cls =
+			match_packet(&h->p, w->flows, w->nflows, &flow);
+
+		if ((cls == WIRE_ERROR || cls == WIRE_OUT) &&
+		    (final || !is_wildcard_flow(&w->flows[flow])))
+			own(w, h->entry, cls, &h->p, flow, h->t);
+		else
+			w->held[j++] = *h;
+	}
+	w->nheld = j;
+}
+
+int wire_add_flow(struct wire *w, const struct flow *f, int owner,
+		  const char *name)
+{
+	if (w->nflows >= WIRE_MAX_FLOWS || owner < 0 || owner >= WIRE_MAX_FLOWS)
+		return -1;
+	w->flows[w->nflows] = *f;
+	w->flow_owner[w->nflows] = owner;
+	w->owner_name[owner] = name;
+	w->nflows++;
+	rematch(w, false);
+	return w->nflows - 1;
+}
+
+void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
+		    size_t wirelen, uint64_t t_real)
+{
+	struct wire *w = arg;
+	/* The kernel's capture time, on the monotonic clock of the events. */
+	uint64_t t = t_real - w->real_minus_mono;
+	struct wire_packet *o;
+	struct pkt p;
+	enum wire_class cls;
+	size_t entry;
+	int flow;
+
+	pkt_decode_eth(frame, caplen, &p);
+	cls = match_packet(&p, w->flows, w->nflows, &flow);
+	if (!grow_packets(w)) {
+		w->out_of_memory = true;
+		return;
+	}
+	entry = w->npackets++;
+	o = &w->packets[entry];
+	memset(o, 0, sizeof(*o));
+	o->t_ns = t;
+	o->len = wirelen;
+	o->cls = cls;
+	if (p.h.family) {
+		o->src = p.h.src;
+		o->dst = p.h.dst;
+	}
+	if (p.h.kind == PK_ICMP_ERROR || p.h.kind == PK_ICMP_ECHO ||
+	    p.h.kind == PK_ICMP_OTHER) {
+		o->icmp = true;
+		o->type = p.h.icmp_type;
+		o->code = p.h.icmp_code;
+	}
+	pkt_describe(&p, o->parse, sizeof(o->parse));
+
+	if ((cls == WIRE_OUT || cls == WIRE_ERROR) &&
+	    !is_wildcard_flow(&w->flows[flow])) {
+		own(w, entry, cls, &p, flow, t);
+	} else if (cls == WIRE_ERROR || cls == WIRE_ERROR_OTHER ||
+		   cls == WIRE_OUT ||
+		   (cls == WIRE_OTHER && p.status == PKT_OK &&
+		    addr_eq(&p.h.dst, &w->dst) &&
+		    (p.h.kind == PK_UDP || p.h.kind == PK_TCP ||
+		     p.h.kind == PK_ICMP_ECHO))) {
+		/* An error, or a datagram to where the probes send, whose
+		 * flow may not be known yet (replies never match one). */
+		hold(w, &p, t, entry);
+	}
+}
+
+void wire_finish(struct wire *w)
+{
+	rematch(w, true);
+}
+
+uint64_t wire_take_credited(struct wire *w)
+{
+	uint64_t c = w->credited;
+
+	w->credited = 0;
+	return c;
+}

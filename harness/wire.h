@@ -1,0 +1,99 @@
+/* The wire ledger: every packet the capture saw, classified against the
+ * probes' flows, and the ICMP errors credited to each flow's owner.
+ *
+ * An ICMP error can reach the capture before the flow it quotes is known
+ * (the probe's flow event may still be in its pipe), or it may match only
+ * a user command's wildcard flow, which must not take it before every
+ * exact flow is known: such packets are held and credited when a flow is
+ * added, or at the end. The ledger does no I/O: it says which owners were
+ * credited an error (wire_take_credited), and the case loop decides what
+ * that means for their syncs.
+ */
+#ifndef ICMPLAB_WIRE_H
+#define ICMPLAB_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "match.h"
+#include "pkt.h"
+
+#define WIRE_MAX_FLOWS 32 /* = CASE_MAX_PROBES: one flow per probe */
+#define WIRE_PARSE_MAX 256
+
+/* An ICMP error quoting one of a probe's datagrams. */
+struct wire_error {
+	uint64_t t_ns; /* capture time, CLOCK_MONOTONIC */
+	int family;    /* AF_INET, AF_INET6 */
+	int type, code;
+	struct ipaddr from;
+	unsigned mtu; /* 0: none (3/4 and packet too big carry one) */
+	char parse[WIRE_PARSE_MAX]; /* pkt_describe */
+};
+
+/* One captured packet, classified. */
+struct wire_packet {
+	uint64_t t_ns;
+	size_t len; /* on the wire */
+	enum wire_class cls;
+	struct ipaddr src, dst; /* family 0: not an IP packet */
+	bool icmp;		/* type and code are set */
+	int type, code;
+	char parse[WIRE_PARSE_MAX];
+	const char *probe; /* the owner of its flow; NULL: none known */
+};
+
+/* What one owner (a probe) has on the wire. */
+struct wire_owner {
+	unsigned datagrams; /* of its flow, seen leaving */
+	struct wire_error *errors;
+	size_t nerrors, caperrors;
+};
+
+struct wire_held; /* an error or datagram waiting for its flow */
+
+struct wire {
+	struct ipaddr dst;	  /* where the probes send */
+	uint64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	struct flow flows[WIRE_MAX_FLOWS];
+	int flow_owner[WIRE_MAX_FLOWS];
+	int nflows;
+	const char *owner_name[WIRE_MAX_FLOWS];
+	struct wire_owner owners[WIRE_MAX_FLOWS];
+	struct wire_packet *packets;
+	size_t npackets, cappackets;
+	struct wire_held *held;
+	int nheld, capheld;
+	uint64_t credited; /* bit k: owner k was credited an error */
+	bool out_of_memory;
+};
+
+/* Starts an empty ledger for probes sending to dst; times of packets are
+ * taken from the capture's CLOCK_REALTIME and moved to CLOCK_MONOTONIC. */
+void wire_init(struct wire *w, const struct ipaddr *dst);
+
+/* Frees what the ledger allocated; w may be reused after wire_init. */
+void wire_free(struct wire *w);
+
+/* Adds flow f, owned by owner (0..WIRE_MAX_FLOWS-1, named name, a string
+ * that outlives w), and credits held packets that match it. Returns its
+ * index, or -1 when the table is full. A wildcard flow (proto or sport 0)
+ * takes held packets only at wire_finish. */
+int wire_add_flow(struct wire *w, const struct flow *f, int owner,
+		  const char *name);
+
+/* The capture callback (capture_dispatch): arg is the struct wire. */
+void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
+		    size_t wirelen, uint64_t t_real);
+
+/* The end of the case: held packets go to wildcard flows if they match
+ * one. */
+void wire_finish(struct wire *w);
+
+/* The owners credited an error since the last call, as a bit mask (bit k:
+ * owner k); clears it. */
+uint64_t wire_take_credited(struct wire *w);
+
+#endif
