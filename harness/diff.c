@@ -257,15 +257,13 @@ json_t *diff_normalize(json_t *doc)
 	static const char *const kase[] = {"name",  "group",  "title",
 					   "family", "fault", "params",
 					   "error", NULL};
-	static const char *const cell[] = {"case",     "family",   "fault",
-					   "probe",    "datagrams", "expected",
-					   "verdict",  "unsurfaced", "reason",
-					   NULL};
-	static const char *const wire[] = {"type", "code", "name", "from",
-					   "mtu", NULL};
-	static const char *const item[] = {"via",  "call", "errno",
-					   "origin", "type", "code",
-					   "info", "offender", NULL};
+	static const char *const cell[] = {"case",	 "probe",
+					   "datagrams",	 "expected",
+					   "verdict",	 "unsurfaced",
+					   "reason",	 NULL};
+	static const char *const wire[] = {"type", "code", "mtu", NULL};
+	static const char *const item[] = {"via",  "errno", "origin",
+					   "type", "code",  "info", NULL};
 	json_t *r = pick(doc, top), *cases = json_array(), *cells = json_array();
 	json_t *o, *c;
 	size_t i;

@@ -43,11 +43,10 @@ int diff_results(FILE *f, json_t *old, json_t *new,
 /* The results document reduced to what diff_results compares and what a
  * reader needs to know which cell it is: the document's version, kernel,
  * machine and summary; per case its name, group, title, family, fault,
- * params and error; per cell case, family, fault, probe, datagrams, wire
- * (type, code, name, from, mtu), surfaced (via, call, errno, origin, type,
- * code, info, offender), expected, verdict, unsurfaced, reason. Adds
- * "normalized": true. Times, ports, pids, paths, packets and events go.
- * Returns a new reference. */
+ * params and error; per cell case, probe, datagrams, expected, verdict,
+ * unsurfaced, reason, wire (type, code, mtu) and surfaced (via, errno,
+ * origin, type, code, info). Adds "normalized": true. Times, ports, pids,
+ * paths, addresses, packets and events go. Returns a new reference. */
 json_t *diff_normalize(json_t *doc);
 
 /* Writes diff_normalize(doc) onto f with one case or cell per line, so

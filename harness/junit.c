@@ -50,7 +50,7 @@ static int xml_char(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-int junit_escape(FILE *f, const char *s)
+int junit_escape(FILE *f, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t cp;
@@ -82,8 +82,15 @@ int junit_escape(FILE *f, const char *s)
 		case '\'':
 			fputs("&apos;", f);
 			break;
-		case '\r': /* kept through attribute normalisation */
+		case '\r': /* a raw CR is read back as LF */
 			fputs("&#13;", f);
+			break;
+		case '\n': /* in an attribute, a raw one is read back as a space */
+		case '\t':
+			if (attr)
+				fprintf(f, "&#%u;", (unsigned)cp);
+			else
+				fputc((int)cp, f);
 			break;
 		default:
 			fwrite(p, 1, (size_t)n, f);
@@ -97,7 +104,7 @@ int junit_escape(FILE *f, const char *s)
 static void attr(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, " %s=\"", name);
-	junit_escape(f, value);
+	junit_escape(f, value, true);
 	fputc('"', f);
 }
 
@@ -184,12 +191,12 @@ static void write_cell(FILE *f, json_t *doc, json_t *c, const char *group)
 		snprintf(msg, sizeof(msg),
 			 "expected: %s\nsurfaced: %s\nwire: %s\n", exp, sur,
 			 wire);
-		junit_escape(f, msg);
+		junit_escape(f, msg, false);
 		if (dg >= 0)
 			fprintf(f, "datagrams: %ld\n", dg);
 		if (reason[0]) {
 			fputs("reason: ", f);
-			junit_escape(f, reason);
+			junit_escape(f, reason, false);
 			fputc('\n', f);
 		}
 		fprintf(f, "</%s>\n", tag);
@@ -198,7 +205,7 @@ static void write_cell(FILE *f, json_t *doc, json_t *c, const char *group)
 		/* Jenkins' JUnit attachments plugin and GitLab both read this
 		 * marker from the test's standard output. */
 		fputs("      <system-out>[[ATTACHMENT|", f);
-		junit_escape(f, abs_path(pcap, path, sizeof(path)));
+		junit_escape(f, abs_path(pcap, path, sizeof(path)), false);
 		fputs("]]\n</system-out>\n", f);
 	}
 	fputs("    </testcase>\n", f);

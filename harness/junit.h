@@ -3,6 +3,7 @@
 #ifndef ICMPLAB_JUNIT_H
 #define ICMPLAB_JUNIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -20,8 +21,10 @@
  * as U+FFFD. Returns 0, or -1 when a write to f failed. */
 int junit_write(FILE *f, json_t *doc);
 
-/* Writes s onto f as XML text or attribute content (junit_write's
- * escaping). Returns 0, or -1 when a write failed. */
-int junit_escape(FILE *f, const char *s);
+/* Writes s onto f as XML character data, or as an attribute's value when
+ * attr (where tab and newline must be references to survive a parser's
+ * normalisation): junit_write's escaping. Returns 0, or -1 when a write
+ * failed. */
+int junit_escape(FILE *f, const char *s, bool attr);
 
 #endif

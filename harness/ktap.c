@@ -108,9 +108,9 @@ static enum kind write_case(FILE *f, json_t *doc, const char *kase,
 			break;
 		case K_SKIP:
 			t.skip++;
-			fprintf(f, KTAP_INDENT "ok %d %s # SKIP %s\n", num, name,
-				one_line(resdoc_str(c, "reason"), line,
-					 sizeof(line)));
+			one_line(resdoc_str(c, "reason"), line, sizeof(line));
+			fprintf(f, KTAP_INDENT "ok %d %s # SKIP%s%s\n", num, name,
+				line[0] ? " " : "", line);
 			break;
 		case K_FAIL:
 		case K_ERROR:
