@@ -32,8 +32,7 @@ static bool in_scope(const struct diff_scope *s, json_t *doc, json_t *c)
 
 	if (!s)
 		return true;
-	if (s->ncases &&
-	    !in_list(s->cases, s->ncases, kase) &&
+	if (s->ncases && !in_list(s->cases, s->ncases, kase) &&
 	    !in_list(s->cases, s->ncases,
 		     resdoc_str(resdoc_case(doc, kase), "group")))
 		return false;
@@ -46,7 +45,8 @@ static bool in_scope(const struct diff_scope *s, json_t *doc, json_t *c)
 /* Two surfaced lists are the same when their items' tokens are, in order. */
 static bool same_surfaced(json_t *a, json_t *b)
 {
-	json_t *x = json_object_get(a, "surfaced"), *y = json_object_get(b, "surfaced");
+	json_t *x = json_object_get(a, "surfaced"),
+	       *y = json_object_get(b, "surfaced");
 	char s[256], t[256];
 	size_t i;
 
@@ -81,7 +81,8 @@ static bool same_wire(json_t *a, json_t *b)
 
 static bool same_expected(json_t *a, json_t *b)
 {
-	json_t *x = json_object_get(a, "expected"), *y = json_object_get(b, "expected");
+	json_t *x = json_object_get(a, "expected"),
+	       *y = json_object_get(b, "expected");
 
 	/* Absent and null both say: no line applies to this kernel. */
 	if (!json_is_array(x) || !json_is_array(y))
@@ -112,7 +113,8 @@ static bool diff_cell(FILE *f, const char *key, json_t *a, json_t *b)
 {
 	char s[TEXT_MAX], t[TEXT_MAX];
 	bool first = true;
-	const char *va = resdoc_str(a, "verdict"), *vb = resdoc_str(b, "verdict");
+	const char *va = resdoc_str(a, "verdict"),
+		   *vb = resdoc_str(b, "verdict");
 
 	if (strcmp(va, vb) != 0) {
 		fprintf(f, "%s: ", key);
@@ -171,13 +173,14 @@ static json_t *index_cells(json_t *doc, const struct diff_scope *s)
 	return ix;
 }
 
-int diff_results(FILE *f, json_t *old, json_t *new,
-		 const struct diff_scope *s, struct diff_counts *k)
+int diff_results(FILE *f, json_t *old, json_t *new, const struct diff_scope *s,
+		 struct diff_counts *k)
 {
 	json_t *oi = index_cells(old, s), *ni = index_cells(new, NULL), *c, *o;
 	struct diff_counts n = {0};
 	char key[512], sur[TEXT_MAX];
-	const char *ok = resdoc_str(old, "kernel"), *nk = resdoc_str(new, "kernel");
+	const char *ok = resdoc_str(old, "kernel"),
+		   *nk = resdoc_str(new, "kernel");
 	size_t i;
 
 	json_array_foreach(json_object_get(new, "cells"), i, c)
@@ -210,7 +213,8 @@ int diff_results(FILE *f, json_t *old, json_t *new,
 	if (n.changed + n.added + n.removed == 0)
 		fprintf(f, "no change: %d cells compared", n.compared);
 	else
-		fprintf(f, "%d changed, %d added, %d removed; %d cells compared",
+		fprintf(f,
+			"%d changed, %d added, %d removed; %d cells compared",
 			n.changed, n.added, n.removed, n.compared);
 	if (strcmp(ok, nk) != 0)
 		fprintf(f, " (kernel %s -> %s)", ok[0] ? ok : "?",
@@ -245,26 +249,23 @@ static json_t *pick_each(json_t *a, const char *const *keys)
 	json_t *r = json_array(), *o;
 	size_t i;
 
-	json_array_foreach(a, i, o)
-		json_array_append_new(r, pick(o, keys));
+	json_array_foreach(a, i, o) json_array_append_new(r, pick(o, keys));
 	return r;
 }
 
 json_t *diff_normalize(json_t *doc)
 {
-	static const char *const top[] = {"icmplab", "kernel", "machine",
-					  NULL};
-	static const char *const kase[] = {"name",  "group",  "title",
-					   "family", "fault", "params",
-					   "error", NULL};
-	static const char *const cell[] = {"case",	 "probe",
-					   "datagrams",	 "expected",
-					   "verdict",	 "unsurfaced",
-					   "reason",	 NULL};
+	static const char *const top[] = {"icmplab", "kernel", "machine", NULL};
+	static const char *const kase[] = {"name",  "group",  "title", "family",
+					   "fault", "params", "error", NULL};
+	static const char *const cell[] = {"case",     "probe",	  "datagrams",
+					   "expected", "verdict", "unsurfaced",
+					   "reason",   NULL};
 	static const char *const wire[] = {"type", "code", "mtu", NULL};
-	static const char *const item[] = {"via",  "errno", "origin",
-					   "type", "code",  "info", NULL};
-	json_t *r = pick(doc, top), *cases = json_array(), *cells = json_array();
+	static const char *const item[] = {"via",  "errno", "origin", "type",
+					   "code", "info",  NULL};
+	json_t *r = pick(doc, top), *cases = json_array(),
+	       *cells = json_array();
 	json_t *o, *c;
 	size_t i;
 
@@ -276,9 +277,10 @@ json_t *diff_normalize(json_t *doc)
 	json_array_foreach(json_object_get(doc, "cells"), i, o)
 	{
 		c = pick(o, cell);
-		/* In the document's order: wire and surfaced after datagrams. */
-		json_object_set_new(c, "wire",
-				    pick_each(json_object_get(o, "wire"), wire));
+		/* In the document's order: wire and surfaced after datagrams.
+		 */
+		json_object_set_new(
+			c, "wire", pick_each(json_object_get(o, "wire"), wire));
 		json_object_set_new(
 			c, "surfaced",
 			pick_each(json_object_get(o, "surfaced"), item));
@@ -314,8 +316,8 @@ int diff_write_baseline(FILE *f, json_t *doc)
 	{
 		fprintf(f, "%s\n \"%s\": ", first ? "" : ",", key);
 		first = false;
-		if (!json_is_array(v) || (strcmp(key, "cases") != 0 &&
-					  strcmp(key, "cells") != 0)) {
+		if (!json_is_array(v) ||
+		    (strcmp(key, "cases") != 0 && strcmp(key, "cells") != 0)) {
 			rc |= dump_line(f, v);
 			continue;
 		}

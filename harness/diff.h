@@ -37,8 +37,8 @@ struct diff_counts {
  * in the new document's cell order (removed ones after), then a summary
  * line. Fills *k (may be NULL). Returns the number of differing cells
  * (changed + added + removed). s may be NULL: every cell. */
-int diff_results(FILE *f, json_t *old, json_t *new,
-		 const struct diff_scope *s, struct diff_counts *k);
+int diff_results(FILE *f, json_t *old, json_t *new, const struct diff_scope *s,
+		 struct diff_counts *k);
 
 /* The results document reduced to what diff_results compares and what a
  * reader needs to know which cell it is: the document's version, kernel,

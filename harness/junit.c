@@ -85,7 +85,8 @@ int junit_escape(FILE *f, const char *s, bool attr)
 		case '\r': /* a raw CR is read back as LF */
 			fputs("&#13;", f);
 			break;
-		case '\n': /* in an attribute, a raw one is read back as a space */
+		case '\n': /* in an attribute, a raw one is read back as a space
+			    */
 		case '\t':
 			if (attr)
 				fprintf(f, "&#%u;", (unsigned)cp);
@@ -129,8 +130,9 @@ static void count_cell(json_t *doc, json_t *c, struct counts *k)
 
 static void counts_attrs(FILE *f, const struct counts *k)
 {
-	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		   "skipped=\"%zu\" time=\"%.3f\"",
+	fprintf(f,
+		" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"skipped=\"%zu\" time=\"%.3f\"",
 		k->tests, k->failures, k->errors, k->skipped, k->seconds);
 }
 
@@ -154,8 +156,8 @@ static void write_cell(FILE *f, json_t *doc, json_t *c, const char *group)
 {
 	const char *v = resdoc_str(c, "verdict");
 	const char *reason = resdoc_str(c, "reason");
-	const char *pcap = resdoc_str(resdoc_case(doc, resdoc_str(c, "case")),
-				      "pcap");
+	const char *pcap =
+		resdoc_str(resdoc_case(doc, resdoc_str(c, "case")), "pcap");
 	char name[512], exp[1024], sur[1024], wire[512], msg[2600];
 	char path[PATH_MAX + 256];
 	long dg = resdoc_datagrams(c);
@@ -254,20 +256,23 @@ int junit_write(FILE *f, json_t *doc)
 		{
 			g = resdoc_str(resdoc_case(doc, resdoc_str(c, "case")),
 				       "group");
-			if (strcmp(g[0] ? g : resdoc_str(c, "case"), group) == 0)
+			if (strcmp(g[0] ? g : resdoc_str(c, "case"), group) ==
+			    0)
 				count_cell(doc, c, &k);
 		}
 		fputs("  <testsuite", f);
 		attr(f, "name", group);
 		counts_attrs(f, &k);
-		fputs(">\n    <properties>\n      <property name=\"kernel\"", f);
+		fputs(">\n    <properties>\n      <property name=\"kernel\"",
+		      f);
 		attr(f, "value", resdoc_str(doc, "kernel"));
 		fputs("/>\n    </properties>\n", f);
 		json_array_foreach(cells, i, c)
 		{
 			g = resdoc_str(resdoc_case(doc, resdoc_str(c, "case")),
 				       "group");
-			if (strcmp(g[0] ? g : resdoc_str(c, "case"), group) == 0)
+			if (strcmp(g[0] ? g : resdoc_str(c, "case"), group) ==
+			    0)
 				write_cell(f, doc, c, group);
 		}
 		fputs("  </testsuite>\n", f);

@@ -14,7 +14,8 @@ static const char *ktap_name(const char *s, char *buf, size_t len)
 
 	for (i = 0; s[i] && i + 1 < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		bool ok = (ch >= 'a' && ch <= 'z') ||
+			  (ch >= 'A' && ch <= 'Z') ||
 			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
 
 		buf[i] = ok ? (char)ch : '_';
@@ -32,7 +33,8 @@ static const char *one_line(const char *s, char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+		buf[i] =
+			(unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
 	buf[i] = '\0';
 	return buf;
 }
@@ -109,8 +111,8 @@ static enum kind write_case(FILE *f, json_t *doc, const char *kase,
 		case K_SKIP:
 			t.skip++;
 			one_line(resdoc_str(c, "reason"), line, sizeof(line));
-			fprintf(f, KTAP_INDENT "ok %d %s # SKIP%s%s\n", num, name,
-				line[0] ? " " : "", line);
+			fprintf(f, KTAP_INDENT "ok %d %s # SKIP%s%s\n", num,
+				name, line[0] ? " " : "", line);
 			break;
 		case K_FAIL:
 		case K_ERROR:
@@ -153,7 +155,8 @@ int ktap_write(FILE *f, json_t *doc)
 	fprintf(f, "KTAP version 1\n");
 	fprintf(f, "# icmplab: kernel %s %s, %zu cases, %zu cells\n",
 		one_line(resdoc_str(doc, "kernel"), line, sizeof(line)),
-		one_line(resdoc_str(doc, "machine"), mach, sizeof(mach)), ncases, json_array_size(cells));
+		one_line(resdoc_str(doc, "machine"), mach, sizeof(mach)),
+		ncases, json_array_size(cells));
 	fprintf(f, "1..%zu\n", ncases);
 	json_array_foreach(cells, i, c)
 	{
@@ -187,7 +190,8 @@ int ktap_write(FILE *f, json_t *doc)
 	}
 	json_decref(seen);
 	/* The line kselftest's own helpers end with (ksft_finished). */
-	fprintf(f, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n",
+	fprintf(f,
+		"# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n",
 		all.pass, all.fail, all.skip, all.error);
 	return ferror(f) ? -1 : 0;
 }

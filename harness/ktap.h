@@ -20,8 +20,8 @@
  *     # <probe>: expected ...; surfaced ...  diagnostics, then
  *     not ok 2 <probe>                    a fail or an error
  *     ok 3 <probe> # SKIP <reason>        a skip
- *   ok 1 <case>                           not ok if a cell is; # SKIP if all are
- *   # Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:N
+ *   ok 1 <case>                           not ok if a cell is; # SKIP if all
+ * are # Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:N
  *
  * One test per case, in the document's order, its cells as subtests. Names
  * keep [A-Za-z0-9_-] and have any other byte as '_'; diagnostic text is one

@@ -166,7 +166,8 @@ const char *resdoc_expected_str(json_t *cell, char *buf, size_t len)
 	{
 		if (i)
 			put(buf, len, &at, " ");
-		put(buf, len, &at, json_is_string(e) ? json_string_value(e) : "?");
+		put(buf, len, &at,
+		    json_is_string(e) ? json_string_value(e) : "?");
 	}
 	return buf;
 }
@@ -232,8 +233,8 @@ double resdoc_cell_seconds(json_t *doc, json_t *cell)
 	return json_number_value(d) / 1000.0 / (double)n;
 }
 
-int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc,
-		      char *err, size_t errlen)
+int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc, char *err,
+		      size_t errlen)
 {
 	bool out = strcmp(path, "-") == 0;
 	FILE *f = out ? stdout : fopen(path, "w");

@@ -64,7 +64,7 @@ typedef int (*resdoc_writer)(FILE *f, json_t *doc);
 /* Runs w onto path ('-': standard output, flushed), then closes the file
  * and checks it: a write error may show only when the buffer is flushed.
  * 0, or -1 with err ("cannot write PATH: why"). */
-int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc,
-		      char *err, size_t errlen);
+int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc, char *err,
+		      size_t errlen);
 
 #endif

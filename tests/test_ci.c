@@ -83,10 +83,10 @@ static int setup(void **state)
 	snprintf(r.junit, sizeof(r.junit), "%s/junit.xml", r.dir);
 	snprintf(r.base, sizeof(r.base), "%s/base.json", r.dir);
 	{
-		const char *argv[] = {ICMPLAB_BIN,    "run",	  "--ktap",
-				      "-",	      "--junit",  r.junit,
-				      "--baseline-out", r.base,	  "--out",
-				      r.dir,	      "port_unreachable", NULL};
+		const char *argv[] = {
+			ICMPLAB_BIN, "run",   "--ktap",		  "-",
+			"--junit",   r.junit, "--baseline-out",	  r.base,
+			"--out",     r.dir,   "port_unreachable", NULL};
 
 		r.status = run_capture(argv, r.out, sizeof(r.out), r.err,
 				       sizeof(r.err));
@@ -97,13 +97,13 @@ static int setup(void **state)
 	return 0;
 }
 
-#define NEED_RUN()                                                          \
-	do {                                                                \
-		if (!r.ran) {                                               \
-			fprintf(stderr, "skip: the suite cannot run here "  \
-					"(see above)\n");                   \
-			skip();                                             \
-		}                                                           \
+#define NEED_RUN()                                                             \
+	do {                                                                   \
+		if (!r.ran) {                                                  \
+			fprintf(stderr, "skip: the suite cannot run here "     \
+					"(see above)\n");                      \
+			skip();                                                \
+		}                                                              \
 	} while (0)
 
 /* stdout is KTAP and only KTAP; the matrix went to stderr. */
@@ -158,13 +158,14 @@ static void test_junit_file(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	assert_non_null(strstr(buf, "<testsuite name=\"core\" tests=\"5\" "
-				    "failures=\"0\" errors=\"0\" skipped=\"0\""));
+	assert_non_null(strstr(buf,
+			       "<testsuite name=\"core\" tests=\"5\" "
+			       "failures=\"0\" errors=\"0\" skipped=\"0\""));
 	assert_non_null(strstr(buf, "<testcase classname=\"core\" "
 				    "name=\"port_unreachable/udp-recverr\""));
 	/* The capture attached is the one the run wrote. */
-	snprintf(want, sizeof(want), "[[ATTACHMENT|%s/pcap/port_unreachable.pcap]]",
-		 r.dir);
+	snprintf(want, sizeof(want),
+		 "[[ATTACHMENT|%s/pcap/port_unreachable.pcap]]", r.dir);
 	assert_non_null(strstr(buf, want));
 	snprintf(want, sizeof(want), "%s/pcap/port_unreachable.pcap", r.dir);
 	assert_int_equal(access(want, R_OK), 0);
@@ -175,8 +176,8 @@ static void test_junit_file(void **state)
 static void test_baseline_own_and_changed(void **state)
 {
 	char changed[320];
-	const char *argv[] = {ICMPLAB_BIN, "run",		"--no-matrix",
-			      "--baseline", r.base,		"port_unreachable",
+	const char *argv[] = {ICMPLAB_BIN,  "run",  "--no-matrix",
+			      "--baseline", r.base, "port_unreachable",
 			      NULL};
 	json_t *doc, *c;
 	size_t i;
@@ -213,8 +214,8 @@ static void test_committed_baseline(void **state)
 {
 	struct utsname u;
 	char path[400];
-	const char *argv[] = {ICMPLAB_BIN, "run",	     "--no-matrix",
-			      "--baseline", path,	     "port_unreachable",
+	const char *argv[] = {ICMPLAB_BIN,  "run", "--no-matrix",
+			      "--baseline", path,  "port_unreachable",
 			      NULL};
 	int st;
 
@@ -223,9 +224,10 @@ static void test_committed_baseline(void **state)
 	assert_int_equal(uname(&u), 0);
 	snprintf(path, sizeof(path), "results/baselines/%s.json", u.release);
 	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "skip: no baseline for the running kernel %s "
-				"(%s); make one as results/baselines/README.md "
-				"says\n",
+		fprintf(stderr,
+			"skip: no baseline for the running kernel %s "
+			"(%s); make one as results/baselines/README.md "
+			"says\n",
 			u.release, path);
 		skip();
 	}
@@ -239,15 +241,15 @@ static void test_committed_baseline(void **state)
 /* An unreadable baseline stops the run before anything runs: exit 2. */
 static void test_baseline_unreadable(void **state)
 {
-	const char *argv[] = {ICMPLAB_BIN, "run", "--baseline",
-			      "/nonexistent/base.json", "port_unreachable",
-			      NULL};
+	const char *argv[] = {ICMPLAB_BIN,	  "run",
+			      "--baseline",	  "/nonexistent/base.json",
+			      "port_unreachable", NULL};
 
 	(void)state;
 	NEED_RUN();
-	assert_int_equal(run_capture(argv, r.out, sizeof(r.out), r.err,
-				     sizeof(r.err)),
-			 2);
+	assert_int_equal(
+		run_capture(argv, r.out, sizeof(r.out), r.err, sizeof(r.err)),
+		2);
 	assert_non_null(strstr(r.err, "--baseline: /nonexistent/base.json: "));
 	assert_null(strstr(r.out, "cells"));
 }
@@ -259,10 +261,10 @@ static void test_diff_and_report_cli(void **state)
 	const char *same[] = {ICMPLAB_BIN, "diff", doc, doc, NULL};
 	const char *missing[] = {ICMPLAB_BIN, "diff", doc, "/nonexistent.json",
 				 NULL};
-	const char *full[] = {ICMPLAB_BIN, "report", "--ktap", "/dev/full",
-			      doc, NULL};
+	const char *full[] = {ICMPLAB_BIN, "report", "--ktap",
+			      "/dev/full", doc,	     NULL};
 	const char *two[] = {ICMPLAB_BIN, "report", "--ktap", "-",
-			     "--junit", "-", doc, NULL};
+			     "--junit",	  "-",	    doc,      NULL};
 	const char *ktap[] = {ICMPLAB_BIN, "report", "--ktap", "-", doc, NULL};
 	char out[8192], err[4096];
 
@@ -271,9 +273,8 @@ static void test_diff_and_report_cli(void **state)
 			 0);
 	assert_string_equal(out, "no change: 4 cells compared (kernel "
 				 "6.18.0-test)\n");
-	assert_int_equal(run_capture(missing, out, sizeof(out), err,
-				     sizeof(err)),
-			 2);
+	assert_int_equal(
+		run_capture(missing, out, sizeof(out), err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "icmplab diff: /nonexistent.json: "));
 	assert_int_equal(run_capture(full, out, sizeof(out), err, sizeof(err)),
 			 1);

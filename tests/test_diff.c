@@ -92,8 +92,8 @@ static void test_verdict(void **state)
 static void test_surfaced_errno(void **state)
 {
 	json_t *a = load(), *b = load();
-	json_t *item = json_array_get(json_object_get(cell(b, 3), "surfaced"),
-				      0);
+	json_t *item =
+		json_array_get(json_object_get(cell(b, 3), "surfaced"), 0);
 
 	(void)state;
 	json_object_set_new(item, "errno", json_string("ENETUNREACH"));
@@ -210,9 +210,8 @@ static void test_two_fields_one_line(void **state)
  * paths, events, helpers, packets, the kernel's build string aside. */
 static void test_noise_is_no_change(void **state)
 {
-	json_t *a = load(), *b = load(), *k = json_array_get(
-						    json_object_get(b, "cases"),
-						    0);
+	json_t *a = load(), *b = load(),
+	       *k = json_array_get(json_object_get(b, "cases"), 0);
 	json_t *c0 = cell(b, 0);
 
 	(void)state;

@@ -96,8 +96,8 @@ static bool xchar(struct xml *x)
 /* After '&': a reference, then ';'. */
 static void xref(struct xml *x)
 {
-	static const char *const ents[] = {"amp;", "lt;", "gt;", "quot;",
-					   "apos;", NULL};
+	static const char *const ents[] = {"amp;",  "lt;",   "gt;",
+					   "quot;", "apos;", NULL};
 	int i;
 
 	for (i = 0; ents[i]; i++)
@@ -111,7 +111,8 @@ static void xref(struct xml *x)
 
 		v = strtol(x->p + 1, &end, 10);
 		if (end > x->p + 1 && *end == ';' &&
-		    (v == 9 || v == 10 || v == 13 || (v >= 0x20 && v < 0xd800))) {
+		    (v == 9 || v == 10 || v == 13 ||
+		     (v >= 0x20 && v < 0xd800))) {
 			x->p = end + 1;
 			return;
 		}
@@ -300,19 +301,21 @@ static void test_cells(void **state)
 				    "errqueue:ECONNREFUSED/icmp/3/3\nsurfaced: "
 				    "none\nwire: 3/3 x1\ndatagrams: 1\n"
 				    "</failure>"));
-	assert_non_null(strstr(out, "<testcase classname=\"errors\" "
-				    "name=\"du13_admin/ping\" time=\"0.015\">\n"
-				    "      <skipped message=\"ping sockets are "
-				    "not allowed here: net.ipv4.ping_group_range "
-				    "is 1 0\"/>"));
+	assert_non_null(strstr(out,
+			       "<testcase classname=\"errors\" "
+			       "name=\"du13_admin/ping\" time=\"0.015\">\n"
+			       "      <skipped message=\"ping sockets are "
+			       "not allowed here: net.ipv4.ping_group_range "
+			       "is 1 0\"/>"));
 	/* The error's reason, escaped: entities, the newline as a
 	 * reference in the attribute, the control byte gone, the UTF-8
 	 * kept. */
-	assert_non_null(strstr(out, "<error message=\"a fault helper failed: "
-				    "forger: &lt;sendto&gt; &amp; &quot;raw&quot; "
-				    "&apos;socket&apos;&#10;second line "
-				    "\xc3\xbc"
-				    "ber\" type=\"error\">"));
+	assert_non_null(strstr(out,
+			       "<error message=\"a fault helper failed: "
+			       "forger: &lt;sendto&gt; &amp; &quot;raw&quot; "
+			       "&apos;socket&apos;&#10;second line "
+			       "\xc3\xbc"
+			       "ber\" type=\"error\">"));
 	free(out);
 	json_decref(doc);
 }
@@ -420,7 +423,8 @@ static void test_hostile(void **state)
 	assert_int_equal(xml_check(out, &x), 0);
 	assert_int_equal(x.testcase, 1);
 	assert_int_equal(x.failure, 1);
-	assert_non_null(strstr(out, "[[ATTACHMENT|/tmp/x&amp;y&lt;z&gt;.pcap]]"));
+	assert_non_null(
+		strstr(out, "[[ATTACHMENT|/tmp/x&amp;y&lt;z&gt;.pcap]]"));
 	assert_non_null(strstr(out, "reason: [31mred[0m\n"));
 	free(out);
 	json_decref(doc);

@@ -111,14 +111,13 @@ static int check_ktap(const char *text)
 				 "( # SKIP.*)?$",
 				 REG_EXTENDED),
 			 0);
-	assert_int_equal(regcomp(&plan_re, "^1\\.\\.[0-9]+$", REG_EXTENDED),
-			 0);
-#define BAD(...)                                                          \
-	do {                                                              \
-		fprintf(stderr, "ktap line %d: ", lineno);               \
-		fprintf(stderr, __VA_ARGS__);                             \
-		fprintf(stderr, "\n");                                    \
-		problems++;                                               \
+	assert_int_equal(regcomp(&plan_re, "^1\\.\\.[0-9]+$", REG_EXTENDED), 0);
+#define BAD(...)                                                               \
+	do {                                                                   \
+		fprintf(stderr, "ktap line %d: ", lineno);                     \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fprintf(stderr, "\n");                                         \
+		problems++;                                                    \
 	} while (0)
 	for (line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -229,7 +228,8 @@ static void test_names_and_skips(void **state)
 	out = ktap_of(doc);
 	assert_non_null(strstr(out, "  ok 1 udp-poll # SKIP no way\n"));
 	assert_non_null(strstr(out, "  ok 2 p__ # SKIP\n"));
-	assert_non_null(strstr(out, "ok 1 a_b_c_d # SKIP every cell skipped\n"));
+	assert_non_null(
+		strstr(out, "ok 1 a_b_c_d # SKIP every cell skipped\n"));
 	assert_non_null(strstr(out, "  ok 1 cmd\nok 2 cmd_only\n"));
 	assert_non_null(strstr(out, "# Totals: pass:1 fail:0 xfail:0 xpass:0 "
 				    "skip:2 error:0\n"));
