@@ -16,10 +16,14 @@
 
 #include "casefile.h"
 #include "catalog.h"
+#include "diff.h"
 #include "names.h"
 #include "num.h"
 #include "helper.h"
+#include "junit.h"
+#include "ktap.h"
 #include "report.h"
+#include "resdoc.h"
 #include "suite.h"
 
 #define EXIT_PASS 0
@@ -31,6 +35,11 @@ struct cli {
 	const char *cases_dir;
 	const char *out_dir;
 	const char *json_path;
+	const char *ktap_path;     /* --ktap */
+	const char *junit_path;    /* --junit */
+	const char *baseline;      /* --baseline: compare the run with it */
+	const char *baseline_out;  /* --baseline-out: the run, normalised */
+	bool normalize;		   /* diff --normalize IN OUT */
 	char probe_dir[PATH_MAX];
 	char default_cases[PATH_MAX];
 	int quiet_ms;
@@ -55,10 +64,21 @@ static void usage(FILE *f)
 		"                                          files their rows expand to\n"
 		"       icmplab probes                     list probe styles\n"
 		"       icmplab faults                     list faults\n"
+		"       icmplab diff OLD.json NEW.json     compare two results documents\n"
+		"                                          cell by cell (exit 1: they differ)\n"
+		"       icmplab diff --normalize IN OUT    write IN as a baseline (no times,\n"
+		"                                          ports, pids, paths, events)\n"
+		"       icmplab report [--ktap FILE] [--junit FILE] RESULTS.json\n"
+		"                                          convert a stored run\n"
 		"options:\n"
 		"  --cases DIR      case files (default: the repository's cases/)\n"
 		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
 		"  --json FILE      also write the results document to FILE ('-': stdout)\n"
+		"  --ktap FILE      also write KTAP version 1 to FILE ('-': stdout)\n"
+		"  --junit FILE     also write JUnit XML to FILE ('-': stdout)\n"
+		"  --baseline FILE  compare the run with a stored one (results/baselines/);\n"
+		"                   a difference makes the exit 1\n"
+		"  --baseline-out FILE  also write the run as a baseline to FILE\n"
 		"  --quiet-ms N     how long a silent wire is waited for (default 100)\n"
 		"  -j, --jobs N     cases run at once (default 1)\n"
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
@@ -72,8 +92,9 @@ static void usage(FILE *f)
 		"  --fixed-wait-ms N  naive reference: probes one after another,\n"
 		"                   each observing after N ms whatever the wire says\n"
 		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
-		"could not be written), 2 bad usage or case file, 4 cannot run\n"
-		"here (needs root and network namespaces)\n");
+		"could not be written, or the run differs from --baseline), 2 bad\n"
+		"usage, case file or unreadable document, 4 cannot run here (needs\n"
+		"root and network namespaces)\n");
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -293,27 +314,81 @@ static void mkdir_p(const char *path)
 		err(EXIT_USAGE, "mkdir %s", path);
 }
 
+/* How many of the outputs go to standard output ('-'). */
+static int stdout_outputs(const struct cli *c)
+{
+	const char *const paths[] = {c->json_path, c->ktap_path, c->junit_path,
+				     c->baseline_out};
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		n += paths[i] && strcmp(paths[i], "-") == 0;
+	return n;
+}
+
+/* Writes one report of doc to path, if asked; false after saying why it
+ * could not. */
+static bool write_report(const char *path, resdoc_writer w, json_t *doc)
+{
+	char err[PATH_MAX + 256];
+
+	if (!path || resdoc_write_path(path, w, doc, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "icmplab: %s\n", err);
+	return false;
+}
+
+/* --baseline: the part of the stored run that this run's selection covers
+ * is compared; the differences go to f. True when they differ. */
+static bool compare_baseline(const struct cli *c, json_t *base, json_t *doc,
+			     FILE *f)
+{
+	struct diff_scope s = {
+		.cases = (const char *const *)c->only,
+		.ncases = c->nonly,
+		.probes = c->probe_filter,
+		.nprobes = c->nfilter,
+	};
+
+	fprintf(f, "\ncompared with the baseline %s:\n", c->baseline);
+	return diff_results(f, base, doc, &s, NULL) > 0;
+}
+
 static int cmd_run(struct cli *c)
 {
 	struct suite_opts so = {0};
 	struct case_def *cases = NULL;
-	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX];
+	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX], abs[PATH_MAX];
 	struct utsname u;
 	struct suite_counts k;
-	json_t *doc;
+	json_t *doc, *base = NULL;
+	/* The matrix and tallies give way to a document on stdout. */
+	FILE *term = stdout_outputs(c) ? stderr : stdout;
 	bool unwritten = false; /* a result file could not be written */
+	bool differs = false;
 	int n;
 
 	/* Before anything else: as another user the case directory may not
 	 * even be readable, and the answer must still be exit 4. */
 	require_namespaces();
 	n = load(c, &cases);
+	/* An unreadable baseline is known before anything runs. */
+	if (c->baseline) {
+		base = resdoc_load(c->baseline, err, sizeof(err));
+		if (!base) {
+			fprintf(stderr, "icmplab: --baseline: %s\n", err);
+			free(cases);
+			return EXIT_USAGE;
+		}
+	}
 	/* Test-only failure injection (helper.h): never silent, never a
 	 * typo that quietly does nothing. */
 	switch (helper_test_break_check(err, sizeof(err))) {
 	case -1:
 		fprintf(stderr, "icmplab: %s\n", err);
 		free(cases);
+		json_decref(base);
 		return EXIT_USAGE;
 	case 1:
 		fprintf(stderr,
@@ -336,16 +411,19 @@ static int cmd_run(struct cli *c)
 	if (c->out_dir) {
 		snprintf(pcapdir, sizeof(pcapdir), "%s/pcap", c->out_dir);
 		mkdir_p(pcapdir);
-		so.run.pcap_dir = pcapdir;
+		/* Absolute, so that a CI server finds the captures a report
+		 * attaches (junit.h). */
+		so.run.pcap_dir = realpath(pcapdir, abs) ? abs : pcapdir;
 	}
 	doc = suite_run(cases, n, &so, err, sizeof(err));
 	free(cases);
 	if (!doc) {
 		fprintf(stderr, "icmplab: %s\n", err);
+		json_decref(base);
 		return EXIT_FAIL;
 	}
 	if (!c->quiet_matrix)
-		report_matrix(stdout, doc);
+		report_matrix(term, doc);
 	if (c->out_dir) {
 		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
 		if (write_file(path, doc) < 0)
@@ -356,20 +434,96 @@ static int cmd_run(struct cli *c)
 	}
 	if (c->json_path && write_file(c->json_path, doc) < 0)
 		unwritten = true;
+	if (!write_report(c->ktap_path, ktap_write, doc))
+		unwritten = true;
+	if (!write_report(c->junit_path, junit_write, doc))
+		unwritten = true;
+	if (!write_report(c->baseline_out, diff_write_baseline, doc))
+		unwritten = true;
+	if (base)
+		differs = compare_baseline(c, base, doc, term);
 	k = suite_count(doc);
-	fprintf(c->json_path && strcmp(c->json_path, "-") == 0 ? stderr
-								: stdout,
+	fprintf(term,
 		"\n%d cells: %d pass, %d fail, %d skip, %d error, %d info "
 		"(kernel %s)%s%s\n",
 		k.pass + k.fail + k.skip + k.error + k.info, k.pass, k.fail,
 		k.skip, k.error, k.info, u.release, c->out_dir ? "; results in " : "",
 		c->out_dir ? c->out_dir : "");
 	json_decref(doc);
-	if (k.fail || k.error || unwritten)
+	json_decref(base);
+	if (k.fail || k.error || unwritten || differs)
 		return EXIT_FAIL;
 	if (k.skip && !k.pass)
 		return EXIT_SKIP;
 	return EXIT_PASS;
+}
+
+/* icmplab diff OLD NEW, or diff --normalize IN OUT. */
+static int cmd_diff(struct cli *c)
+{
+	json_t *a, *b;
+	char err[PATH_MAX + 256];
+	int d;
+
+	if (c->nonly != 2) {
+		fprintf(stderr, "icmplab diff: needs two results documents "
+				"(%s)\n",
+			c->normalize ? "IN OUT" : "OLD.json NEW.json");
+		return EXIT_USAGE;
+	}
+	a = resdoc_load(c->only[0], err, sizeof(err));
+	if (!a) {
+		fprintf(stderr, "icmplab diff: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (c->normalize) {
+		d = resdoc_write_path(c->only[1], diff_write_baseline, a, err,
+				      sizeof(err));
+		json_decref(a);
+		if (d < 0)
+			fprintf(stderr, "icmplab diff: %s\n", err);
+		return d < 0 ? EXIT_FAIL : EXIT_PASS;
+	}
+	b = resdoc_load(c->only[1], err, sizeof(err));
+	if (!b) {
+		fprintf(stderr, "icmplab diff: %s\n", err);
+		json_decref(a);
+		return EXIT_USAGE;
+	}
+	d = diff_results(stdout, a, b, NULL, NULL);
+	json_decref(a);
+	json_decref(b);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "icmplab diff: cannot write to standard "
+				"output: %s\n",
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	return d ? EXIT_FAIL : EXIT_PASS;
+}
+
+/* icmplab report --ktap FILE --junit FILE RESULTS.json: the reporters on a
+ * stored run. */
+static int cmd_report(struct cli *c)
+{
+	json_t *doc;
+	char err[PATH_MAX + 256];
+	bool ok;
+
+	if (c->nonly != 1 || !(c->ktap_path || c->junit_path)) {
+		fprintf(stderr, "icmplab report: usage: icmplab report "
+				"[--ktap FILE] [--junit FILE] RESULTS.json\n");
+		return EXIT_USAGE;
+	}
+	doc = resdoc_load(c->only[0], err, sizeof(err));
+	if (!doc) {
+		fprintf(stderr, "icmplab report: %s\n", err);
+		return EXIT_USAGE;
+	}
+	ok = write_report(c->ktap_path, ktap_write, doc);
+	ok = write_report(c->junit_path, junit_write, doc) && ok;
+	json_decref(doc);
+	return ok ? EXIT_PASS : EXIT_FAIL;
 }
 
 static int cmd_list(struct cli *c, bool check)
@@ -513,6 +667,11 @@ int main(int argc, char **argv)
 		{"cases", required_argument, NULL, 'c'},
 		{"out", required_argument, NULL, 'o'},
 		{"json", required_argument, NULL, 'J'},
+		{"ktap", required_argument, NULL, 'K'},
+		{"junit", required_argument, NULL, 'U'},
+		{"baseline", required_argument, NULL, 'B'},
+		{"baseline-out", required_argument, NULL, 'O'},
+		{"normalize", no_argument, NULL, 'N'},
 		{"quiet-ms", required_argument, NULL, 'q'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"timeout-ms", required_argument, NULL, 'T'},
@@ -550,6 +709,21 @@ int main(int argc, char **argv)
 			break;
 		case 'J':
 			c.json_path = optarg;
+			break;
+		case 'K':
+			c.ktap_path = optarg;
+			break;
+		case 'U':
+			c.junit_path = optarg;
+			break;
+		case 'B':
+			c.baseline = optarg;
+			break;
+		case 'O':
+			c.baseline_out = optarg;
+			break;
+		case 'N':
+			c.normalize = true;
 			break;
 		case 'q':
 			c.quiet_ms = (int)number("--quiet-ms", optarg, 1, 10000);
@@ -596,7 +770,16 @@ int main(int argc, char **argv)
 		c.cases_dir = c.default_cases;
 	c.only = argv + optind;
 	c.nonly = argc - optind;
+	if (stdout_outputs(&c) > 1) {
+		fprintf(stderr, "icmplab: only one of --json, --ktap, --junit "
+				"and --baseline-out can be '-' (stdout)\n");
+		return EXIT_USAGE;
+	}
 
+	if (strcmp(cmd, "diff") == 0)
+		return cmd_diff(&c);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
 	if (strcmp(cmd, "expand") == 0)

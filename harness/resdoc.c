@@ -1,0 +1,267 @@
+/* Reading a results document: see resdoc.h. */
+#include "resdoc.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Appends s to buf at *at; past the end, the text ends in "...". */
+static void put(char *buf, size_t len, size_t *at, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*at + 1 >= len)
+		return;
+	if (*at + n + 1 > len) {
+		memcpy(buf + *at, s, len - 1 - *at);
+		*at = len - 1;
+		buf[*at] = '\0';
+		if (len >= 4)
+			memcpy(buf + len - 4, "...", 3);
+		return;
+	}
+	memcpy(buf + *at, s, n + 1);
+	*at += n;
+}
+
+json_t *resdoc_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t e;
+	json_t *doc, *cells, *c;
+	size_t i;
+
+	doc = strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &e)
+				     : json_load_file(path, 0, &e);
+	if (!doc) {
+		if (e.line > 0)
+			snprintf(err, errlen, "%s: line %d: %s", path, e.line,
+				 e.text);
+		else
+			snprintf(err, errlen, "%s: %s", path, e.text);
+		return NULL;
+	}
+	cells = json_object_get(doc, "cells");
+	if (!json_is_array(cells)) {
+		snprintf(err, errlen,
+			 "%s: not a results document: no \"cells\" array "
+			 "(see docs/results.md)",
+			 path);
+		json_decref(doc);
+		return NULL;
+	}
+	json_array_foreach(cells, i, c)
+	{
+		if (!json_is_string(json_object_get(c, "case")) ||
+		    !json_is_string(json_object_get(c, "probe"))) {
+			snprintf(err, errlen,
+				 "%s: not a results document: cell %zu has "
+				 "no string \"case\" and \"probe\"",
+				 path, i);
+			json_decref(doc);
+			return NULL;
+		}
+	}
+	return doc;
+}
+
+const char *resdoc_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+json_t *resdoc_case(json_t *doc, const char *name)
+{
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "cases"), i, k)
+	{
+		if (strcmp(resdoc_str(k, "name"), name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+size_t resdoc_case_cells(json_t *doc, const char *name)
+{
+	json_t *c;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(doc, "cells"), i, c)
+	{
+		if (strcmp(resdoc_str(c, "case"), name) == 0)
+			n++;
+	}
+	return n;
+}
+
+const char *resdoc_item_str(json_t *item, char *buf, size_t len)
+{
+	json_t *ev = json_object_get(item, "errno");
+	const char *via = resdoc_str(item, "via");
+	char en[32];
+
+	if (!buf || len == 0)
+		return "";
+	if (json_is_string(ev))
+		snprintf(en, sizeof(en), "%s", json_string_value(ev));
+	else if (json_is_integer(ev)) /* an exit status */
+		snprintf(en, sizeof(en), "%lld",
+			 (long long)json_integer_value(ev));
+	else /* null: no errno (a raw packet, a call that succeeded) */
+		snprintf(en, sizeof(en), "-");
+	if (!json_is_integer(json_object_get(item, "type"))) {
+		snprintf(buf, len, "%s:%s", via[0] ? via : "?", en);
+		return buf;
+	}
+	snprintf(buf, len, "%s:%s/%s/%lld/%lld", via[0] ? via : "?", en,
+		 json_is_string(json_object_get(item, "origin"))
+			 ? resdoc_str(item, "origin")
+			 : "?",
+		 (long long)json_integer_value(json_object_get(item, "type")),
+		 (long long)json_integer_value(json_object_get(item, "code")));
+	return buf;
+}
+
+const char *resdoc_surfaced_str(json_t *cell, char *buf, size_t len)
+{
+	json_t *s = json_object_get(cell, "surfaced"), *e;
+	char item[128];
+	size_t at = 0, i;
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (json_array_size(s) == 0) {
+		put(buf, len, &at, "none");
+		return buf;
+	}
+	json_array_foreach(s, i, e)
+	{
+		if (i)
+			put(buf, len, &at, " ");
+		put(buf, len, &at, resdoc_item_str(e, item, sizeof(item)));
+	}
+	return buf;
+}
+
+const char *resdoc_expected_str(json_t *cell, char *buf, size_t len)
+{
+	json_t *x = json_object_get(cell, "expected"), *e;
+	size_t at = 0, i;
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (!json_is_array(x)) {
+		put(buf, len, &at, "no expectation for this kernel");
+		return buf;
+	}
+	if (json_array_size(x) == 0) {
+		put(buf, len, &at, "none");
+		return buf;
+	}
+	json_array_foreach(x, i, e)
+	{
+		if (i)
+			put(buf, len, &at, " ");
+		put(buf, len, &at,
+		    json_is_string(e) ? json_string_value(e) : "?");
+	}
+	return buf;
+}
+
+const char *resdoc_wire_str(json_t *cell, char *buf, size_t len)
+{
+	json_t *w = json_object_get(cell, "wire"), *e;
+	long long t = -1, d = -1, tt, dd;
+	size_t at = 0, i, run = 0;
+	char s[64];
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (json_array_size(w) == 0) {
+		put(buf, len, &at, "silent");
+		return buf;
+	}
+	/* One pass, one element late: a run is written when the next kind
+	 * differs, the last one after the loop. */
+	json_array_foreach(w, i, e)
+	{
+		tt = json_integer_value(json_object_get(e, "type"));
+		dd = json_integer_value(json_object_get(e, "code"));
+		if (run && tt == t && dd == d) {
+			run++;
+			continue;
+		}
+		if (run) {
+			snprintf(s, sizeof(s), "%s%lld/%lld x%zu",
+				 at ? " " : "", t, d, run);
+			put(buf, len, &at, s);
+		}
+		t = tt;
+		d = dd;
+		run = 1;
+	}
+	snprintf(s, sizeof(s), "%s%lld/%lld x%zu", at ? " " : "", t, d, run);
+	put(buf, len, &at, s);
+	return buf;
+}
+
+long resdoc_datagrams(json_t *cell)
+{
+	json_t *d = json_object_get(cell, "datagrams");
+
+	return json_is_integer(d) ? (long)json_integer_value(d) : -1;
+}
+
+double resdoc_cell_seconds(json_t *doc, json_t *cell)
+{
+	json_t *own = json_object_get(cell, "duration_ms"), *k, *d;
+	const char *name = resdoc_str(cell, "case");
+	size_t n;
+
+	if (json_is_number(own))
+		return json_number_value(own) / 1000.0;
+	k = resdoc_case(doc, name);
+	d = json_object_get(k, "duration_ms");
+	n = resdoc_case_cells(doc, name);
+	if (!json_is_number(d) || n == 0)
+		return 0.0;
+	return json_number_value(d) / 1000.0 / (double)n;
+}
+
+int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc, char *err,
+		      size_t errlen)
+{
+	bool out = strcmp(path, "-") == 0;
+	FILE *f = out ? stdout : fopen(path, "w");
+	int bad, saved;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	bad = w(f, doc) < 0 || ferror(f);
+	saved = errno;
+	if (out) {
+		if (fflush(f) == EOF) {
+			bad = 1;
+			saved = errno;
+		}
+	} else if (fclose(f) == EOF && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		snprintf(err, errlen, "cannot write %s: %s",
+			 out ? "standard output" : path,
+			 saved ? strerror(saved) : "write error");
+		return -1;
+	}
+	return 0;
+}

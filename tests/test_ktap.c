@@ -1,0 +1,272 @@
+/* KTAP from a results document: the exact lines for a hand-written
+ * document with a pass, a fail, a skip and an error
+ * (tests/data/ci-results.json), and a small KTAP reader that checks the
+ * structure ktap.rst asks for: version and plan at each level, test lines
+ * numbered from 1 and matching the name rule, plans that add up, a parent
+ * that fails when a subtest does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktap.h"
+#include "resdoc.h"
+
+#define DOC "tests/data/ci-results.json"
+
+static json_t *load(void)
+{
+	char err[512];
+	json_t *doc = resdoc_load(DOC, err, sizeof(err));
+
+	if (!doc)
+		fail_msg("%s", err);
+	return doc;
+}
+
+/* The KTAP of doc as one string; caller frees. */
+static char *ktap_of(json_t *doc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(ktap_write(f, doc), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void test_lines(void **state)
+{
+	static const char *const want[] = {
+		"KTAP version 1",
+		"# icmplab: kernel 6.18.0-test x86_64, 2 cases, 4 cells",
+		"1..2",
+		"  KTAP version 1",
+		"  1..2",
+		"  ok 1 udp-connected",
+		"  # udp-recverr: fail: expected "
+		"errqueue:ECONNREFUSED/icmp/3/3; surfaced none",
+		"  # udp-recverr: wire 3/3 x1; 1 datagram sent",
+		"  not ok 2 udp-recverr",
+		"not ok 1 port_unreachable",
+		"  KTAP version 1",
+		"  1..2",
+		"  ok 1 ping # SKIP ping sockets are not allowed here: "
+		"net.ipv4.ping_group_range is 1 0",
+		"  # udp-recverr-connected: error: expected "
+		"errqueue:EHOSTUNREACH/icmp/3/13; surfaced "
+		"errqueue:EHOSTUNREACH/icmp/3/13",
+		"  # udp-recverr-connected: wire 3/13 x1; 1 datagram sent",
+		/* The reason's newline and control byte: spaces, one line. */
+		"  # udp-recverr-connected: a fault helper failed: forger: "
+		"<sendto> & \"raw\" 'socket' second line  \xc3\xbc"
+		"ber",
+		"  not ok 2 udp-recverr-connected",
+		"not ok 2 du13_admin",
+		"# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:1",
+		NULL,
+	};
+	json_t *doc = load();
+	char *out = ktap_of(doc), *line, *save = NULL;
+	int i = 0;
+
+	(void)state;
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), i++) {
+		assert_non_null(want[i]);
+		assert_string_equal(line, want[i]);
+	}
+	assert_null(want[i]);
+	free(out);
+	json_decref(doc);
+}
+
+/* A KTAP reader for what this writer may produce: nesting by KTAP_INDENT,
+ * each level opened by a version line and a plan. Returns the number of
+ * problems, each printed. */
+struct level {
+	int plan, next;
+	bool failed; /* a subtest at this level is not ok */
+};
+
+static int check_ktap(const char *text)
+{
+	regex_t test_re, plan_re;
+	struct level lv[8];
+	char *copy = strdup(text), *line, *save = NULL;
+	int depth = -1, problems = 0, ind, lineno = 0;
+	size_t il = strlen(KTAP_INDENT);
+	bool want_plan = false;
+
+	assert_int_equal(regcomp(&test_re,
+				 "^(ok|not ok) ([0-9]+) [A-Za-z0-9_-]+"
+				 "( # SKIP.*)?$",
+				 REG_EXTENDED),
+			 0);
+	assert_int_equal(regcomp(&plan_re, "^1\\.\\.[0-9]+$", REG_EXTENDED), 0);
+#define BAD(...)                                                               \
+	do {                                                                   \
+		fprintf(stderr, "ktap line %d: ", lineno);                     \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fprintf(stderr, "\n");                                         \
+		problems++;                                                    \
+	} while (0)
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *p = line;
+		regmatch_t m[4];
+
+		lineno++;
+		for (ind = 0; strncmp(p, KTAP_INDENT, il) == 0; ind++)
+			p += il;
+		if (strcmp(p, "KTAP version 1") == 0) {
+			if (ind != depth + 1 || depth + 1 >= 8)
+				BAD("version line at indent %d, depth %d", ind,
+				    depth);
+			depth = ind;
+			lv[depth] = (struct level){.plan = -1, .next = 1};
+			want_plan = true;
+			continue;
+		}
+		if (p[0] == '#') {
+			if (p[1] != ' ' && p[1] != '\0')
+				BAD("diagnostic without '# '");
+			continue;
+		}
+		if (want_plan) {
+			if (ind != depth || regexec(&plan_re, p, 0, NULL, 0))
+				BAD("expected a plan, got '%s'", line);
+			else
+				lv[depth].plan = atoi(p + 3);
+			want_plan = false;
+			continue;
+		}
+		if (regexec(&test_re, p, 4, m, 0) != 0) {
+			BAD("not a test line: '%s'", line);
+			continue;
+		}
+		/* A result one level up closes the level below. */
+		if (ind == depth - 1) {
+			if (lv[depth].next - 1 != lv[depth].plan)
+				BAD("plan 1..%d, %d results", lv[depth].plan,
+				    lv[depth].next - 1);
+			if (lv[depth].failed && strncmp(p, "not ok", 6) != 0)
+				BAD("parent ok with a subtest not ok");
+			depth--;
+		} else if (ind != depth) {
+			BAD("test line at indent %d, depth %d", ind, depth);
+			continue;
+		}
+		if (atoi(p + m[2].rm_so) != lv[depth].next)
+			BAD("test number %d, expected %d", atoi(p + m[2].rm_so),
+			    lv[depth].next);
+		lv[depth].next++;
+		if (strncmp(p, "not ok", 6) == 0)
+			lv[depth].failed = true;
+	}
+	if (depth != 0)
+		BAD("ended at depth %d", depth);
+	else if (lv[0].next - 1 != lv[0].plan)
+		BAD("top plan 1..%d, %d results", lv[0].plan, lv[0].next - 1);
+#undef BAD
+	regfree(&test_re);
+	regfree(&plan_re);
+	free(copy);
+	return problems;
+}
+
+static void test_parses(void **state)
+{
+	json_t *doc = load();
+	char *out = ktap_of(doc);
+
+	(void)state;
+	assert_int_equal(check_ktap(out), 0);
+	free(out);
+	json_decref(doc);
+}
+
+/* The checker itself finds what it must: a plan that does not add up, a
+ * name with a space, a parent ok over a failed subtest. */
+static void test_checker_refuses(void **state)
+{
+	(void)state;
+	assert_int_equal(check_ktap("KTAP version 1\n1..2\nok 1 a\n"), 1);
+	/* Not a test line, so the plan is short too. */
+	assert_int_equal(check_ktap("KTAP version 1\n1..1\nok 1 a b\n"), 2);
+	assert_int_equal(check_ktap("KTAP version 1\n1..1\n"
+				    "  KTAP version 1\n  1..1\n"
+				    "  not ok 1 x\nok 1 a\n"),
+			 1);
+	assert_int_equal(check_ktap("KTAP version 1\n1..1\nok 2 a\n"), 1);
+}
+
+/* Names from anywhere keep to [A-Za-z0-9_-]; a case of skips only is a
+ * skip; an info cell is a pass. */
+static void test_names_and_skips(void **state)
+{
+	json_t *doc = json_pack(
+		"{s:s, s:s, s:[], s:[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, "
+		"s:s}, {s:s, s:s, s:s}]}",
+		"kernel", "6.1.0", "machine", "x86_64", "cases", "cells",
+		"case", "a b/c#d", "probe", "udp-poll", "verdict", "skip",
+		"reason", "no\nway", "case", "a b/c#d", "probe", "p\xc3\xa9",
+		"verdict", "skip", "reason", "", "case", "cmd_only", "probe",
+		"cmd", "verdict", "info");
+	char *out;
+
+	(void)state;
+	assert_non_null(doc);
+	out = ktap_of(doc);
+	assert_non_null(strstr(out, "  ok 1 udp-poll # SKIP no way\n"));
+	assert_non_null(strstr(out, "  ok 2 p__ # SKIP\n"));
+	assert_non_null(
+		strstr(out, "ok 1 a_b_c_d # SKIP every cell skipped\n"));
+	assert_non_null(strstr(out, "  ok 1 cmd\nok 2 cmd_only\n"));
+	assert_non_null(strstr(out, "# Totals: pass:1 fail:0 xfail:0 xpass:0 "
+				    "skip:2 error:0\n"));
+	assert_int_equal(check_ktap(out), 0);
+	free(out);
+	json_decref(doc);
+}
+
+/* A write that fails is an error with the path and the reason. */
+static void test_write_error(void **state)
+{
+	json_t *doc = load();
+	char err[256];
+
+	(void)state;
+	assert_int_equal(resdoc_write_path("/dev/full", ktap_write, doc, err,
+					   sizeof(err)),
+			 -1);
+	assert_string_equal(err, "cannot write /dev/full: No space left on "
+				 "device");
+	assert_int_equal(resdoc_write_path("/nonexistent/dir/x.ktap",
+					   ktap_write, doc, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "cannot write /nonexistent/dir/x.ktap: No "
+				 "such file or directory");
+	json_decref(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_parses),
+		cmocka_unit_test(test_checker_refuses),
+		cmocka_unit_test(test_names_and_skips),
+		cmocka_unit_test(test_write_error),
+	};
+
+	return cmocka_run_group_tests_name("ktap", tests, NULL, NULL);
+}
