@@ -1,6 +1,15 @@
 /* Probe processes: spawning one in the client namespace with its stdin,
  * stdout and stderr on pipes, reading what it writes, and reaping it.
  *
+ * Containment: a user's command runs as pid 1 of a PID namespace of its
+ * own (with its own /proc in a mount namespace of its own), under a holder
+ * process that is the harness's child (proc.pid). When the command ends, or the holder is killed (the case's deadline), or the
+ * harness dies (PR_SET_PDEATHSIG on the holder, and on the program), the
+ * kernel kills every process in that namespace: nothing a program forks
+ * outlives its case. The holder ends as the command did (same exit status,
+ * same signal). Probe binaries fork nothing and run as the harness's
+ * children, dying with it by PR_SET_PDEATHSIG.
+ *
  * Two kinds of probe run here: the probe binaries (icmplab-probe-*, whose
  * stdout is JSON-lines events and whose stdin answers their syncs), and
  * the user's command (`probe cmd`, run by /bin/sh, whose stdout is text).
@@ -20,6 +29,10 @@
 
 #define PROC_LINE_MAX 4096 /* bytes per event line */
 #define PROC_TEXT_MAX 1024 /* bytes of stderr (and a command's stdout) kept */
+/* The exit status of a program that could not start: the spawn failed
+ * before exec (its reason on stderr), or exec itself failed. It is also
+ * what /bin/sh answers for a command it cannot find. */
+#define PROC_EXIT_NOSTART 127
 
 struct proc {
 	pid_t pid;		   /* 0: not started */
@@ -82,6 +95,12 @@ int proc_tell(struct proc *p, const char *msg);
  * status, reaped and t_end and closes its stdin. True when it reaped p now
  * (p->reaped says whether it ever was). */
 bool proc_reap(struct proc *p);
+
+/* Reaps p now, without waiting for end of file on its stdout and stderr
+ * (which are closed): for a probe that was killed but whose pipes some
+ * other process still holds. Waits for p's holder, so call it only once p
+ * was killed. Sets status, reaped and t_end. */
+void proc_reap_now(struct proc *p);
 
 /* Kills p if it still runs and waits for it, closes every fd. */
 void proc_close(struct proc *p);

@@ -100,6 +100,10 @@ static uint64_t after_ms(int ms)
 	return event_now_ns() + (uint64_t)ms * 1000000u;
 }
 
+/* How long killed probes' pipes are waited for before the case goes on
+ * without their end of file. */
+#define KILL_GRACE_MS 1000
+
 /* --- the sync protocol ----------------------------------------------- */
 
 /* Test-only (ICMPLAB_TEST_BREAK=kill-at-sync:PROBE, see helper.h): the
@@ -340,7 +344,9 @@ static int spawn_next(struct case_run *r, char *err, size_t errlen)
 	return 0;
 }
 
-static void kill_late(struct case_run *r)
+/* The case's deadline: every probe still running is killed, and with its
+ * holder every process it started (proc.h). The cell says when. */
+static void kill_late(struct case_run *r, uint64_t now)
 {
 	int i;
 
@@ -351,8 +357,33 @@ static void kill_late(struct case_run *r)
 			continue;
 		kill(p->proc.pid, SIGKILL);
 		snprintf(p->protocol_error, sizeof(p->protocol_error),
-			 "killed after the case timeout of %d ms",
-			 r->o->timeout_ms);
+			 "killed at the case deadline (--timeout-ms %d) after "
+			 "%.0f ms, with every process it started",
+			 r->o->timeout_ms,
+			 (double)(now - p->proc.t_start) / 1e6);
+	}
+}
+
+/* A killed probe whose pipes are still open past the grace period: some
+ * process holds them that the kill did not reach. The case stops waiting
+ * for their end of file. */
+static void abandon_late(struct case_run *r)
+{
+	size_t at;
+	int i;
+
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (p->proc.reaped || p->proc.pid <= 0)
+			continue;
+		proc_reap_now(&p->proc);
+		at = strlen(p->protocol_error);
+		snprintf(p->protocol_error + at,
+			 sizeof(p->protocol_error) - at,
+			 "; its output was still open %d ms later and was "
+			 "not waited for",
+			 KILL_GRACE_MS);
 	}
 }
 
@@ -360,6 +391,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 		size_t errlen)
 {
 	uint64_t deadline = after_ms(r->o->timeout_ms);
+	bool killed = false;
 
 	while (!all_done(r)) {
 		struct pollfd pfd[1 + 2 * CASE_MAX_PROBES];
@@ -412,8 +444,11 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 		if (r->o->fixed_wait_ms && spawn_next(r, err, errlen) < 0)
 			return -1;
 		if (now >= deadline && !all_done(r)) {
-			kill_late(r);
-			deadline = now + 1000000000u;
+			if (killed)
+				abandon_late(r);
+			kill_late(r, now);
+			killed = true;
+			deadline = after_ms(KILL_GRACE_MS);
 		}
 	}
 	/* Whatever arrived before the last probe ended belongs here too. */

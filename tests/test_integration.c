@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -317,6 +319,110 @@ static void test_probe_cmd(void **state)
 	json_decref(doc);
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* How many processes have exactly this argv (NUL-separated, as
+ * /proc/PID/cmdline holds it, len bytes). */
+static int count_argv(const char *want, size_t len)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[256];
+	int n = 0, fd;
+	ssize_t got;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		got = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (got == (ssize_t)len && memcmp(buf, want, len) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A command that outlives the case's deadline is killed at it, with every
+ * process it started, and its cell says so: before, the harness killed
+ * only /bin/sh and then waited for the end of file that `sleep` still
+ * held, 25 s, and the cell claimed a kill at the deadline. */
+static void test_cmd_killed_at_deadline(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--json", NULL,
+			      "--timeout-ms", "1000", "--probe",
+			      "udp-unconnected", "--probe-cmd",
+			      "sleep 25; true", "silent_drop", NULL};
+	char err[4096], path[512];
+	const char *d = make_tmpdir("deadline"), *why;
+	double t0, took;
+	json_t *doc, *c;
+	json_error_t je;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(path, sizeof(path), "%s/r.json", d);
+	argv[4] = path;
+	t0 = now_s();
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	took = now_s() - t0;
+	if (took > 6.0)
+		fail_msg("the run took %.1f s with --timeout-ms 1000", took);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	why = json_string_value(json_object_get(c, "reason"));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "killed at the case deadline"));
+	/* The real time it ran, not the 25 s the sleep asked for. */
+	assert_true(json_real_value(json_object_get(c, "duration_ms")) >= 900.0);
+	assert_true(json_real_value(json_object_get(c, "duration_ms")) < 4000.0);
+	json_decref(doc);
+}
+
+/* A command that leaves a process in the background leaves nothing once
+ * its case is over: the command's PID namespace dies with it. */
+static void test_cmd_background_dies(void **state)
+{
+	char cmd[128], want[64], err[4096];
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--probe",
+			      "udp-unconnected", "--probe-cmd", NULL,
+			      "silent_drop", NULL};
+	size_t len;
+	double t0;
+	int n;
+
+	(void)state;
+	NEED_SUITE();
+	/* A unique argv marks the sleep: 100.PID seconds. */
+	len = (size_t)snprintf(want, sizeof(want), "sleep%c100.%d", '\0',
+			       (int)getpid()) + 1;
+	snprintf(cmd, sizeof(cmd), "sleep 100.%d >/dev/null 2>&1 &",
+		 (int)getpid());
+	argv[6] = cmd;
+	assert_int_equal(count_argv(want, len), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	t0 = now_s();
+	while ((n = count_argv(want, len)) > 0 && now_s() - t0 < 3.0)
+		usleep(10000);
+	assert_int_equal(n, 0);
+}
+
 /* A malformed case file stops the run before anything runs: exit 2 and a
  * message naming file and line. */
 static void test_bad_case_file(void **state)
@@ -614,6 +720,8 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_claim_judged),
 		cmocka_unit_test(test_probe_cmd),
+		cmocka_unit_test(test_cmd_killed_at_deadline),
+		cmocka_unit_test(test_cmd_background_dies),
 		cmocka_unit_test(test_bad_case_file),
 		cmocka_unit_test(test_unwritable_matrix),
 		cmocka_unit_test(test_helper_failures),
