@@ -2,10 +2,13 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/mount.h>
@@ -262,49 +265,154 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 	return spawn_argv(p, t, path, argv, NULL, false, err, errlen);
 }
 
-void proc_command_line(const char *tpl, const struct fault_plan *plan,
-		       const char *case_path, char *command, size_t size)
+/* The placeholders and the variables that carry their values. */
+static const struct {
+	const char *name; /* as the template writes it */
+	const char *var;  /* the environment variable */
+} placeholders[PROC_NVARS] = {
+	{"{addr}", "ICMPLAB_ADDR"},
+	{"{port}", "ICMPLAB_PORT"},
+	{"{dir}", "ICMPLAB_DIR"},
+	{"{hostport}", "ICMPLAB_HOSTPORT"},
+};
+
+/* Appends s to out (size bytes, *at used). -1 when it does not fit. */
+static int append(char *out, size_t size, size_t *at, const char *s)
 {
-	char addr[ADDR_STRLEN], port[8], dir[CASE_TEXT_MAX], *slash;
-	size_t at = 0;
+	size_t n = strlen(s);
 
+	if (n >= size - *at)
+		return -1;
+	memcpy(out + *at, s, n + 1);
+	*at += n;
+	return 0;
+}
+
+int proc_command_build(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, struct proc_command *cmd,
+		       char *err, size_t errlen)
+{
+	enum { PLAIN, SINGLE, DOUBLE } q = PLAIN;
+	char addr[ADDR_STRLEN], value[PATH_MAX + 32], ref[64], one[2] = "";
+	const char *slash = strrchr(case_path, '/');
+	size_t at = 0, k;
+	int i;
+
+	/* The values, as variables of the command's environment. */
 	addr_str(&plan->dst, addr);
-	snprintf(port, sizeof(port), "%u", plan->dport);
-	snprintf(dir, sizeof(dir), "%s", case_path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	while (*tpl && at + 1 < size) {
-		const char *with = NULL;
-		size_t skip = 1;
-
-		if (strncmp(tpl, "{addr}", 6) == 0)
-			with = addr, skip = 6;
-		else if (strncmp(tpl, "{port}", 6) == 0)
-			with = port, skip = 6;
-		else if (strncmp(tpl, "{dir}", 5) == 0)
-			with = dir, skip = 5;
-		if (with) {
-			at += (size_t)snprintf(command + at, size - at, "%s",
-					       with);
-			if (at >= size)
-				at = size - 1;
-		} else {
-			command[at++] = *tpl;
+	for (i = 0; i < PROC_NVARS; i++) {
+		switch (i) {
+		case 0:
+			snprintf(value, sizeof(value), "%s", addr);
+			break;
+		case 1:
+			snprintf(value, sizeof(value), "%u", plan->dport);
+			break;
+		case 2:
+			if (!slash)
+				snprintf(value, sizeof(value), ".");
+			else if ((size_t)(slash - case_path) >= PATH_MAX) {
+				snprintf(err, errlen,
+					 "%s: the case's directory is longer "
+					 "than %d bytes",
+					 case_path, PATH_MAX - 1);
+				return -1;
+			} else
+				snprintf(value, sizeof(value), "%.*s",
+					 (int)(slash == case_path
+						       ? 1
+						       : slash - case_path),
+					 case_path);
+			break;
+		default:
+			snprintf(value, sizeof(value),
+				 plan->dst.family == AF_INET6 ? "[%s]:%u"
+							      : "%s:%u",
+				 addr, plan->dport);
+			break;
 		}
-		tpl += skip;
+		snprintf(cmd->env[i], sizeof(cmd->env[i]), "%s=%s",
+			 placeholders[i].var, value);
 	}
-	command[at] = '\0';
+	/* The text: each placeholder becomes a quoted reference to its
+	 * variable, so that no value is ever read as shell syntax. The
+	 * quoting follows the template's own: inside '...' the quote is
+	 * closed and opened again, inside "..." the reference is already
+	 * quoted. */
+	cmd->text[0] = '\0';
+	while (*tpl) {
+		for (i = 0; i < PROC_NVARS; i++)
+			if (strncmp(tpl, placeholders[i].name,
+				    strlen(placeholders[i].name)) == 0)
+				break;
+		if (i < PROC_NVARS) {
+			snprintf(ref, sizeof(ref),
+				 q == SINGLE   ? "'\"${%s}\"'"
+				 : q == DOUBLE ? "${%s}"
+					       : "\"${%s}\"",
+				 placeholders[i].var);
+			if (append(cmd->text, sizeof(cmd->text), &at, ref) < 0)
+				goto too_long;
+			tpl += strlen(placeholders[i].name);
+			continue;
+		}
+		k = 1;
+		if (*tpl == '\\' && q != SINGLE && tpl[1])
+			k = 2; /* an escaped character is not a quote */
+		else if (*tpl == '\'' && q != DOUBLE)
+			q = q == SINGLE ? PLAIN : SINGLE;
+		else if (*tpl == '"' && q != SINGLE)
+			q = q == DOUBLE ? PLAIN : DOUBLE;
+		while (k--) {
+			one[0] = *tpl++;
+			if (append(cmd->text, sizeof(cmd->text), &at, one) < 0)
+				goto too_long;
+		}
+	}
+	return 0;
+too_long:
+	snprintf(err, errlen,
+		 "the command is longer than %zu bytes once its placeholders "
+		 "are written as variables",
+		 sizeof(cmd->text) - 1);
+	return -1;
 }
 
 int proc_start_command(struct proc *p, const struct topo *t,
-		       const char *command, char *err, size_t errlen)
+		       const struct proc_command *cmd, char *err,
+		       size_t errlen)
 {
-	const char *argv[] = {"/bin/sh", "-c", command, NULL};
+	const char *argv[] = {"/bin/sh", "-c", cmd->text, NULL};
+	const char **envp;
+	size_t n = 0, k = 0, i;
+	int v, rc;
 
-	if (spawn_argv(p, t, argv[0], argv, NULL, true, err, errlen) < 0)
+	while (environ[n])
+		n++;
+	envp = calloc(n + PROC_NVARS + 1, sizeof(*envp));
+	if (!envp) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The harness's environment, without stale values of ours. */
+	for (i = 0; i < n; i++) {
+		for (v = 0; v < PROC_NVARS; v++) {
+			size_t len = strlen(placeholders[v].var);
+
+			if (strncmp(environ[i], placeholders[v].var, len) ==
+				    0 &&
+			    environ[i][len] == '=')
+				break;
+		}
+		if (v == PROC_NVARS)
+			envp[k++] = environ[i];
+	}
+	for (v = 0; v < PROC_NVARS; v++)
+		envp[k++] = cmd->env[v];
+	envp[k] = NULL;
+	rc = spawn_argv(p, t, argv[0], argv, envp, true, err, errlen);
+	free(envp);
+	if (rc < 0)
 		return -1;
 	close(p->in_fd); /* stdin: end of file */
 	p->in_fd = -1;

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <sys/types.h>
 
 #include "catalog.h"
@@ -59,16 +60,36 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const char *probe_dir, const struct probe_def *def,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
-/* Fills command (size bytes) from template tpl: {addr} and {port} replaced
- * by the destination, {dir} by the folder of case_path (for scripts
- * shipped beside a case). */
-void proc_command_line(const char *tpl, const struct fault_plan *plan,
-		       const char *case_path, char *command, size_t size);
+/* A user's command, ready to run: its template's placeholders {addr},
+ * {port}, {dir} and {hostport} become quoted references to the variables
+ * ICMPLAB_ADDR, ICMPLAB_PORT, ICMPLAB_DIR and ICMPLAB_HOSTPORT of its
+ * environment ("${ICMPLAB_ADDR}"), never the values pasted into shell
+ * text: a case directory named $(reboot) is a path, not a command. */
+#define PROC_NVARS 4
+/* A placeholder of 5 bytes or more becomes at most '"${ICMPLAB_HOSTPORT}"'
+ * (23 bytes), so every template of fewer than CASE_TEXT_MAX bytes fits. */
+#define PROC_COMMAND_MAX (5 * CASE_TEXT_MAX)
+struct proc_command {
+	char text[PROC_COMMAND_MAX];	   /* what /bin/sh -c runs */
+	char env[PROC_NVARS][PATH_MAX + 64]; /* "ICMPLAB_ADDR=203.0.113.2" */
+};
 
-/* Runs command with /bin/sh in t's client namespace, stdin at end of
- * file. 0, or -1 with err. */
+/* Fills cmd from template tpl for the destination of plan: {addr} the
+ * bare address, {port} the port, {hostport} addr:port ([addr]:port for
+ * IPv6), {dir} the folder of case_path (for scripts shipped beside a
+ * case; "." when it has none). The template's quoting is followed: a
+ * placeholder inside '...' or "..." stays one word. 0, or -1 with err when
+ * the result does not fit (never cut). */
+int proc_command_build(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, struct proc_command *cmd,
+		       char *err, size_t errlen);
+
+/* Runs cmd->text with /bin/sh in t's client namespace, contained (see
+ * above), its variables added to the harness's environment, stdin at end
+ * of file. 0, or -1 with err. */
 int proc_start_command(struct proc *p, const struct topo *t,
-		       const char *command, char *err, size_t errlen);
+		       const struct proc_command *cmd, char *err,
+		       size_t errlen);
 
 /* Called for each complete line of a probe's stdout (without its newline;
  * not NUL-terminated), or with line NULL once for a line longer than

@@ -66,7 +66,7 @@ struct probe_run {
 	uint64_t sync_deadline;
 	char protocol_error[400];
 	char skip[EV_TEXT_MAX];
-	char command[CASE_TEXT_MAX + 64];
+	struct proc_command cmd; /* is_cmd: what it runs */
 };
 
 struct case_run {
@@ -292,15 +292,16 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 			 r->c->path);
 		return -1;
 	}
-	proc_command_line(tpl, r->plan, r->c->path, p->command,
-			  sizeof(p->command));
+	if (proc_command_build(tpl, r->plan, r->c->path, &p->cmd, err,
+			       errlen) < 0)
+		return -1;
 	/* Its errors are matched by destination only (a wildcard flow):
 	 * icmplab cannot know which port or protocol the program will use. */
 	f.dst = r->plan->dst;
 	f.dport = r->plan->dport;
 	if (wire_add_flow(&r->wire, &f, i, p->def->name) >= 0)
 		p->has_flow = true;
-	return proc_start_command(&p->proc, r->topo, p->command, err, errlen);
+	return proc_start_command(&p->proc, r->topo, &p->cmd, err, errlen);
 }
 
 static bool all_done(const struct case_run *r)
@@ -488,7 +489,7 @@ static void fill_cell(const struct case_run *r, const struct probe_run *p,
 	c->is_cmd = p->is_cmd;
 	c->status = p->proc.status;
 	c->errtext = p->proc.errtext;
-	c->command = p->command;
+	c->command = p->cmd.text;
 	c->output = p->proc.outtext;
 	c->duration_ms =
 		p->proc.t_end > p->proc.t_start

@@ -423,6 +423,62 @@ static void test_cmd_background_dies(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Copies file src to dst. 0 or -1. */
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(src, O_RDONLY | O_CLOEXEC),
+	    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -1;
+	close(in);
+	return close(out) == 0 && n == 0 ? 0 : -1;
+}
+
+/* The shipped script cases, in a cases directory whose path has a blank
+ * and shell syntax: they run as they do from cases/, and the syntax is
+ * only a name. Before, {dir} was pasted into the shell text: the path
+ * ran `touch` and the blank split the script's path. */
+static void test_cmd_dir_not_shell(void **state)
+{
+	static const char *const files[] = {"v4/cmd/commands.case",
+					    "v4/cmd/udp-ask.sh",
+					    "probes.defs", "catalogue.defs",
+					    NULL};
+	const char *d = make_tmpdir("inj");
+	char root[256], dir[512], victim[128], src[256], dst[768], err[4096];
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--cases",
+			      NULL, "script_closed", "script_silent", NULL};
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(victim, sizeof(victim), "%s-INJECTED", d);
+	snprintf(root, sizeof(root), "%s/a b", d);
+	assert_int_equal(mkdir(root, 0755), 0);
+	/* A directory name cannot hold '/': the command spans three. */
+	snprintf(dir, sizeof(dir), "%s/$(touch %s)", root, victim);
+	snprintf(dst, sizeof(dst), "mkdir -p '%s'", dir);
+	assert_int_equal(system(dst), 0);
+	for (i = 0; files[i]; i++) {
+		snprintf(src, sizeof(src), "cases/%s", files[i]);
+		snprintf(dst, sizeof(dst), "%s/%s",
+			 strchr(files[i], '/') ? dir : root,
+			 strrchr(files[i], '/') ? strrchr(files[i], '/') + 1
+						: files[i]);
+		assert_int_equal(copy_file(src, dst), 0);
+	}
+	argv[4] = root;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	assert_int_not_equal(access(victim, F_OK), 0);
+}
+
 /* A malformed case file stops the run before anything runs: exit 2 and a
  * message naming file and line. */
 static void test_bad_case_file(void **state)
@@ -722,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_cmd_killed_at_deadline),
 		cmocka_unit_test(test_cmd_background_dies),
+		cmocka_unit_test(test_cmd_dir_not_shell),
 		cmocka_unit_test(test_bad_case_file),
 		cmocka_unit_test(test_unwritable_matrix),
 		cmocka_unit_test(test_helper_failures),
