@@ -569,6 +569,15 @@ int main(int argc, char **argv)
 			c.quiet_matrix = true;
 			break;
 		case 'C':
+			/* The longest a case file's command line may be too:
+			 * a longer one would be cut, and run cut. */
+			if (strlen(optarg) >= CASE_TEXT_MAX) {
+				fprintf(stderr, "icmplab: --probe-cmd: %zu bytes; "
+						"at most %d (put a longer command "
+						"in a script)\n",
+					strlen(optarg), CASE_TEXT_MAX - 1);
+				return EXIT_USAGE;
+			}
 			c.probe_cmd = optarg;
 			break;
 		case 'p':

@@ -34,6 +34,8 @@
  * before exec (its reason on stderr), or exec itself failed. It is also
  * what /bin/sh answers for a command it cannot find. */
 #define PROC_EXIT_NOSTART 127
+/* What /bin/sh answers for a command it found but cannot execute. */
+#define PROC_EXIT_NOEXEC 126
 
 struct proc {
 	pid_t pid;		   /* 0: not started */

@@ -479,6 +479,65 @@ static void test_cmd_dir_not_shell(void **state)
 	assert_int_not_equal(access(victim, F_OK), 0);
 }
 
+/* A command's output that is not UTF-8 is kept, escaped (\xNN): before,
+ * jansson refused the string and "stdout" silently vanished from the
+ * cell. A command that cannot start is an error cell and fails the run:
+ * before, exit:127 was an "info" cell and the run exited 0. */
+static void test_cmd_bytes_and_not_found(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--json", NULL,
+			      "--probe", "udp-unconnected", "--probe-cmd", NULL,
+			      "silent_drop", NULL};
+	const char *d = make_tmpdir("bytes");
+	char err[4096], path[512];
+	json_t *doc, *c;
+	json_error_t je;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(path, sizeof(path), "%s/r.json", d);
+	argv[4] = path;
+	argv[8] = "printf 'ok\\377x\\316\\273'";
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "stdout")),
+			    "ok\\xffx\xce\xbb");
+	json_decref(doc);
+
+	argv[8] = "icmplab-no-such-command-here {addr}";
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	assert_non_null(strstr(json_string_value(json_object_get(c, "reason")),
+			       "could not start (exit 127)"));
+	json_decref(doc);
+}
+
+/* A --probe-cmd too long for the buffer is refused before anything runs,
+ * never cut and run cut. */
+static void test_probe_cmd_too_long(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--probe-cmd", NULL, NULL};
+	char *cmd = malloc(5000), err[4096];
+
+	(void)state;
+	assert_non_null(cmd);
+	memset(cmd, 'x', 4999);
+	memcpy(cmd, "echo ", 5);
+	cmd[4999] = '\0';
+	argv[3] = cmd;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--probe-cmd: 4999 bytes"));
+	free(cmd);
+}
+
 /* A malformed case file stops the run before anything runs: exit 2 and a
  * message naming file and line. */
 static void test_bad_case_file(void **state)
@@ -779,6 +838,8 @@ int main(void)
 		cmocka_unit_test(test_cmd_killed_at_deadline),
 		cmocka_unit_test(test_cmd_background_dies),
 		cmocka_unit_test(test_cmd_dir_not_shell),
+		cmocka_unit_test(test_cmd_bytes_and_not_found),
+		cmocka_unit_test(test_probe_cmd_too_long),
 		cmocka_unit_test(test_bad_case_file),
 		cmocka_unit_test(test_unwritable_matrix),
 		cmocka_unit_test(test_helper_failures),
