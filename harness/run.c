@@ -640,6 +640,8 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
 	stop_helpers(r, &plan);
+	if (capture_finish(&cap, err, errlen) < 0)
+		goto out_probes;
 	if (r->out_of_memory || r->wire.out_of_memory) {
 		snprintf(err, errlen, "out of memory while recording the case");
 		goto out_probes;

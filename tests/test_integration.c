@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,34 +566,143 @@ static void test_bad_case_file(void **state)
 }
 
 /* A result file that cannot be written fails the run with a message naming
- * it, even though every cell passed: matrix.txt is /dev/full here, whose
- * writes fail only when the buffer is flushed at fclose. */
-static void test_unwritable_matrix(void **state)
+ * it, even though every cell passed: --json /dev/full, whose writes fail
+ * only when the buffer is flushed. (matrix.txt as a link to /dev/full, the
+ * old form of this test, is now removed before the run: icmplab never
+ * writes through a link.) */
+static void test_unwritable_results(void **state)
 {
 	const char *d = make_tmpdir("full");
 	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
-			      "--probe", "udp-unconnected", "silent_drop", NULL};
-	char path[512], err[4096];
+			      "--json", "/dev/full", "--probe",
+			      "udp-unconnected", "silent_drop", NULL};
+	char err[4096];
 	json_t *doc;
 
 	(void)state;
 	NEED_SUITE();
 	assert_non_null(d);
 	argv[4] = d;
-	snprintf(path, sizeof(path), "%s/matrix.txt", d);
-	assert_int_equal(symlink("/dev/full", path), 0);
 	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
-	assert_non_null(strstr(err, "cannot write"));
-	assert_non_null(strstr(err, "matrix.txt"));
+	assert_non_null(strstr(err, "cannot write /dev/full: No space left"));
 	/* The cells themselves were fine: only the write failed. */
 	doc = load_results(d);
 	assert_non_null(doc);
+	assert_true(json_is_true(json_object_get(doc, "complete")));
 	assert_string_equal(json_string_value(json_object_get(
 				    find_cell(doc, "silent_drop",
 					      "udp-unconnected"),
 				    "verdict")),
 			    "pass");
 	json_decref(doc);
+}
+
+/* A pcap path planted as a link to another file: the file is not written
+ * (before, as root, it was overwritten with the capture). */
+static void test_pcap_link_not_followed(void **state)
+{
+	const char *d = make_tmpdir("link");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe", "udp-unconnected", "silent_drop", NULL};
+	char dir[256], path[512], victim[512], err[4096], buf[32] = "";
+	FILE *f;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(dir, sizeof(dir), "%s", d);
+	argv[4] = dir;
+	snprintf(victim, sizeof(victim), "%s-victim", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/pcap", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/pcap/silent_drop.pcap", dir);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "precious");
+	unlink(victim);
+}
+
+/* An interrupted run (SIGINT, SIGTERM) never leaves its files beside the
+ * previous run's results: the previous run's files are gone, results.json
+ * says "complete": false, and no pcap is empty. Before, a 0-byte pcap was
+ * left beside the old results.json. */
+static void test_interrupted_run(void **state)
+{
+	static const int sigs[] = {SIGINT, SIGTERM};
+	const char *d = make_tmpdir("intr");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--quiet-ms", "2000", "--probe",
+			      "udp-unconnected", "port_unreachable",
+			      "silent_drop", NULL};
+	char dir[256], path[1024], err[4096];
+	struct dirent *e;
+	struct stat st;
+	json_t *doc;
+	DIR *pd;
+	int k, null;
+	pid_t pid;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(dir, sizeof(dir), "%s", d);
+	argv[4] = dir;
+	for (k = 0; k < 2; k++) {
+		/* A complete previous run. */
+		assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+		doc = load_results(dir);
+		assert_true(json_is_true(json_object_get(doc, "complete")));
+		json_decref(doc);
+		pid = fork();
+		if (pid == 0) {
+			null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			{
+				union {
+					const char *const *c;
+					char *const *v;
+				} u = {argv};
+				execv(argv[0], u.v);
+			}
+			_exit(127);
+		}
+		/* Inside silent_drop's quiet period: port_unreachable is
+		 * done, silent_drop's capture is open. */
+		usleep(1200000);
+		kill(pid, sigs[k]);
+		waitpid(pid, NULL, 0);
+		doc = load_results(dir);
+		assert_non_null(doc);
+		assert_true(json_is_false(json_object_get(doc, "complete")));
+		assert_null(json_object_get(doc, "cells"));
+		json_decref(doc);
+		snprintf(path, sizeof(path), "%s/matrix.txt", dir);
+		assert_int_not_equal(access(path, F_OK), 0);
+		snprintf(path, sizeof(path), "%s/pcap", dir);
+		pd = opendir(path);
+		assert_non_null(pd);
+		while ((e = readdir(pd))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/pcap/%s", dir,
+				 e->d_name);
+			assert_int_equal(stat(path, &st), 0);
+			if (st.st_size == 0)
+				fail_msg("%s is empty", path);
+			/* silent_drop's was never finished. */
+			assert_string_not_equal(e->d_name, "silent_drop.pcap");
+		}
+		closedir(pd);
+	}
 }
 
 /* A fault helper that fails is never a silent wire: each failure, made on
@@ -841,7 +951,9 @@ int main(void)
 		cmocka_unit_test(test_cmd_bytes_and_not_found),
 		cmocka_unit_test(test_probe_cmd_too_long),
 		cmocka_unit_test(test_bad_case_file),
-		cmocka_unit_test(test_unwritable_matrix),
+		cmocka_unit_test(test_unwritable_results),
+		cmocka_unit_test(test_pcap_link_not_followed),
+		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_helper_failures),
 		cmocka_unit_test(test_probe_killed_mid_sync),
 		cmocka_unit_test(test_not_root_skips),
