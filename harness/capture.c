@@ -1,6 +1,7 @@
 /* libpcap capture: see capture.h. */
 #include "capture.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,7 +59,9 @@ int capture_open(struct capture *c, const char *ifname, const char *path,
 		goto fail;
 	}
 	if (path) {
-		c->dump = pcap_dump_open(c->pc, path);
+		if (outfile_open(&c->save, path, err, errlen) < 0)
+			goto fail;
+		c->dump = pcap_dump_fopen(c->pc, c->save.f);
 		if (!c->dump) {
 			snprintf(err, errlen, "pcap savefile %s: %s", path,
 				 pcap_geterr(c->pc));
@@ -119,12 +122,29 @@ long capture_drops(struct capture *c)
 	return (long)st.ps_drop + (long)st.ps_ifdrop;
 }
 
+int capture_finish(struct capture *c, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!c->dump)
+		return 0;
+	/* The dumper writes to save.f and pcap_dump_close would only fclose
+	 * it, hiding the result: outfile_commit closes it, checked. */
+	if (pcap_dump_flush(c->dump) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", c->save.path,
+			 strerror(errno));
+		return -1;
+	}
+	c->dump = NULL;
+	rc = outfile_commit(&c->save, err, errlen);
+	return rc;
+}
+
 void capture_close(struct capture *c)
 {
-	if (c->dump) {
-		pcap_dump_close(c->dump);
-		c->dump = NULL;
-	}
+	/* Unfinished: the savefile would be a part of a capture. */
+	c->dump = NULL;
+	outfile_abort(&c->save);
 	if (c->pc) {
 		pcap_close(c->pc);
 		c->pc = NULL;

@@ -8,9 +8,12 @@
 
 #include <pcap/pcap.h>
 
+#include "outfile.h"
+
 struct capture {
 	pcap_t *pc;
-	pcap_dumper_t *dump;
+	pcap_dumper_t *dump; /* writes to save.f */
+	struct outfile save; /* the savefile, until capture_finish */
 	int fd; /* selectable fd, readable when packets wait */
 	unsigned long packets;
 };
@@ -22,7 +25,7 @@ typedef void (*capture_cb)(void *arg, const uint8_t *frame, size_t caplen,
 
 /* Opens a live, non-blocking, immediate-mode capture on ifname in the
  * calling thread's current namespace and, when path is not NULL, a savefile
- * there. The capture is live when this returns. 0, or -1 with libpcap's
+ * there (see capture_finish). The capture is live when this returns. 0, or -1 with libpcap's
  * message in err. */
 int capture_open(struct capture *c, const char *ifname, const char *path,
 		 char *err, size_t errlen);
@@ -35,7 +38,13 @@ int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
  * if libpcap cannot tell. Any drop makes the case's cells untrustworthy. */
 long capture_drops(struct capture *c);
 
-/* Flushes and closes the savefile and the capture. Safe twice. */
+/* Puts the savefile in place (outfile.h: written under a temporary name,
+ * renamed when complete). 0 (also without a savefile), or -1 with err
+ * naming the file and the reason. */
+int capture_finish(struct capture *c, char *err, size_t errlen);
+
+/* Closes the capture; a savefile not finished is removed, so an
+ * interrupted case leaves none. Safe twice. */
 void capture_close(struct capture *c);
 
 #endif

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include "jsontext.h"
 #include "names.h"
 #include "verdict.h"
 
@@ -33,15 +34,15 @@ static void set_addr(json_t *o, const char *key, const struct ipaddr *a)
 {
 	char buf[ADDR_STRLEN];
 
-	json_object_set_new(o, key, json_string(addr_str(a, buf)));
+	json_object_set_new(o, key, json_text(addr_str(a, buf)));
 }
 
 json_t *observation_json(const struct observation *s)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "via", json_string(s->via));
-	json_object_set_new(o, "call", json_string(s->call));
+	json_object_set_new(o, "via", json_text(s->via));
+	json_object_set_new(o, "call", json_text(s->call));
 	switch (s->kind) {
 	case OBS_EXIT:
 		/* A status, not an errno: always the number. */
@@ -50,7 +51,7 @@ json_t *observation_json(const struct observation *s)
 	case OBS_PACKET:
 		/* A packet, not an errno: the program must read it itself. */
 		json_object_set_new(o, "errno", json_null());
-		json_object_set_new(o, "origin", json_string("icmp"));
+		json_object_set_new(o, "origin", json_text("icmp"));
 		json_object_set_new(o, "type", json_integer(s->type));
 		json_object_set_new(o, "code", json_integer(s->code));
 		if (s->from.family)
@@ -65,7 +66,7 @@ json_t *observation_json(const struct observation *s)
 			break;
 		json_object_set_new(
 			o, "origin",
-			json_string(tok2str(ee_origin_names, s->origin, "?")));
+			json_text(tok2str(ee_origin_names, s->origin, "?")));
 		json_object_set_new(o, "type", json_integer(s->type));
 		json_object_set_new(o, "code", json_integer(s->code));
 		json_object_set_new(o, "info", json_integer(s->info));
@@ -97,7 +98,7 @@ json_t *expect_json(const struct case_expect *e)
 	a = json_array();
 	for (k = 0; k < e->n; k++)
 		json_array_append_new(
-			a, json_string(expect_item_str(&e->items[k], buf,
+			a, json_text(expect_item_str(&e->items[k], buf,
 						       sizeof(buf))));
 	return a;
 }
@@ -111,9 +112,9 @@ static json_t *wire_error_json(const struct wire_error *w, uint64_t t0)
 	json_object_set_new(o, "type", json_integer(w->type));
 	json_object_set_new(o, "code", json_integer(w->code));
 	json_object_set_new(o, "name",
-			    json_string(name ? name : "unknown code"));
+			    json_text(name ? name : "unknown code"));
 	set_addr(o, "from", &w->from);
-	json_object_set_new(o, "parse", json_string(w->parse));
+	json_object_set_new(o, "parse", json_text(w->parse));
 	if (w->mtu)
 		json_object_set_new(o, "mtu", json_integer(w->mtu));
 	return o;
@@ -142,10 +143,10 @@ json_t *cell_json(const struct cell *c)
 	size_t i;
 	int r;
 
-	json_object_set_new(o, "case", json_string(k->name));
-	json_object_set_new(o, "family", json_string(family_name(k->family)));
-	json_object_set_new(o, "fault", json_string(k->fault));
-	json_object_set_new(o, "probe", json_string(c->probe));
+	json_object_set_new(o, "case", json_text(k->name));
+	json_object_set_new(o, "family", json_text(family_name(k->family)));
+	json_object_set_new(o, "fault", json_text(k->fault));
+	json_object_set_new(o, "probe", json_text(c->probe));
 	if (c->ran)
 		json_object_set_new(o, "datagrams", json_integer(c->datagrams));
 	a = json_array();
@@ -159,40 +160,40 @@ json_t *cell_json(const struct cell *c)
 				    observations_json(c->others, c->nothers));
 	json_object_set_new(o, "expected", expect_json(c->expect));
 	json_object_set_new(o, "verdict",
-			    json_string(verdict_name(c->verdict)));
+			    json_text(verdict_name(c->verdict)));
 	if (!c->ran) {
-		json_object_set_new(o, "reason", json_string(c->reason));
+		json_object_set_new(o, "reason", json_text(c->reason));
 		return o;
 	}
 	json_object_set_new(o, "unsurfaced",
 			    json_boolean(verdict_unsurfaced(c)));
 	if (c->reason[0])
-		json_object_set_new(o, "reason", json_string(c->reason));
-	json_object_set_new(o, "why", json_string(k->why));
+		json_object_set_new(o, "reason", json_text(c->reason));
+	json_object_set_new(o, "why", json_text(k->why));
 	if (c->explain)
-		json_object_set_new(o, "explain", json_string(c->explain));
+		json_object_set_new(o, "explain", json_text(c->explain));
 	a = json_array();
 	for (r = 0; r < k->nrefs; r++)
-		json_array_append_new(a, json_string(k->refs[r]));
+		json_array_append_new(a, json_text(k->refs[r]));
 	json_object_set_new(o, "refs", a);
 	if (c->claim && c->verdict == VERDICT_PASS)
 		/* Judged only where the cell itself ran as expected: a claim
 		 * is confirmed or refuted by what this kernel did. */
 		json_object_set_new(o, "claim",
-				    json_pack("{s:s, s:o, s:b}", "text",
-					      k->claim, "predicts",
+				    json_pack("{s:o, s:o, s:b}", "text",
+					      json_text(k->claim), "predicts",
 					      expect_json(c->claim), "holds",
 					      c->claim_holds));
 	json_object_set_new(o, "events",
 			    event_list_json(c->events, c->nevents, c->t0));
 	if (c->is_cmd) {
-		json_object_set_new(o, "command", json_string(c->command));
-		json_object_set_new(o, "stdout", json_string(c->output));
+		json_object_set_new(o, "command", json_text(c->command));
+		json_object_set_new(o, "stdout", json_text(c->output));
 		json_object_set_new(o, "duration_ms",
 				    json_real(c->duration_ms));
 	}
 	if (c->errtext && c->errtext[0])
-		json_object_set_new(o, "stderr", json_string(c->errtext));
+		json_object_set_new(o, "stderr", json_text(c->errtext));
 	return o;
 }
 
@@ -202,7 +203,7 @@ static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 
 	json_object_set_new(o, "t_ms", json_real(ms_since(t0, p->t_ns)));
 	json_object_set_new(o, "len", json_integer((json_int_t)p->len));
-	json_object_set_new(o, "class", json_string(wire_class_name(p->cls)));
+	json_object_set_new(o, "class", json_text(wire_class_name(p->cls)));
 	if (p->src.family) {
 		set_addr(o, "src", &p->src);
 		set_addr(o, "dst", &p->dst);
@@ -211,9 +212,9 @@ static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 		json_object_set_new(o, "type", json_integer(p->type));
 		json_object_set_new(o, "code", json_integer(p->code));
 	}
-	json_object_set_new(o, "parse", json_string(p->parse));
+	json_object_set_new(o, "parse", json_text(p->parse));
 	if (p->probe)
-		json_object_set_new(o, "probe", json_string(p->probe));
+		json_object_set_new(o, "probe", json_text(p->probe));
 	return o;
 }
 
@@ -224,31 +225,31 @@ json_t *case_record_json(const struct case_record *r)
 	size_t i;
 	int k;
 
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "group", json_string(c->group));
-	json_object_set_new(o, "title", json_string(c->title));
+	json_object_set_new(o, "name", json_text(c->name));
+	json_object_set_new(o, "group", json_text(c->group));
+	json_object_set_new(o, "title", json_text(c->title));
 	if (r->error) {
-		json_object_set_new(o, "error", json_string(r->error));
+		json_object_set_new(o, "error", json_text(r->error));
 		return o;
 	}
-	json_object_set_new(o, "file", json_string(c->path));
-	json_object_set_new(o, "family", json_string(family_name(c->family)));
-	json_object_set_new(o, "fault", json_string(c->fault));
+	json_object_set_new(o, "file", json_text(c->path));
+	json_object_set_new(o, "family", json_text(family_name(c->family)));
+	json_object_set_new(o, "fault", json_text(c->fault));
 	a = json_object();
 	for (k = 0; k < c->nparams; k++)
 		json_object_set_new(a, c->params[k].key,
-				    json_string(c->params[k].val));
+				    json_text(c->params[k].val));
 	json_object_set_new(o, "params", a);
 	set_addr(o, "dst", &r->dst);
 	json_object_set_new(o, "dport", json_integer(r->dport));
 	if (r->ttl >= 0)
 		json_object_set_new(o, "ttl", json_integer(r->ttl));
-	json_object_set_new(o, "why", json_string(c->why));
+	json_object_set_new(o, "why", json_text(c->why));
 	if (c->claim[0])
-		json_object_set_new(o, "claim", json_string(c->claim));
+		json_object_set_new(o, "claim", json_text(c->claim));
 	json_object_set_new(o, "quiet_ms", json_integer(r->quiet_ms));
 	if (r->pcap)
-		json_object_set_new(o, "pcap", json_string(r->pcap));
+		json_object_set_new(o, "pcap", json_text(r->pcap));
 	a = json_array();
 	for (i = 0; i < r->npackets; i++)
 		json_array_append_new(a, packet_json(&r->packets[i], r->t0));
@@ -256,11 +257,12 @@ json_t *case_record_json(const struct case_record *r)
 	json_object_set_new(o, "capture_drops", json_integer(r->drops));
 	a = json_array();
 	for (i = 0; i < r->nhelpers; i++) {
-		json_t *h = json_pack("{s:s}", "name", r->helpers[i].name);
+		json_t *h = json_pack("{s:o}", "name",
+				      json_text(r->helpers[i].name));
 
 		if (r->helpers[i].error[0])
 			json_object_set_new(h, "error",
-					    json_string(r->helpers[i].error));
+					    json_text(r->helpers[i].error));
 		json_array_append_new(a, h);
 	}
 	json_object_set_new(o, "helpers", a);

@@ -1,5 +1,6 @@
 /* icmplab: runs ICMP error cases in network namespaces and reports which
  * errors each socket style surfaced. */
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "catalog.h"
 #include "diff.h"
 #include "names.h"
+#include "outfile.h"
 #include "num.h"
 #include "helper.h"
 #include "junit.h"
@@ -85,7 +87,8 @@ static void usage(FILE *f)
 		"  --probe NAME     run only this probe style (repeatable); cases\n"
 		"                   with none of them are left out\n"
 		"  --probe-cmd CMD  also run CMD in the client namespace under every\n"
-		"                   fault, {addr} and {port} replaced by the destination\n"
+		"                   fault; {addr}, {port}, {hostport} ([v6]:port) and\n"
+		"                   {dir} are passed as variables, never pasted\n"
 		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
 		"                   is reported beside the wire in a column 'cmd'\n"
 		"  --no-matrix      do not print the matrix\n"
@@ -253,10 +256,14 @@ static int load(struct cli *c, struct case_def **cases)
 	return k;
 }
 
-/* Writes the results document to path ('-': stdout). 0, or -1 after
- * saying on stderr what could not be written. */
+/* Writes the results document to path ('-': stdout) through outfile.h:
+ * complete or not at all, never through a link. 0, or -1 after saying on
+ * stderr which file and why. */
 static int write_file(const char *path, json_t *doc)
 {
+	struct outfile o;
+	char err[PATH_MAX + 256];
+
 	if (strcmp(path, "-") == 0) {
 		if (json_dumpf(doc, stdout,
 			       JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
@@ -267,36 +274,95 @@ static int write_file(const char *path, json_t *doc)
 		}
 		return 0;
 	}
-	errno = 0;
-	if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) <
-	    0) {
-		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
-			errno ? strerror(errno) : "write failed");
-		return -1;
+	if (outfile_open(&o, path, err, sizeof(err)) < 0)
+		goto fail;
+	if (json_dumpf(doc, o.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
+	    fputc('\n', o.f) == EOF) {
+		snprintf(err, sizeof(err), "cannot write %s: %s", path,
+			 errno ? strerror(errno) : "write failed");
+		outfile_abort(&o);
+		goto fail;
 	}
-	return 0;
+	if (outfile_commit(&o, err, sizeof(err)) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "icmplab: %s\n", err);
+	return -1;
 }
 
-/* Writes the matrix to path. A write error may show only when the buffer
- * is flushed, so fclose's result counts too. 0, or -1 after saying why. */
+/* Writes the matrix to path, as write_file. */
 static int write_matrix(const char *path, json_t *doc)
 {
-	FILE *f = fopen(path, "w");
-	int bad;
+	struct outfile o;
+	char err[PATH_MAX + 256];
 
-	if (!f) {
-		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
-			strerror(errno));
-		return -1;
+	if (outfile_open(&o, path, err, sizeof(err)) == 0) {
+		report_matrix(o.f, doc);
+		if (outfile_commit(&o, err, sizeof(err)) == 0)
+			return 0;
 	}
-	report_matrix(f, doc);
-	bad = ferror(f);
-	if (fclose(f) == EOF || bad) {
-		fprintf(stderr, "icmplab: cannot write %s: %s\n", path,
-			bad ? "write error" : strerror(errno));
-		return -1;
+	fprintf(stderr, "icmplab: %s\n", err);
+	return -1;
+}
+
+/* --out DIR before a run: the previous run's files go first (its
+ * results.json, matrix.txt, every .pcap in pcap/, and the temporary files of an
+ * interrupted run), so that nothing of it can pass for this run's; then a
+ * results.json that says "complete": false stands until the whole document
+ * replaces it. Only names icmplab writes are removed, and a link is
+ * removed, never followed. 0, or -1 after saying why on stderr. */
+static int prepare_out(const char *out, const char *pcapdir)
+{
+	static const char *const mine[] = {"results.json", "matrix.txt", NULL};
+	char path[PATH_MAX];
+	struct dirent *e;
+	size_t n;
+	json_t *stub;
+	DIR *d;
+	int i, rc;
+
+	for (i = 0; mine[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, mine[i]);
+		if (unlink(path) < 0 && errno != ENOENT) {
+			fprintf(stderr, "icmplab: cannot remove %s: %s\n",
+				path, strerror(errno));
+			return -1;
+		}
 	}
-	return 0;
+	/* Left by a run killed while writing (outfile.h's ".NAME.XXXXXX"). */
+	for (i = 0; i < 2; i++) {
+		d = opendir(i ? pcapdir : out);
+		if (!d) {
+			fprintf(stderr, "icmplab: cannot read %s: %s\n",
+				i ? pcapdir : out, strerror(errno));
+			return -1;
+		}
+		while ((e = readdir(d))) {
+			n = strlen(e->d_name);
+			if (!(i && n > 5 &&
+			      strcmp(e->d_name + n - 5, ".pcap") == 0) &&
+			    !(e->d_name[0] == '.' &&
+			      (strncmp(e->d_name, ".results.json.", 14) == 0 ||
+			       strncmp(e->d_name, ".matrix.txt.", 12) == 0 ||
+			       (i && strstr(e->d_name, ".pcap.")))))
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, 0) < 0 &&
+			    errno != ENOENT) {
+				fprintf(stderr,
+					"icmplab: cannot remove %s/%s: %s\n",
+					i ? pcapdir : out, e->d_name,
+					strerror(errno));
+				closedir(d);
+				return -1;
+			}
+		}
+		closedir(d);
+	}
+	stub = json_pack("{s:s, s:b}", "icmplab", "1", "complete", 0);
+	snprintf(path, sizeof(path), "%s/results.json", out);
+	rc = write_file(path, stub);
+	json_decref(stub);
+	return rc;
 }
 
 static void mkdir_p(const char *path)
@@ -411,6 +477,11 @@ static int cmd_run(struct cli *c)
 	if (c->out_dir) {
 		snprintf(pcapdir, sizeof(pcapdir), "%s/pcap", c->out_dir);
 		mkdir_p(pcapdir);
+		if (prepare_out(c->out_dir, pcapdir) < 0) {
+			free(cases);
+			json_decref(base);
+			return EXIT_FAIL;
+		}
 		/* Absolute, so that a CI server finds the captures a report
 		 * attaches (junit.h). */
 		so.run.pcap_dir = realpath(pcapdir, abs) ? abs : pcapdir;
@@ -742,6 +813,15 @@ int main(int argc, char **argv)
 			c.quiet_matrix = true;
 			break;
 		case 'C':
+			/* The longest a case file's command line may be too:
+			 * a longer one would be cut, and run cut. */
+			if (strlen(optarg) >= CASE_TEXT_MAX) {
+				fprintf(stderr, "icmplab: --probe-cmd: %zu bytes; "
+						"at most %d (put a longer command "
+						"in a script)\n",
+					strlen(optarg), CASE_TEXT_MAX - 1);
+				return EXIT_USAGE;
+			}
 			c.probe_cmd = optarg;
 			break;
 		case 'p':

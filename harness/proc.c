@@ -2,16 +2,23 @@
 #include "proc.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "event.h"
+#include "helper.h"
 
 void proc_init(struct proc *p)
 {
@@ -21,20 +28,118 @@ void proc_init(struct proc *p)
 
 /* execv() takes char *const[] for historical reasons; the strings are
  * not written to. */
-static void exec_argv(const char *path, const char *const *argv)
+static void exec_argv(const char *path, const char *const *argv,
+		      const char *const *envp)
 {
 	union {
 		const char *const *c;
 		char *const *v;
-	} u = {argv};
+	} u = {argv}, e = {envp};
 
-	execv(path, u.v);
+	if (envp)
+		execve(path, u.v, e.v);
+	else
+		execv(path, u.v);
+}
+
+/* The program's side of a spawn: pid 1 of a PID namespace of its own.
+ * When it dies, the kernel kills every process left in that namespace, so
+ * nothing it forked (a backgrounded sleep, a daemon) outlives it. It dies
+ * with its holder (PR_SET_PDEATHSIG); life is a pipe whose write end only
+ * the holder has: end of file there means the holder is already gone and
+ * the death signal will never come. Never returns. */
+static void run_init(const char *path, const char *const *argv,
+		     const char *const *envp, int life)
+{
+	struct pollfd pfd = {.fd = life, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		dprintf(2, "prctl(PR_SET_PDEATHSIG): %s\n", strerror(errno));
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (poll(&pfd, 1, 0) != 0)
+		_exit(PROC_EXIT_NOSTART); /* the holder has ended */
+	close(life);
+	/* A /proc of its own PID namespace, in a mount namespace of its own
+	 * (the host's mounts are not changed): ps, kill and /proc/PID name
+	 * the command's own processes, not the host's. */
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0) {
+		dprintf(2, "a mount namespace with its own /proc: %s\n",
+			strerror(errno));
+		_exit(PROC_EXIT_NOSTART);
+	}
+	exec_argv(path, argv, envp);
+	dprintf(2, "exec %s: %s\n", path, strerror(errno));
+	_exit(PROC_EXIT_NOSTART);
+}
+
+/* The holder: the harness's own child, in the harness's PID namespace. It
+ * makes the program's PID namespace, starts the program there as its init
+ * and ends as the program ended (the same exit status, or the same
+ * signal). Killing the holder kills the program (its death signal), and
+ * with it the whole namespace. Never returns. */
+static void run_holder(const char *path, const char *const *argv,
+		       const char *const *envp)
+{
+	struct rlimit nocore = {0, 0};
+	int life[2], status;
+	char why[256];
+	pid_t init;
+
+	/* The holder never execs: the worker's descriptors (other probes'
+	 * pipes, the capture, the namespaces) would stay open in it, and the
+	 * program's stdin would never reach end of file. */
+	if (helper_close_fds(NULL, 0, why, sizeof(why)) < 0) {
+		dprintf(2, "%s\n", why);
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (unshare(CLONE_NEWPID) < 0) {
+		dprintf(2, "unshare(CLONE_NEWPID): %s\n", strerror(errno));
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (pipe(life) < 0) {
+		dprintf(2, "pipe: %s\n", strerror(errno));
+		_exit(PROC_EXIT_NOSTART);
+	}
+	init = fork();
+	if (init < 0) {
+		dprintf(2, "fork: %s\n", strerror(errno));
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (init == 0) {
+		close(life[1]);
+		run_init(path, argv, envp, life[0]);
+	}
+	close(life[0]);
+	/* The program's pipes are the program's: their end of file must
+	 * come when it ends, not when the holder does. */
+	close(0);
+	close(1);
+	close(2);
+	while (waitpid(init, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(PROC_EXIT_NOSTART);
+	if (WIFEXITED(status))
+		_exit(WEXITSTATUS(status));
+	/* The same death, without a core of the holder's own. */
+	setrlimit(RLIMIT_CORE, &nocore);
+	signal(WTERMSIG(status), SIG_DFL);
+	kill(getpid(), WTERMSIG(status));
+	_exit(128 + WTERMSIG(status));
 }
 
 /* Forks argv in the client namespace with stdin, stdout and stderr on
- * pipes to the harness. */
+ * pipes to the harness. contain: in a PID and mount namespace of its own,
+ * p->pid being its holder (run_holder); otherwise p->pid is the program
+ * itself (our probe binaries, which fork nothing, and whose
+ * /proc/self/task/TID must be their own). envp: the environment (NULL:
+ * the harness's). */
 static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
-		      const char *const *argv, char *err, size_t errlen)
+		      const char *const *argv, const char *const *envp,
+		      bool contain, char *err, size_t errlen)
 {
 	int in[2], out[2], errp[2];
 	pid_t parent = getpid();
@@ -59,34 +164,37 @@ static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 	}
 	if (p->pid == 0) {
 		/* Until stderr is the pipe, a failure can only be an exit
-		 * status, which the cell reports as "exited with an error". */
+		 * status: PROC_EXIT_NOSTART, "could not start". */
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
-			_exit(3);
+			_exit(PROC_EXIT_NOSTART);
 		/* An ignored signal stays ignored across exec: the worker's
 		 * SIG_IGN (suite.c) is not the probe's business. */
 		if (signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
 			dprintf(2, "signal(SIGPIPE): %s\n", strerror(errno));
-			_exit(3);
+			_exit(PROC_EXIT_NOSTART);
 		}
-		/* The probe dies with the harness: nothing outlives a
-		 * SIGKILLed run. If the harness died before the death signal
-		 * was armed, no signal will come: stop here. */
+		/* The holder dies with the harness, and the program with
+		 * the holder: nothing outlives a SIGKILLed run. If the
+		 * harness died before the death signal was armed, no signal
+		 * will come: stop here. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
 			dprintf(2, "prctl(PR_SET_PDEATHSIG): %s\n",
 				strerror(errno));
-			_exit(3);
+			_exit(PROC_EXIT_NOSTART);
 		}
 		if (getppid() != parent)
-			_exit(3);
+			_exit(PROC_EXIT_NOSTART);
 		if (setns(t->ns[NODE_CLIENT], CLONE_NEWNET) < 0) {
 			dprintf(2, "setns to the client: %s\n",
 				strerror(errno));
-			_exit(3);
+			_exit(PROC_EXIT_NOSTART);
 		}
-		exec_argv(path, argv);
+		if (contain)
+			run_holder(path, argv, envp);
+		exec_argv(path, argv, envp);
 		dprintf(2, "exec %s: %s\n", path, strerror(errno));
-		_exit(3);
+		_exit(PROC_EXIT_NOSTART);
 	}
 	close(in[0]);
 	close(out[1]);
@@ -154,52 +262,157 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		argv[argc++] = burst;
 	}
 	argv[argc] = NULL;
-	return spawn_argv(p, t, path, argv, err, errlen);
+	return spawn_argv(p, t, path, argv, NULL, false, err, errlen);
 }
 
-void proc_command_line(const char *tpl, const struct fault_plan *plan,
-		       const char *case_path, char *command, size_t size)
+/* The placeholders and the variables that carry their values. */
+static const struct {
+	const char *name; /* as the template writes it */
+	const char *var;  /* the environment variable */
+} placeholders[PROC_NVARS] = {
+	{"{addr}", "ICMPLAB_ADDR"},
+	{"{port}", "ICMPLAB_PORT"},
+	{"{dir}", "ICMPLAB_DIR"},
+	{"{hostport}", "ICMPLAB_HOSTPORT"},
+};
+
+/* Appends s to out (size bytes, *at used). -1 when it does not fit. */
+static int append(char *out, size_t size, size_t *at, const char *s)
 {
-	char addr[ADDR_STRLEN], port[8], dir[CASE_TEXT_MAX], *slash;
-	size_t at = 0;
+	size_t n = strlen(s);
 
+	if (n >= size - *at)
+		return -1;
+	memcpy(out + *at, s, n + 1);
+	*at += n;
+	return 0;
+}
+
+int proc_command_build(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, struct proc_command *cmd,
+		       char *err, size_t errlen)
+{
+	enum { PLAIN, SINGLE, DOUBLE } q = PLAIN;
+	char addr[ADDR_STRLEN], value[PATH_MAX + 32], ref[64], one[2] = "";
+	const char *slash = strrchr(case_path, '/');
+	size_t at = 0, k;
+	int i;
+
+	/* The values, as variables of the command's environment. */
 	addr_str(&plan->dst, addr);
-	snprintf(port, sizeof(port), "%u", plan->dport);
-	snprintf(dir, sizeof(dir), "%s", case_path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	while (*tpl && at + 1 < size) {
-		const char *with = NULL;
-		size_t skip = 1;
-
-		if (strncmp(tpl, "{addr}", 6) == 0)
-			with = addr, skip = 6;
-		else if (strncmp(tpl, "{port}", 6) == 0)
-			with = port, skip = 6;
-		else if (strncmp(tpl, "{dir}", 5) == 0)
-			with = dir, skip = 5;
-		if (with) {
-			at += (size_t)snprintf(command + at, size - at, "%s",
-					       with);
-			if (at >= size)
-				at = size - 1;
-		} else {
-			command[at++] = *tpl;
+	for (i = 0; i < PROC_NVARS; i++) {
+		switch (i) {
+		case 0:
+			snprintf(value, sizeof(value), "%s", addr);
+			break;
+		case 1:
+			snprintf(value, sizeof(value), "%u", plan->dport);
+			break;
+		case 2:
+			if (!slash)
+				snprintf(value, sizeof(value), ".");
+			else if ((size_t)(slash - case_path) >= PATH_MAX) {
+				snprintf(err, errlen,
+					 "%s: the case's directory is longer "
+					 "than %d bytes",
+					 case_path, PATH_MAX - 1);
+				return -1;
+			} else
+				snprintf(value, sizeof(value), "%.*s",
+					 (int)(slash == case_path
+						       ? 1
+						       : slash - case_path),
+					 case_path);
+			break;
+		default:
+			snprintf(value, sizeof(value),
+				 plan->dst.family == AF_INET6 ? "[%s]:%u"
+							      : "%s:%u",
+				 addr, plan->dport);
+			break;
 		}
-		tpl += skip;
+		snprintf(cmd->env[i], sizeof(cmd->env[i]), "%s=%s",
+			 placeholders[i].var, value);
 	}
-	command[at] = '\0';
+	/* The text: each placeholder becomes a quoted reference to its
+	 * variable, so that no value is ever read as shell syntax. The
+	 * quoting follows the template's own: inside '...' the quote is
+	 * closed and opened again, inside "..." the reference is already
+	 * quoted. */
+	cmd->text[0] = '\0';
+	while (*tpl) {
+		for (i = 0; i < PROC_NVARS; i++)
+			if (strncmp(tpl, placeholders[i].name,
+				    strlen(placeholders[i].name)) == 0)
+				break;
+		if (i < PROC_NVARS) {
+			snprintf(ref, sizeof(ref),
+				 q == SINGLE   ? "'\"${%s}\"'"
+				 : q == DOUBLE ? "${%s}"
+					       : "\"${%s}\"",
+				 placeholders[i].var);
+			if (append(cmd->text, sizeof(cmd->text), &at, ref) < 0)
+				goto too_long;
+			tpl += strlen(placeholders[i].name);
+			continue;
+		}
+		k = 1;
+		if (*tpl == '\\' && q != SINGLE && tpl[1])
+			k = 2; /* an escaped character is not a quote */
+		else if (*tpl == '\'' && q != DOUBLE)
+			q = q == SINGLE ? PLAIN : SINGLE;
+		else if (*tpl == '"' && q != SINGLE)
+			q = q == DOUBLE ? PLAIN : DOUBLE;
+		while (k--) {
+			one[0] = *tpl++;
+			if (append(cmd->text, sizeof(cmd->text), &at, one) < 0)
+				goto too_long;
+		}
+	}
+	return 0;
+too_long:
+	snprintf(err, errlen,
+		 "the command is longer than %zu bytes once its placeholders "
+		 "are written as variables",
+		 sizeof(cmd->text) - 1);
+	return -1;
 }
 
 int proc_start_command(struct proc *p, const struct topo *t,
-		       const char *command, char *err, size_t errlen)
+		       const struct proc_command *cmd, char *err,
+		       size_t errlen)
 {
-	const char *argv[] = {"/bin/sh", "-c", command, NULL};
+	const char *argv[] = {"/bin/sh", "-c", cmd->text, NULL};
+	const char **envp;
+	size_t n = 0, k = 0, i;
+	int v, rc;
 
-	if (spawn_argv(p, t, argv[0], argv, err, errlen) < 0)
+	while (environ[n])
+		n++;
+	envp = calloc(n + PROC_NVARS + 1, sizeof(*envp));
+	if (!envp) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The harness's environment, without stale values of ours. */
+	for (i = 0; i < n; i++) {
+		for (v = 0; v < PROC_NVARS; v++) {
+			size_t len = strlen(placeholders[v].var);
+
+			if (strncmp(environ[i], placeholders[v].var, len) ==
+				    0 &&
+			    environ[i][len] == '=')
+				break;
+		}
+		if (v == PROC_NVARS)
+			envp[k++] = environ[i];
+	}
+	for (v = 0; v < PROC_NVARS; v++)
+		envp[k++] = cmd->env[v];
+	envp[k] = NULL;
+	rc = spawn_argv(p, t, argv[0], argv, envp, true, err, errlen);
+	free(envp);
+	if (rc < 0)
 		return -1;
 	close(p->in_fd); /* stdin: end of file */
 	p->in_fd = -1;
@@ -307,6 +520,16 @@ bool proc_reap(struct proc *p)
 		close(p->in_fd);
 	p->in_fd = -1;
 	return true;
+}
+
+void proc_reap_now(struct proc *p)
+{
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	p->out_fd = p->err_fd = -1;
+	proc_reap(p);
 }
 
 void proc_close(struct proc *p)

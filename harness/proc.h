@@ -1,6 +1,15 @@
 /* Probe processes: spawning one in the client namespace with its stdin,
  * stdout and stderr on pipes, reading what it writes, and reaping it.
  *
+ * Containment: a user's command runs as pid 1 of a PID namespace of its
+ * own (with its own /proc in a mount namespace of its own), under a holder
+ * process that is the harness's child (proc.pid). When the command ends, or the holder is killed (the case's deadline), or the
+ * harness dies (PR_SET_PDEATHSIG on the holder, and on the program), the
+ * kernel kills every process in that namespace: nothing a program forks
+ * outlives its case. The holder ends as the command did (same exit status,
+ * same signal). Probe binaries fork nothing and run as the harness's
+ * children, dying with it by PR_SET_PDEATHSIG.
+ *
  * Two kinds of probe run here: the probe binaries (icmplab-probe-*, whose
  * stdout is JSON-lines events and whose stdin answers their syncs), and
  * the user's command (`probe cmd`, run by /bin/sh, whose stdout is text).
@@ -13,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <sys/types.h>
 
 #include "catalog.h"
@@ -20,6 +30,12 @@
 
 #define PROC_LINE_MAX 4096 /* bytes per event line */
 #define PROC_TEXT_MAX 1024 /* bytes of stderr (and a command's stdout) kept */
+/* The exit status of a program that could not start: the spawn failed
+ * before exec (its reason on stderr), or exec itself failed. It is also
+ * what /bin/sh answers for a command it cannot find. */
+#define PROC_EXIT_NOSTART 127
+/* What /bin/sh answers for a command it found but cannot execute. */
+#define PROC_EXIT_NOEXEC 126
 
 struct proc {
 	pid_t pid;		   /* 0: not started */
@@ -46,16 +62,36 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const char *probe_dir, const struct probe_def *def,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
-/* Fills command (size bytes) from template tpl: {addr} and {port} replaced
- * by the destination, {dir} by the folder of case_path (for scripts
- * shipped beside a case). */
-void proc_command_line(const char *tpl, const struct fault_plan *plan,
-		       const char *case_path, char *command, size_t size);
+/* A user's command, ready to run: its template's placeholders {addr},
+ * {port}, {dir} and {hostport} become quoted references to the variables
+ * ICMPLAB_ADDR, ICMPLAB_PORT, ICMPLAB_DIR and ICMPLAB_HOSTPORT of its
+ * environment ("${ICMPLAB_ADDR}"), never the values pasted into shell
+ * text: a case directory named $(reboot) is a path, not a command. */
+#define PROC_NVARS 4
+/* A placeholder of 5 bytes or more becomes at most '"${ICMPLAB_HOSTPORT}"'
+ * (23 bytes), so every template of fewer than CASE_TEXT_MAX bytes fits. */
+#define PROC_COMMAND_MAX (5 * CASE_TEXT_MAX)
+struct proc_command {
+	char text[PROC_COMMAND_MAX];	   /* what /bin/sh -c runs */
+	char env[PROC_NVARS][PATH_MAX + 64]; /* "ICMPLAB_ADDR=203.0.113.2" */
+};
 
-/* Runs command with /bin/sh in t's client namespace, stdin at end of
- * file. 0, or -1 with err. */
+/* Fills cmd from template tpl for the destination of plan: {addr} the
+ * bare address, {port} the port, {hostport} addr:port ([addr]:port for
+ * IPv6), {dir} the folder of case_path (for scripts shipped beside a
+ * case; "." when it has none). The template's quoting is followed: a
+ * placeholder inside '...' or "..." stays one word. 0, or -1 with err when
+ * the result does not fit (never cut). */
+int proc_command_build(const char *tpl, const struct fault_plan *plan,
+		       const char *case_path, struct proc_command *cmd,
+		       char *err, size_t errlen);
+
+/* Runs cmd->text with /bin/sh in t's client namespace, contained (see
+ * above), its variables added to the harness's environment, stdin at end
+ * of file. 0, or -1 with err. */
 int proc_start_command(struct proc *p, const struct topo *t,
-		       const char *command, char *err, size_t errlen);
+		       const struct proc_command *cmd, char *err,
+		       size_t errlen);
 
 /* Called for each complete line of a probe's stdout (without its newline;
  * not NUL-terminated), or with line NULL once for a line longer than
@@ -82,6 +118,12 @@ int proc_tell(struct proc *p, const char *msg);
  * status, reaped and t_end and closes its stdin. True when it reaped p now
  * (p->reaped says whether it ever was). */
 bool proc_reap(struct proc *p);
+
+/* Reaps p now, without waiting for end of file on its stdout and stderr
+ * (which are closed): for a probe that was killed but whose pipes some
+ * other process still holds. Waits for p's holder, so call it only once p
+ * was killed. Sets status, reaped and t_end. */
+void proc_reap_now(struct proc *p);
 
 /* Kills p if it still runs and waits for it, closes every fd. */
 void proc_close(struct proc *p);

@@ -1,5 +1,6 @@
 /* Reading a results document: see resdoc.h. */
 #include "resdoc.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <string.h>
@@ -236,32 +237,31 @@ double resdoc_cell_seconds(json_t *doc, json_t *cell)
 int resdoc_write_path(const char *path, resdoc_writer w, json_t *doc, char *err,
 		      size_t errlen)
 {
-	bool out = strcmp(path, "-") == 0;
-	FILE *f = out ? stdout : fopen(path, "w");
+	struct outfile o;
 	int bad, saved;
 
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	errno = 0;
-	bad = w(f, doc) < 0 || ferror(f);
-	saved = errno;
-	if (out) {
-		if (fflush(f) == EOF) {
+	if (strcmp(path, "-") == 0) {
+		errno = 0;
+		bad = w(stdout, doc) < 0 || ferror(stdout);
+		saved = errno;
+		if (fflush(stdout) == EOF) {
 			bad = 1;
 			saved = errno;
 		}
-	} else if (fclose(f) == EOF && !bad) {
-		bad = 1;
-		saved = errno;
+		if (bad)
+			snprintf(err, errlen, "cannot write standard output: %s",
+				 saved ? strerror(saved) : "write error");
+		return bad ? -1 : 0;
 	}
-	if (bad) {
-		snprintf(err, errlen, "cannot write %s: %s",
-			 out ? "standard output" : path,
-			 saved ? strerror(saved) : "write error");
+	/* A temporary name renamed into place, never through a link
+	 * (outfile.h). */
+	if (outfile_open(&o, path, err, errlen) < 0)
+		return -1;
+	if (w(o.f, doc) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 errno ? strerror(errno) : "write error");
+		outfile_abort(&o);
 		return -1;
 	}
-	return 0;
+	return outfile_commit(&o, err, errlen);
 }

@@ -66,7 +66,7 @@ struct probe_run {
 	uint64_t sync_deadline;
 	char protocol_error[400];
 	char skip[EV_TEXT_MAX];
-	char command[CASE_TEXT_MAX + 64];
+	struct proc_command cmd; /* is_cmd: what it runs */
 };
 
 struct case_run {
@@ -99,6 +99,10 @@ static uint64_t after_ms(int ms)
 {
 	return event_now_ns() + (uint64_t)ms * 1000000u;
 }
+
+/* How long killed probes' pipes are waited for before the case goes on
+ * without their end of file. */
+#define KILL_GRACE_MS 1000
 
 /* --- the sync protocol ----------------------------------------------- */
 
@@ -288,15 +292,16 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 			 r->c->path);
 		return -1;
 	}
-	proc_command_line(tpl, r->plan, r->c->path, p->command,
-			  sizeof(p->command));
+	if (proc_command_build(tpl, r->plan, r->c->path, &p->cmd, err,
+			       errlen) < 0)
+		return -1;
 	/* Its errors are matched by destination only (a wildcard flow):
 	 * icmplab cannot know which port or protocol the program will use. */
 	f.dst = r->plan->dst;
 	f.dport = r->plan->dport;
 	if (wire_add_flow(&r->wire, &f, i, p->def->name) >= 0)
 		p->has_flow = true;
-	return proc_start_command(&p->proc, r->topo, p->command, err, errlen);
+	return proc_start_command(&p->proc, r->topo, &p->cmd, err, errlen);
 }
 
 static bool all_done(const struct case_run *r)
@@ -340,7 +345,9 @@ static int spawn_next(struct case_run *r, char *err, size_t errlen)
 	return 0;
 }
 
-static void kill_late(struct case_run *r)
+/* The case's deadline: every probe still running is killed, and with its
+ * holder every process it started (proc.h). The cell says when. */
+static void kill_late(struct case_run *r, uint64_t now)
 {
 	int i;
 
@@ -351,8 +358,33 @@ static void kill_late(struct case_run *r)
 			continue;
 		kill(p->proc.pid, SIGKILL);
 		snprintf(p->protocol_error, sizeof(p->protocol_error),
-			 "killed after the case timeout of %d ms",
-			 r->o->timeout_ms);
+			 "killed at the case deadline (--timeout-ms %d) after "
+			 "%.0f ms, with every process it started",
+			 r->o->timeout_ms,
+			 (double)(now - p->proc.t_start) / 1e6);
+	}
+}
+
+/* A killed probe whose pipes are still open past the grace period: some
+ * process holds them that the kill did not reach. The case stops waiting
+ * for their end of file. */
+static void abandon_late(struct case_run *r)
+{
+	size_t at;
+	int i;
+
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (p->proc.reaped || p->proc.pid <= 0)
+			continue;
+		proc_reap_now(&p->proc);
+		at = strlen(p->protocol_error);
+		snprintf(p->protocol_error + at,
+			 sizeof(p->protocol_error) - at,
+			 "; its output was still open %d ms later and was "
+			 "not waited for",
+			 KILL_GRACE_MS);
 	}
 }
 
@@ -360,6 +392,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 		size_t errlen)
 {
 	uint64_t deadline = after_ms(r->o->timeout_ms);
+	bool killed = false;
 
 	while (!all_done(r)) {
 		struct pollfd pfd[1 + 2 * CASE_MAX_PROBES];
@@ -412,8 +445,11 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 		if (r->o->fixed_wait_ms && spawn_next(r, err, errlen) < 0)
 			return -1;
 		if (now >= deadline && !all_done(r)) {
-			kill_late(r);
-			deadline = now + 1000000000u;
+			if (killed)
+				abandon_late(r);
+			kill_late(r, now);
+			killed = true;
+			deadline = after_ms(KILL_GRACE_MS);
 		}
 	}
 	/* Whatever arrived before the last probe ended belongs here too. */
@@ -453,7 +489,7 @@ static void fill_cell(const struct case_run *r, const struct probe_run *p,
 	c->is_cmd = p->is_cmd;
 	c->status = p->proc.status;
 	c->errtext = p->proc.errtext;
-	c->command = p->command;
+	c->command = p->cmd.text;
 	c->output = p->proc.outtext;
 	c->duration_ms =
 		p->proc.t_end > p->proc.t_start
@@ -604,6 +640,8 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
 	stop_helpers(r, &plan);
+	if (capture_finish(&cap, err, errlen) < 0)
+		goto out_probes;
 	if (r->out_of_memory || r->wire.out_of_memory) {
 		snprintf(err, errlen, "out of memory while recording the case");
 		goto out_probes;

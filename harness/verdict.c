@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "proc.h"
+
 /* An observation's errno as an expectation writes it: '-' is none. */
 static int expect_errno(const struct observation *o)
 {
@@ -72,6 +74,16 @@ static enum verdict decide(struct cell *c)
 		return because(c, VERDICT_SKIP, "%s", c->skip);
 	if (c->protocol_error[0])
 		return because(c, VERDICT_ERROR, "%s", c->protocol_error);
+	if (c->is_cmd && WIFEXITED(c->status) &&
+	    (WEXITSTATUS(c->status) == PROC_EXIT_NOSTART ||
+	     WEXITSTATUS(c->status) == PROC_EXIT_NOEXEC))
+		/* Not found, not executable, or the spawn failed: the
+		 * command never ran, so its status says nothing about the
+		 * network. */
+		return because(c, VERDICT_ERROR,
+			       "the command could not start (exit %d): %.400s",
+			       WEXITSTATUS(c->status),
+			       c->errtext[0] ? c->errtext : "no message");
 	if (c->is_cmd) {
 		/* A command's exit status is its result, whatever it is. */
 		if (!c->expect)

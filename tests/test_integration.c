@@ -7,13 +7,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runner.h"
@@ -317,6 +320,225 @@ static void test_probe_cmd(void **state)
 	json_decref(doc);
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* How many processes have exactly this argv (NUL-separated, as
+ * /proc/PID/cmdline holds it, len bytes). */
+static int count_argv(const char *want, size_t len)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[300], buf[256];
+	int n = 0, fd;
+	ssize_t got;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		got = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (got == (ssize_t)len && memcmp(buf, want, len) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A command that outlives the case's deadline is killed at it, with every
+ * process it started, and its cell says so: before, the harness killed
+ * only /bin/sh and then waited for the end of file that `sleep` still
+ * held, 25 s, and the cell claimed a kill at the deadline. */
+static void test_cmd_killed_at_deadline(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--json", NULL,
+			      "--timeout-ms", "1000", "--probe",
+			      "udp-unconnected", "--probe-cmd",
+			      "sleep 25; true", "silent_drop", NULL};
+	char err[4096], path[512];
+	const char *d = make_tmpdir("deadline"), *why;
+	double t0, took;
+	json_t *doc, *c;
+	json_error_t je;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(path, sizeof(path), "%s/r.json", d);
+	argv[4] = path;
+	t0 = now_s();
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	took = now_s() - t0;
+	if (took > 6.0)
+		fail_msg("the run took %.1f s with --timeout-ms 1000", took);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	why = json_string_value(json_object_get(c, "reason"));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "killed at the case deadline"));
+	/* The real time it ran, not the 25 s the sleep asked for. */
+	assert_true(json_real_value(json_object_get(c, "duration_ms")) >= 900.0);
+	assert_true(json_real_value(json_object_get(c, "duration_ms")) < 4000.0);
+	json_decref(doc);
+}
+
+/* A command that leaves a process in the background leaves nothing once
+ * its case is over: the command's PID namespace dies with it. */
+static void test_cmd_background_dies(void **state)
+{
+	char cmd[128], want[64], err[4096];
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--probe",
+			      "udp-unconnected", "--probe-cmd", NULL,
+			      "silent_drop", NULL};
+	size_t len;
+	double t0;
+	int n;
+
+	(void)state;
+	NEED_SUITE();
+	/* A unique argv marks the sleep: 100.PID seconds. */
+	len = (size_t)snprintf(want, sizeof(want), "sleep%c100.%d", '\0',
+			       (int)getpid()) + 1;
+	snprintf(cmd, sizeof(cmd), "sleep 100.%d >/dev/null 2>&1 &",
+		 (int)getpid());
+	argv[6] = cmd;
+	assert_int_equal(count_argv(want, len), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	t0 = now_s();
+	while ((n = count_argv(want, len)) > 0 && now_s() - t0 < 3.0)
+		usleep(10000);
+	assert_int_equal(n, 0);
+}
+
+/* Copies file src to dst. 0 or -1. */
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(src, O_RDONLY | O_CLOEXEC),
+	    out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -1;
+	close(in);
+	return close(out) == 0 && n == 0 ? 0 : -1;
+}
+
+/* The shipped script cases, in a cases directory whose path has a blank
+ * and shell syntax: they run as they do from cases/, and the syntax is
+ * only a name. Before, {dir} was pasted into the shell text: the path
+ * ran `touch` and the blank split the script's path. */
+static void test_cmd_dir_not_shell(void **state)
+{
+	static const char *const files[] = {"v4/cmd/commands.case",
+					    "v4/cmd/udp-ask.sh",
+					    "probes.defs", "catalogue.defs",
+					    NULL};
+	const char *d = make_tmpdir("inj");
+	char root[256], dir[512], victim[128], src[256], dst[768], err[4096];
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--cases",
+			      NULL, "script_closed", "script_silent", NULL};
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(victim, sizeof(victim), "%s-INJECTED", d);
+	snprintf(root, sizeof(root), "%s/a b", d);
+	assert_int_equal(mkdir(root, 0755), 0);
+	/* A directory name cannot hold '/': the command spans three. */
+	snprintf(dir, sizeof(dir), "%s/$(touch %s)", root, victim);
+	snprintf(dst, sizeof(dst), "mkdir -p '%s'", dir);
+	assert_int_equal(system(dst), 0);
+	for (i = 0; files[i]; i++) {
+		snprintf(src, sizeof(src), "cases/%s", files[i]);
+		snprintf(dst, sizeof(dst), "%s/%s",
+			 strchr(files[i], '/') ? dir : root,
+			 strrchr(files[i], '/') ? strrchr(files[i], '/') + 1
+						: files[i]);
+		assert_int_equal(copy_file(src, dst), 0);
+	}
+	argv[4] = root;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	assert_int_not_equal(access(victim, F_OK), 0);
+}
+
+/* A command's output that is not UTF-8 is kept, escaped (\xNN): before,
+ * jansson refused the string and "stdout" silently vanished from the
+ * cell. A command that cannot start is an error cell and fails the run:
+ * before, exit:127 was an "info" cell and the run exited 0. */
+static void test_cmd_bytes_and_not_found(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--json", NULL,
+			      "--probe", "udp-unconnected", "--probe-cmd", NULL,
+			      "silent_drop", NULL};
+	const char *d = make_tmpdir("bytes");
+	char err[4096], path[512];
+	json_t *doc, *c;
+	json_error_t je;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(path, sizeof(path), "%s/r.json", d);
+	argv[4] = path;
+	argv[8] = "printf 'ok\\377x\\316\\273'";
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "stdout")),
+			    "ok\\xffx\xce\xbb");
+	json_decref(doc);
+
+	argv[8] = "icmplab-no-such-command-here {addr}";
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	doc = json_load_file(path, 0, &je);
+	assert_non_null(doc);
+	c = find_cell(doc, "silent_drop", "cmd");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	assert_non_null(strstr(json_string_value(json_object_get(c, "reason")),
+			       "could not start (exit 127)"));
+	json_decref(doc);
+}
+
+/* A --probe-cmd too long for the buffer is refused before anything runs,
+ * never cut and run cut. */
+static void test_probe_cmd_too_long(void **state)
+{
+	const char *argv[] = {ICMPLAB_BIN, "run", "--probe-cmd", NULL, NULL};
+	char *cmd = malloc(5000), err[4096];
+
+	(void)state;
+	assert_non_null(cmd);
+	memset(cmd, 'x', 4999);
+	memcpy(cmd, "echo ", 5);
+	cmd[4999] = '\0';
+	argv[3] = cmd;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--probe-cmd: 4999 bytes"));
+	free(cmd);
+}
+
 /* A malformed case file stops the run before anything runs: exit 2 and a
  * message naming file and line. */
 static void test_bad_case_file(void **state)
@@ -344,34 +566,143 @@ static void test_bad_case_file(void **state)
 }
 
 /* A result file that cannot be written fails the run with a message naming
- * it, even though every cell passed: matrix.txt is /dev/full here, whose
- * writes fail only when the buffer is flushed at fclose. */
-static void test_unwritable_matrix(void **state)
+ * it, even though every cell passed: --json /dev/full, whose writes fail
+ * only when the buffer is flushed. (matrix.txt as a link to /dev/full, the
+ * old form of this test, is now removed before the run: icmplab never
+ * writes through a link.) */
+static void test_unwritable_results(void **state)
 {
 	const char *d = make_tmpdir("full");
 	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
-			      "--probe", "udp-unconnected", "silent_drop", NULL};
-	char path[512], err[4096];
+			      "--json", "/dev/full", "--probe",
+			      "udp-unconnected", "silent_drop", NULL};
+	char err[4096];
 	json_t *doc;
 
 	(void)state;
 	NEED_SUITE();
 	assert_non_null(d);
 	argv[4] = d;
-	snprintf(path, sizeof(path), "%s/matrix.txt", d);
-	assert_int_equal(symlink("/dev/full", path), 0);
 	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
-	assert_non_null(strstr(err, "cannot write"));
-	assert_non_null(strstr(err, "matrix.txt"));
+	assert_non_null(strstr(err, "cannot write /dev/full: No space left"));
 	/* The cells themselves were fine: only the write failed. */
 	doc = load_results(d);
 	assert_non_null(doc);
+	assert_true(json_is_true(json_object_get(doc, "complete")));
 	assert_string_equal(json_string_value(json_object_get(
 				    find_cell(doc, "silent_drop",
 					      "udp-unconnected"),
 				    "verdict")),
 			    "pass");
 	json_decref(doc);
+}
+
+/* A pcap path planted as a link to another file: the file is not written
+ * (before, as root, it was overwritten with the capture). */
+static void test_pcap_link_not_followed(void **state)
+{
+	const char *d = make_tmpdir("link");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe", "udp-unconnected", "silent_drop", NULL};
+	char dir[256], path[512], victim[512], err[4096], buf[32] = "";
+	FILE *f;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(dir, sizeof(dir), "%s", d);
+	argv[4] = dir;
+	snprintf(victim, sizeof(victim), "%s-victim", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/pcap", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/pcap/silent_drop.pcap", dir);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "precious");
+	unlink(victim);
+}
+
+/* An interrupted run (SIGINT, SIGTERM) never leaves its files beside the
+ * previous run's results: the previous run's files are gone, results.json
+ * says "complete": false, and no pcap is empty. Before, a 0-byte pcap was
+ * left beside the old results.json. */
+static void test_interrupted_run(void **state)
+{
+	static const int sigs[] = {SIGINT, SIGTERM};
+	const char *d = make_tmpdir("intr");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--quiet-ms", "2000", "--probe",
+			      "udp-unconnected", "port_unreachable",
+			      "silent_drop", NULL};
+	char dir[256], path[1024], err[4096];
+	struct dirent *e;
+	struct stat st;
+	json_t *doc;
+	DIR *pd;
+	int k, null;
+	pid_t pid;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(dir, sizeof(dir), "%s", d);
+	argv[4] = dir;
+	for (k = 0; k < 2; k++) {
+		/* A complete previous run. */
+		assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+		doc = load_results(dir);
+		assert_true(json_is_true(json_object_get(doc, "complete")));
+		json_decref(doc);
+		pid = fork();
+		if (pid == 0) {
+			null = open("/dev/null", O_WRONLY);
+			dup2(null, 1);
+			dup2(null, 2);
+			{
+				union {
+					const char *const *c;
+					char *const *v;
+				} u = {argv};
+				execv(argv[0], u.v);
+			}
+			_exit(127);
+		}
+		/* Inside silent_drop's quiet period: port_unreachable is
+		 * done, silent_drop's capture is open. */
+		usleep(1200000);
+		kill(pid, sigs[k]);
+		waitpid(pid, NULL, 0);
+		doc = load_results(dir);
+		assert_non_null(doc);
+		assert_true(json_is_false(json_object_get(doc, "complete")));
+		assert_null(json_object_get(doc, "cells"));
+		json_decref(doc);
+		snprintf(path, sizeof(path), "%s/matrix.txt", dir);
+		assert_int_not_equal(access(path, F_OK), 0);
+		snprintf(path, sizeof(path), "%s/pcap", dir);
+		pd = opendir(path);
+		assert_non_null(pd);
+		while ((e = readdir(pd))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/pcap/%s", dir,
+				 e->d_name);
+			assert_int_equal(stat(path, &st), 0);
+			if (st.st_size == 0)
+				fail_msg("%s is empty", path);
+			/* silent_drop's was never finished. */
+			assert_string_not_equal(e->d_name, "silent_drop.pcap");
+		}
+		closedir(pd);
+	}
 }
 
 /* A fault helper that fails is never a silent wire: each failure, made on
@@ -614,8 +945,15 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_claim_judged),
 		cmocka_unit_test(test_probe_cmd),
+		cmocka_unit_test(test_cmd_killed_at_deadline),
+		cmocka_unit_test(test_cmd_background_dies),
+		cmocka_unit_test(test_cmd_dir_not_shell),
+		cmocka_unit_test(test_cmd_bytes_and_not_found),
+		cmocka_unit_test(test_probe_cmd_too_long),
 		cmocka_unit_test(test_bad_case_file),
-		cmocka_unit_test(test_unwritable_matrix),
+		cmocka_unit_test(test_unwritable_results),
+		cmocka_unit_test(test_pcap_link_not_followed),
+		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_helper_failures),
 		cmocka_unit_test(test_probe_killed_mid_sync),
 		cmocka_unit_test(test_not_root_skips),

@@ -179,6 +179,55 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
+/* Processes of our run whose command name is comm. */
+static int count_comm(const char *comm)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	char path[300], buf[64];
+	int n = 0, fd;
+	ssize_t got;
+
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
+		    !is_ours(d->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		got = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[got > 0 ? got : 0] = '\0';
+		if (strcmp(strtok(buf, "\n") ? buf : "", comm) == 0)
+			n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+/* A run whose user command forks: a background sleep and a foreground
+ * one, neither of which knows of any death signal. */
+static pid_t start_cmd_run(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		putenv(mark);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(ICMPLAB_BIN, ICMPLAB_BIN, "run", "--no-matrix",
+		      "--timeout-ms", "60000", "--probe", "udp-unconnected",
+		      "--probe-cmd", "sleep 77 >/dev/null 2>&1 & sleep 77",
+		      "silent_drop", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 static pid_t start_run(void)
 {
 	pid_t pid = fork();
@@ -260,10 +309,53 @@ static void test_sigkill_leaves_nothing(void **state)
 	free(rules0);
 }
 
+/* SIGKILL of the harness while a user's command runs, with a process it
+ * put in the background: PR_SET_PDEATHSIG is not inherited across fork,
+ * so before the command had a PID namespace of its own both sleeps
+ * outlived the run (and held its client namespace). */
+static void test_sigkill_cmd_leaves_nothing(void **state)
+{
+	static struct nsset base, now;
+	uint64_t t;
+	pid_t pid;
+	int procs, fresh, round;
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	snprintf(mark, sizeof(mark), MARK "=%d", (int)getpid());
+	base.n = 0;
+	scan_link(&base, "/proc/self/ns/net");
+	for (round = 0; round < 3; round++) {
+		pid = start_cmd_run();
+		/* Killed once both sleeps run: the moment that matters. */
+		t = now_ms();
+		while (count_comm("sleep") < 2 && now_ms() - t < 10000)
+			usleep(2000);
+		assert_int_equal(count_comm("sleep"), 2);
+		usleep((useconds_t)round * 20000);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		t = now_ms();
+		do {
+			scan(&now, &procs);
+			fresh = new_count(&base, &now);
+			if (procs == 0)
+				break;
+			usleep(2000);
+		} while (now_ms() - t < 3000);
+		if (procs || fresh)
+			fail_msg("round %d: %d processes (%d sleeps) and %d "
+				 "namespaces of the run still there",
+				 round, procs, count_comm("sleep"), fresh);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sigkill_leaves_nothing),
+		cmocka_unit_test(test_sigkill_cmd_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests_name("kill", tests, NULL, NULL);

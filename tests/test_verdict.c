@@ -336,6 +336,30 @@ static void test_command(void **state)
 	       "no expectation for this command: reported, not judged");
 }
 
+/* A command that never ran (not found, not executable, spawn failed) is
+ * an error, even without an expectation: its status says nothing about
+ * the network. Before, "exit:127" was an info cell and the run exit 0. */
+static void test_cmd_could_not_start(void **state)
+{
+	struct cell c = clean();
+
+	(void)state;
+	c.is_cmd = true;
+	c.expect = NULL;
+	c.errtext = "/bin/sh: 1: nc: not found\n";
+	c.status = 127 << 8;
+	decide(&c, VERDICT_ERROR,
+	       "the command could not start (exit 127): /bin/sh: 1: nc: not "
+	       "found\n");
+	c.status = 126 << 8;
+	c.errtext = "";
+	decide(&c, VERDICT_ERROR,
+	       "the command could not start (exit 126): no message");
+	c.status = 2 << 8;
+	decide(&c, VERDICT_INFO,
+	       "no expectation for this command: reported, not judged");
+}
+
 /* A claim is judged only on a cell that passed. */
 static void test_claim(void **state)
 {
@@ -380,6 +404,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_none),
+		cmocka_unit_test(test_cmd_could_not_start),
 		cmocka_unit_test(test_errno_and_via),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_errqueue_fields),
