@@ -80,17 +80,43 @@ $(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver
 # (tests/fuzz/driver.c) so that `make test` exercises them; `make fuzz
-# FUZZCC=clang` builds real libFuzzer binaries.
-$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/driver.o $(HLIB) $(LIB)
+# FUZZCC=clang` builds real libFuzzer binaries with ASan and UBSan: a make
+# of its own (LIBFUZZER=1) in $(FUZZ_B), where every object, the libraries'
+# too, is built by $(FUZZCC) with the sanitizers and libFuzzer's coverage,
+# and libFuzzer supplies main(). Each then runs FUZZRUNS inputs from its
+# corpus; new inputs go to a scratch directory, never the committed one.
+FUZZ_B   ?= build-fuzz
+FUZZRUNS ?= 20000
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+ifdef LIBFUZZER
+CFLAGS  += $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+LDFLAGS += $(FUZZ_SAN) -fsanitize=fuzzer
+FUZZ_DRIVER :=
+else
+FUZZ_DRIVER := $(B)/tests/fuzz/driver.o
+endif
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_DRIVER) $(HLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 unit: $(UTESTS)
 	@scripts/run-tests $(UTESTS)
 
+ifdef LIBFUZZER
 fuzz: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
-	  echo "== $$f"; $$f tests/fuzz/corpus/$$n 20000; done
+	  echo "== $$f (libFuzzer, ASan+UBSan)"; \
+	  mkdir -p $(B)/fuzz/new-$$n; \
+	  $$f -runs=$(FUZZRUNS) $(B)/fuzz/new-$$n tests/fuzz/corpus/$$n; done
+else ifdef FUZZCC
+fuzz:
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZCC) LIBFUZZER=1 fuzz
+else
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
+	  echo "== $$f"; $$f tests/fuzz/corpus/$$n $(FUZZRUNS); done
+endif
 
 integration: all $(ITESTS)
 	@scripts/run-tests $(ITESTS)
@@ -121,6 +147,6 @@ format:
 	clang-format -i lib/*.[ch] probes/*.[ch] harness/*.[ch] tests/*.c tests/fuzz/*.c
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(FUZZ_B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -185,6 +185,14 @@ struct case_vocab {
 	 * parameter accepted). */
 	int (*check_param)(const char *fault, const char *key, const char *val,
 			   char *why, size_t whylen);
+	/* Checks a whole built instance: what one value at a time cannot
+	 * show (rules between parameters, the fault's families). Called once
+	 * per instance after every other check passed. Returns 0 if fine;
+	 * -1 with a reason in why about the fault's parameters (reported at
+	 * the row line that set parameters, else at the fault line); -2 with
+	 * a reason about the family (reported at the family line). May be
+	 * NULL (no check). */
+	int (*check_case)(const struct case_def *c, char *why, size_t whylen);
 };
 
 /* What the case files share: probe groups and the explain catalogue, from

@@ -146,8 +146,10 @@ struct expansion {
 };
 
 /* Shared helpers: see each definition for its contract. */
-void cf_errf(char *err, size_t errlen, const char *fmt, ...);
-int cf_fail(const struct parser *p, int line, const char *fmt, ...);
+void cf_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int cf_fail(const struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *cf_errno_text(int e, char *buf, size_t len);
 bool cf_append(char *buf, size_t len, const char *s);
 const char *cf_join_array(const char (*names)[TOKEN_MAX], int n, char *buf,

@@ -985,6 +985,32 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 /* Builds one instance into c (zeroed): replays the file's lines and the
  * row's block, with the variables filled in. only: the isolated probe, or
  * NULL. */
+/* The vocabulary's check of the whole instance (case_vocab.check_case),
+ * reported where the cause was written: the family line for a family the
+ * fault lacks, the row line when the row set parameters, else the fault
+ * line. */
+static int check_case(struct parser *p, const struct src_row *r,
+		      bool row_params)
+{
+	char why[CASE_TEXT_MAX];
+	int rc, line;
+
+	if (!p->v->check_case)
+		return 0;
+	why[0] = '\0';
+	rc = p->v->check_case(p->c, why, sizeof(why));
+	if (rc == 0)
+		return 0;
+	why[sizeof(why) - 1] = '\0';
+	if (rc == -2)
+		line = p->key_line[K_FAMILY];
+	else if (r && row_params)
+		line = r->line;
+	else
+		line = p->key_line[K_FAULT];
+	return cf_fail(p, line, "%s", why[0] ? why : "the fault refuses this case");
+}
+
 static int build(struct parser *p, const struct case_src *s,
 		 const struct case_lib *lib, int row, int fam, const char *only,
 		 const struct probe_set *all, struct probe_line *pls)
@@ -1096,7 +1122,9 @@ static int build(struct parser *p, const struct case_src *s,
 	    apply_probe_lines(p, s, lib, row, K_CLAIM_EXPECT, &vs, pls, all) ||
 	    apply_probe_lines(p, s, lib, row, K_EXPLAIN, &vs, pls, all))
 		return -1;
-	return cf_finish(p);
+	if (cf_finish(p))
+		return -1;
+	return check_case(p, r, params[0] != '\0');
 }
 
 /* The probes of a row (or of the file, row -1) into set: the probes lines

@@ -187,13 +187,13 @@ static const struct param_spec no_params[] = {{.name = NULL}};
 
 const struct fault_def basic_faults[] = {
 	{"port_unreachable", "datagram to a closed UDP port on the server",
-	 no_params, NULL, apply_port_unreachable, fault_apply},
+	 no_params, NULL, apply_port_unreachable, fault_apply, false},
 	{"ttl_exceeded", "datagram leaves with TTL 1; the router answers",
-	 ttl_params, NULL, apply_ttl_exceeded, fault_apply},
+	 ttl_params, NULL, apply_ttl_exceeded, fault_apply, false},
 	{"silent_drop",
 	 "the router drops the datagram (nftables), says nothing", no_params,
-	 NULL, apply_silent_drop, fault_apply},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	 NULL, apply_silent_drop, fault_apply, false},
+	{NULL, NULL, NULL, NULL, NULL, NULL, false},
 };
 
 static const struct fault_def *const fault_tables[] = {
@@ -282,6 +282,34 @@ static int check_param(const char *fault, const char *key, const char *val,
 	return -1;
 }
 
+/* The parser's check of a whole instance: what fault_apply refuses
+ * before setup runs, so that `check` refuses it with a line number. */
+static int check_case(const struct case_def *c, char *why, size_t whylen)
+{
+	const struct fault_def *f = fault_find(c->fault);
+	struct param_block a;
+	char r[1024];
+
+	if (!f) {
+		snprintf(why, whylen, "unknown fault '%s'", c->fault);
+		return -1;
+	}
+	if (f->ipv4_only && c->family != AF_INET) {
+		snprintf(why, whylen,
+			 "fault '%s' has only an ipv4 form; use family ipv4",
+			 f->name);
+		return -2;
+	}
+	r[0] = '\0';
+	if (param_parse_all(f->params, c->params, c->nparams, &a, r,
+			    sizeof(r)) < 0 ||
+	    (f->rules && f->rules(&a, r, sizeof(r)) < 0)) {
+		snprintf(why, whylen, "fault '%s': %s", f->name, r);
+		return -1;
+	}
+	return 0;
+}
+
 #define MAX_FAULTS 256
 
 static void collect(const struct fault_def *f, void *arg)
@@ -309,6 +337,7 @@ const struct case_vocab *catalog_vocab(void)
 		v.faults = faults;
 		v.probes = probes;
 		v.check_param = check_param;
+		v.check_case = check_case;
 	}
 	return &v;
 }

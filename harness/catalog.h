@@ -3,6 +3,7 @@
 #ifndef ICMPLAB_CATALOG_H
 #define ICMPLAB_CATALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -54,6 +55,9 @@ struct fault_def {
 	 * (run.c) call. */
 	int (*apply)(struct topo *t, const struct case_def *c,
 		     struct fault_plan *plan, char *err, size_t errlen);
+	/* The fault has no IPv6 form: setup refuses family ipv6, and so
+	 * does the case parser (catalog_vocab's check_case). */
+	bool ipv4_only;
 };
 
 /* Parses c's parameters against f's schema and rules into *a. 0, or -1
@@ -90,7 +94,9 @@ int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 		       size_t errlen);
 
 /* The parser's vocabulary, built from the probe and fault tables; its
- * check_param validates a value through the fault's schema. */
+ * check_param validates a value through the fault's schema, its
+ * check_case the whole instance as fault_apply would before setup: the
+ * parameters with the fault's rules, and the family. */
 const struct case_vocab *catalog_vocab(void);
 
 /* The port nobody listens on, where probes send by default. */

@@ -866,6 +866,6 @@ const struct fault_def forge_faults[] = {
 	{"forge",
 	 "the router answers each datagram from the client with a forged "
 	 "ICMPv4 error",
-	 forge_params, forge_rules, apply_forge, fault_apply},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	 forge_params, forge_rules, apply_forge, fault_apply, true},
+	{NULL, NULL, NULL, NULL, NULL, NULL, false},
 };

@@ -351,25 +351,25 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 
 const struct fault_def generator_faults[] = {
 	{"no_route", "the router has no route to 192.0.2.1; ip_error answers",
-	 no_route_params, NULL, apply_no_route, fault_apply},
+	 no_route_params, NULL, apply_no_route, fault_apply, true},
 	{"route",
 	 "a route of type unreachable, prohibit or blackhole for 192.0.2.0/24 "
 	 "at the router",
-	 route_params, NULL, apply_route, fault_apply},
+	 route_params, NULL, apply_route, fault_apply, true},
 	{"nft_reject",
 	 "nftables in the router's forward hook: reject with icmp <with>",
-	 reject_params, NULL, apply_nft_reject, fault_apply},
+	 reject_params, NULL, apply_nft_reject, fault_apply, true},
 	{"arp_failure",
 	 "datagram for 203.0.113.99, which nobody owns; the router's ARP gives "
 	 "up",
-	 no_params, NULL, apply_arp_failure, fault_apply},
+	 no_params, NULL, apply_arp_failure, fault_apply, true},
 	{"pmtu",
 	 "the router-server link has MTU <mtu> (1280); 1428-byte datagrams, "
 	 "with DF unless df=no",
-	 pmtu_params, NULL, apply_pmtu, fault_apply},
+	 pmtu_params, NULL, apply_pmtu, fault_apply, true},
 	{"rate_limit",
 	 "a burst of TTL-1 datagrams; the router's ICMP rate limits at their "
 	 "defaults",
-	 rate_params, NULL, apply_rate_limit, fault_apply},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	 rate_params, NULL, apply_rate_limit, fault_apply, true},
+	{NULL, NULL, NULL, NULL, NULL, NULL, false},
 };

@@ -24,20 +24,20 @@ static void put(char *buf, size_t len, size_t *at, const char *s)
 	*at += n;
 }
 
-json_t *resdoc_load(const char *path, char *err, size_t errlen)
+/* Keeps doc when it has the shape every reader relies on; else drops it
+ * and returns NULL with err naming path. */
+static json_t *check_doc(json_t *doc, json_error_t *e, const char *path,
+			 char *err, size_t errlen)
 {
-	json_error_t e;
-	json_t *doc, *cells, *c;
+	json_t *cells, *c;
 	size_t i;
 
-	doc = strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &e)
-				     : json_load_file(path, 0, &e);
 	if (!doc) {
-		if (e.line > 0)
-			snprintf(err, errlen, "%s: line %d: %s", path, e.line,
-				 e.text);
+		if (e->line > 0)
+			snprintf(err, errlen, "%s: line %d: %s", path, e->line,
+				 e->text);
 		else
-			snprintf(err, errlen, "%s: %s", path, e.text);
+			snprintf(err, errlen, "%s: %s", path, e->text);
 		return NULL;
 	}
 	cells = json_object_get(doc, "cells");
@@ -62,6 +62,24 @@ json_t *resdoc_load(const char *path, char *err, size_t errlen)
 		}
 	}
 	return doc;
+}
+
+json_t *resdoc_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t e;
+	json_t *doc;
+
+	doc = strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &e)
+				     : json_load_file(path, 0, &e);
+	return check_doc(doc, &e, path, err, errlen);
+}
+
+json_t *resdoc_load_buf(const char *name, const char *buf, size_t len,
+			char *err, size_t errlen)
+{
+	json_error_t e;
+
+	return check_doc(json_loadb(buf, len, 0, &e), &e, name, err, errlen);
 }
 
 const char *resdoc_str(json_t *o, const char *key)

@@ -22,6 +22,11 @@
  * "cells" array of objects each with a string "case" and "probe". */
 json_t *resdoc_load(const char *path, char *err, size_t errlen);
 
+/* The same from the len bytes at buf (not NUL-terminated), named name in
+ * messages. */
+json_t *resdoc_load_buf(const char *name, const char *buf, size_t len,
+			char *err, size_t errlen);
+
 /* o[key] when it is a string, else "" (never NULL). */
 const char *resdoc_str(json_t *o, const char *key);
 

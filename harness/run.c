@@ -206,8 +206,10 @@ static void add_flow(struct case_run *r, struct probe_run *p,
 			 .sport = e->sport,
 			 .dport = e->dport};
 
-	if (!p->has_flow &&
-	    wire_add_flow(&r->wire, &f, p->index, p->def->name) >= 0)
+	/* Its start bounds the flow's life: a later probe that gets the
+	 * same port after this one closed its socket owns what follows. */
+	if (!p->has_flow && wire_add_flow_at(&r->wire, &f, p->index,
+					     p->def->name, e->t_ns) >= 0)
 		p->has_flow = true;
 }
 

@@ -294,6 +294,19 @@ int topo_sysctl(const struct topo *t, enum topo_node node, const char *path,
 	return go_home(t, err, errlen);
 }
 
+int topo_check_sysctls(char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ns_settings) / sizeof(ns_settings[0]); i++)
+		if (write_sysctl("here", ns_settings[i].path,
+				 ns_settings[i].val,
+				 ns_settings[i].flags & SYSCTL_OPTIONAL, err,
+				 errlen) < 0)
+			return -1;
+	return 0;
+}
+
 static int ns_sysctls(enum topo_node node, char *err, size_t errlen)
 {
 	size_t i;

@@ -72,6 +72,14 @@ int topo_enter(const struct topo *t, enum topo_node node, char *err,
 	       size_t errlen);
 int topo_leave(const struct topo *t, char *err, size_t errlen);
 
+/* Writes every namespace sysctl topo_build sets, each value it would
+ * write, in the caller's current network namespace: a check, before a run,
+ * that this machine lets the suite set them (a user namespace refuses
+ * ping_group_range's group range, for one). Call it only inside a
+ * throwaway namespace. 0, or -1 with "sysctl PATH = 'VAL': reason" in
+ * err. */
+int topo_check_sysctls(char *err, size_t errlen);
+
 /* Writes val to /proc/sys/<path> inside node's namespace, e.g.
  * topo_sysctl(t, NODE_ROUTER, "net/ipv4/ip_forward", "1", ...). Returns to
  * the home namespace. 0 / -1 with err naming the path. */

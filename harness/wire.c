@@ -75,7 +75,7 @@ static bool is_wildcard_flow(const struct flow *f)
 }
 
 static void credit_error(struct wire *w, const struct pkt *p, int flow,
-			 uint64_t t)
+			 uint64_t t, size_t entry)
 {
 	int owner = w->flow_owner[flow];
 	struct wire_owner *o = &w->owners[owner];
@@ -94,19 +94,110 @@ static void credit_error(struct wire *w, const struct pkt *p, int flow,
 	e->code = p->h.icmp_code;
 	e->from = p->h.src;
 	e->mtu = p->mtu;
+	e->packet = entry;
 	pkt_describe(p, e->parse, sizeof(e->parse));
 }
 
-/* Gives entry (and what it is: a datagram leaving, or an error) to flow. */
+static bool same_flow(const struct flow *a, const struct flow *b)
+{
+	return a->proto == b->proto && a->sport == b->sport &&
+	       a->dport == b->dport && addr_eq(&a->src, &b->src) &&
+	       addr_eq(&a->dst, &b->dst);
+}
+
+/* Of flow and the flows with its protocol, addresses and ports (a port
+ * used again after a close), the one alive at t: the latest to start at
+ * or before t; flow itself when none had started (a clock's rounding). */
+static int alive_at(const struct wire *w, int flow, uint64_t t)
+{
+	int i, best = flow;
+
+	for (i = 0; i < w->nflows; i++)
+		if (i != flow && same_flow(&w->flows[i], &w->flows[flow]) &&
+		    w->flow_start[i] <= t &&
+		    (w->flow_start[best] > t ||
+		     w->flow_start[i] > w->flow_start[best]))
+			best = i;
+	return best;
+}
+
+/* Gives entry (and what it is: a datagram leaving, or an error) to the
+ * flow alive at t among flow and its namesakes. */
 static void own(struct wire *w, size_t entry, enum wire_class cls,
 		const struct pkt *p, int flow, uint64_t t)
 {
+	flow = alive_at(w, flow, t);
 	w->packets[entry].cls = cls;
 	w->packets[entry].probe = w->owner_name[w->flow_owner[flow]];
+	w->packets[entry].flow = flow;
 	if (cls == WIRE_OUT)
 		w->owners[w->flow_owner[flow]].datagrams++;
 	else
-		credit_error(w, p, flow, t);
+		credit_error(w, p, flow, t, entry);
+}
+
+/* Moves the errors of owner o whose packets now belong to owner n (their
+ * entries' flow says so) to n, keeping both lists in capture order. */
+static void move_errors(struct wire *w, int o, int n)
+{
+	struct wire_owner *from = &w->owners[o], *to = &w->owners[n];
+	size_t i, j = 0, k;
+
+	for (i = 0; i < from->nerrors; i++) {
+		struct wire_error e = from->errors[i];
+
+		if (w->flow_owner[w->packets[e.packet].flow] == o) {
+			from->errors[j++] = e;
+			continue;
+		}
+		if (!grow_errors(to)) {
+			w->out_of_memory = true;
+			continue;
+		}
+		/* Insertion by time: the new owner may hold earlier errors
+		 * taken from the held list. */
+		for (k = to->nerrors; k > 0 && to->errors[k - 1].t_ns > e.t_ns;
+		     k--)
+			to->errors[k] = to->errors[k - 1];
+		to->errors[k] = e;
+		to->nerrors++;
+		w->credited |= (uint64_t)1 << n;
+	}
+	from->nerrors = j;
+}
+
+/* A new flow (index nf) of an earlier flow's protocol, addresses and
+ * ports: the earlier socket was closed and its port given again. What the
+ * ledger credited to the earlier flow from nf's start on is nf's. */
+static void take_reused(struct wire *w, int nf)
+{
+	size_t i;
+	int old, n = w->flow_owner[nf];
+	uint64_t moved = 0;
+
+	for (i = 0; i < w->npackets; i++) {
+		struct wire_packet *q = &w->packets[i];
+
+		if (!q->probe || q->flow == nf ||
+		    (q->cls != WIRE_OUT && q->cls != WIRE_ERROR) ||
+		    !same_flow(&w->flows[q->flow], &w->flows[nf]) ||
+		    alive_at(w, q->flow, q->t_ns) != nf)
+			continue;
+		old = w->flow_owner[q->flow];
+		q->flow = nf;
+		q->probe = w->owner_name[n];
+		if (old == n)
+			continue;
+		if (q->cls == WIRE_OUT) {
+			w->owners[old].datagrams--;
+			w->owners[n].datagrams++;
+		} else {
+			moved |= (uint64_t)1 << old;
+		}
+	}
+	for (old = 0; old < WIRE_MAX_FLOWS; old++)
+		if (moved & ((uint64_t)1 << old))
+			move_errors(w, old, n);
 }
 
 static void hold(struct wire *w, const struct pkt *p, uint64_t t, size_t entry)
@@ -144,17 +235,28 @@ static void rematch(struct wire *w, bool final)
 	w->nheld = j;
 }
 
+int wire_add_flow_at(struct wire *w, const struct flow *f, int owner,
+		     const char *name, uint64_t start)
+{
+	int nf = w->nflows;
+
+	if (w->nflows >= WIRE_MAX_FLOWS || owner < 0 || owner >= WIRE_MAX_FLOWS)
+		return -1;
+	w->flows[nf] = *f;
+	w->flow_owner[nf] = owner;
+	w->flow_start[nf] = start;
+	w->owner_name[owner] = name;
+	w->nflows++;
+	if (!is_wildcard_flow(f))
+		take_reused(w, nf);
+	rematch(w, false);
+	return nf;
+}
+
 int wire_add_flow(struct wire *w, const struct flow *f, int owner,
 		  const char *name)
 {
-	if (w->nflows >= WIRE_MAX_FLOWS || owner < 0 || owner >= WIRE_MAX_FLOWS)
-		return -1;
-	w->flows[w->nflows] = *f;
-	w->flow_owner[w->nflows] = owner;
-	w->owner_name[owner] = name;
-	w->nflows++;
-	rematch(w, false);
-	return w->nflows - 1;
+	return wire_add_flow_at(w, f, owner, name, 0);
 }
 
 void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,

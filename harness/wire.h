@@ -31,6 +31,7 @@ struct wire_error {
 	struct ipaddr from;
 	unsigned mtu; /* 0: none (3/4 and packet too big carry one) */
 	char parse[WIRE_PARSE_MAX]; /* pkt_describe */
+	size_t packet; /* its entry in struct wire's packets */
 };
 
 /* One captured packet, classified. */
@@ -43,6 +44,7 @@ struct wire_packet {
 	int type, code;
 	char parse[WIRE_PARSE_MAX];
 	const char *probe; /* the owner of its flow; NULL: none known */
+	int flow; /* the index of that flow; meaningful only when probe is set */
 };
 
 /* What one owner (a probe) has on the wire. */
@@ -59,6 +61,7 @@ struct wire {
 	uint64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	struct flow flows[WIRE_MAX_FLOWS];
 	int flow_owner[WIRE_MAX_FLOWS];
+	uint64_t flow_start[WIRE_MAX_FLOWS]; /* its flow event, monotonic ns */
 	int nflows;
 	const char *owner_name[WIRE_MAX_FLOWS];
 	struct wire_owner owners[WIRE_MAX_FLOWS];
@@ -83,6 +86,16 @@ void wire_free(struct wire *w);
  * takes held packets only at wire_finish. */
 int wire_add_flow(struct wire *w, const struct flow *f, int owner,
 		  const char *name);
+
+/* wire_add_flow for a flow announced at start (CLOCK_MONOTONIC ns, the
+ * flow event's time). A flow's life runs from its start until another flow
+ * of the same protocol, addresses and ports starts: its socket was closed
+ * and a later probe got the same port (issue 13, item 5). Packets of that
+ * flow captured after the later start belong to the later flow, including
+ * those the ledger had credited to the earlier one before the later flow
+ * was known; they are moved. wire_add_flow is this with start 0. */
+int wire_add_flow_at(struct wire *w, const struct flow *f, int owner,
+		     const char *name, uint64_t start);
 
 /* The capture callback (capture_dispatch): arg is the struct wire. */
 void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,

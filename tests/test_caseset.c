@@ -43,7 +43,8 @@ static int check_param(const char *fault, const char *key, const char *val,
 	return 0;
 }
 
-static const struct case_vocab vocab = {faults, probes, check_param};
+static const struct case_vocab vocab = {faults, probes, check_param,
+					 NULL};
 
 struct fx {
 	struct case_lib *lib;

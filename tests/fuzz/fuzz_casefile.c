@@ -52,7 +52,8 @@ static int check_param(const char *fault, const char *key, const char *val,
 	return 0;
 }
 
-static const struct case_vocab vocab = {faults, probes, check_param};
+static const struct case_vocab vocab = {faults, probes, check_param,
+					 NULL};
 
 static void check(int ok)
 {
