@@ -272,13 +272,17 @@ int answer_short(FILE *f, json_t *doc)
 				resdoc_str(doc, "kernel"));
 			fprintf(f, "%-*s", LABEL_W, "fault");
 			for (s = 0; core_styles[s].probe; s++)
-				fprintf(f, " %-*s", CELL_W, core_styles[s].head);
+				fprintf(f, " %-*s",
+					core_styles[s + 1].probe ? CELL_W : 0,
+					core_styles[s].head);
 			fputc('\n', f);
 		}
 		fprintf(f, "%-*s", LABEL_W, k->label);
 		for (s = 0; core_styles[s].probe; s++) {
 			brief_cell(cells[s], text, sizeof(text));
-			fprintf(f, " %-*s", CELL_W, text);
+			/* No padding after the last column. */
+			fprintf(f, " %-*s", core_styles[s + 1].probe ? CELL_W : 0,
+				text);
 		}
 		fputc('\n', f);
 	}
