@@ -472,6 +472,17 @@ static void suggestion(const struct suggest *s, char *buf, size_t len)
 	append(buf, len, "?");
 }
 
+void answer_suggest(const char *word, const char *const *names, int n,
+		    char *buf, size_t len)
+{
+	struct suggest sg = {.word = word};
+	int i;
+
+	for (i = 0; i < n; i++)
+		consider(&sg, names[i]);
+	suggestion(&sg, buf, len);
+}
+
 static void consider_fault(const struct fault_def *d, void *arg)
 {
 	consider(arg, d->name);

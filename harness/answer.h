@@ -46,6 +46,11 @@ int answer_resolve(json_t *doc, const char *const *names, int n,
 		   const char **style, const char *asked, char *err,
 		   size_t errlen);
 
+/* "; did you mean A, B or C?" for the (at most three) names[0..n) closest
+ * to word, or "" when none is close. Writes into buf (always terminated). */
+void answer_suggest(const char *word, const char *const *names, int n,
+		    char *buf, size_t len);
+
 /* Writes `why STYLE FAULT` for doc onto f: the wire, each system call, what
  * surfaced, the explanation, and the other styles that heard the same error
  * in the same cases. Returns 0, or 1 (nothing written) when doc has no cell

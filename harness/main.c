@@ -61,16 +61,15 @@ struct cli {
 	char default_results[PATH_MAX];
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: icmplab run [options] [CASE ...]   run cases, print the matrix\n"
+static const char commands_text[] =
+		"usage: icmplab run [options] [CASE ...]   run cases, print the short answer\n"
 		"       icmplab list [--cases DIR]         list the cases\n"
 		"       icmplab check [--cases DIR]        parse every case file\n"
 		"       icmplab expand [CASE ...]          print cases as the one-case\n"
 		"                                          files their rows expand to\n"
 		"       icmplab probes                     list probe styles\n"
 		"       icmplab faults                     list faults\n"
+		"       icmplab COMMAND --help             that command's own help\n"
 		"       icmplab diff OLD.json NEW.json     compare two results documents\n"
 		"                                          cell by cell (exit 1: they differ)\n"
 		"       icmplab diff --normalize IN OUT    write IN as a baseline (no times,\n"
@@ -83,7 +82,10 @@ static void usage(FILE *f)
 		"                                          to use instead (e.g. why\n"
 		"                                          udp-connected ttl); reads\n"
 		"                                          results/latest/results.json, or\n"
-		"                                          runs the case when no run has it\n"
+		"                                          runs the case when no run has it\n";
+
+/* The options of run (and of why, when it runs a case). */
+static const char run_options[] =
 		"options:\n"
 		"  --cases DIR      case files (default: the repository's cases/)\n"
 		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
@@ -111,7 +113,89 @@ static void usage(FILE *f)
 		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
 		"could not be written, or the run differs from --baseline), 2 bad\n"
 		"usage, case file or unreadable document, 4 cannot run here (needs\n"
-		"root and network namespaces)\n");
+		"root and network namespaces)\n";
+
+
+/* Each command's own --help: what it does and its arguments. */
+static const struct {
+	const char *cmd, *text;
+	bool run_options;
+} command_help[] = {
+	{"run",
+	 "usage: icmplab run [options] [CASE|GROUP ...]\n"
+	 "Runs the cases (all, or those named: a case name or a case file's\n"
+	 "group, see icmplab list) as root in network namespaces and prints\n"
+	 "the short answer, a tally per group, the claims and every cell that\n"
+	 "did not pass.\n",
+	 true},
+	{"why",
+	 "usage: icmplab why [--results FILE] STYLE FAULT\n"
+	 "Answers one question in sentences: what the wire carried for STYLE's\n"
+	 "datagrams under FAULT, what each system call returned, what surfaced,\n"
+	 "the kernel rule, and the styles that did hear the error instead.\n"
+	 "STYLE: a probe name or a unique prefix (icmplab probes). FAULT: a case\n"
+	 "name, a fault name, or port, ttl, route, reject, drop, arp, mtu.\n"
+	 "  --results FILE  the results document (default\n"
+	 "                  results/latest/results.json, from make run); when it\n"
+	 "                  lacks the cell, the cases that show it run now (root)\n"
+	 "  --cases DIR     case files (default: the repository's cases/)\n"
+	 "exit: 0 answered, 1 the run failed, 2 unknown names or unreadable\n"
+	 "document, 4 cannot run here\n",
+	 false},
+	{"report",
+	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--matrix full]\n"
+	 "                      RESULTS.json\n"
+	 "Converts a stored run to KTAP or JUnit XML ('-': stdout), or with\n"
+	 "neither prints its terminal report again (the short answer, or every\n"
+	 "cell with --matrix full).\n",
+	 false},
+	{"diff",
+	 "usage: icmplab diff OLD.json NEW.json\n"
+	 "       icmplab diff --normalize IN OUT\n"
+	 "Compares two results documents cell by cell (exit 1: they differ), or\n"
+	 "writes IN as a baseline (no times, ports, pids, paths, events).\n",
+	 false},
+	{"list",
+	 "usage: icmplab list [--cases DIR]\n"
+	 "Lists the cases: name, family, fault, title.\n",
+	 false},
+	{"check",
+	 "usage: icmplab check [--cases DIR]\n"
+	 "Parses every case file and says how many cases they hold (exit 2 with\n"
+	 "file:line: why for a malformed one).\n",
+	 false},
+	{"expand",
+	 "usage: icmplab expand [--cases DIR] [CASE ...]\n"
+	 "Prints cases as the one-case files their rows expand to.\n",
+	 false},
+	{"probes", "usage: icmplab probes\nLists the probe (socket) styles.\n",
+	 false},
+	{"faults",
+	 "usage: icmplab faults\nLists the faults, their parameters and the "
+	 "ICMP names\ntype= and code= accept.\n",
+	 false},
+	{NULL, NULL, false},
+};
+
+static void usage(FILE *f)
+{
+	fputs(commands_text, f);
+	fputs(run_options, f);
+}
+
+/* cmd's own help onto f; false when cmd is not a command. */
+static bool command_usage(FILE *f, const char *cmd)
+{
+	int i;
+
+	for (i = 0; command_help[i].cmd; i++)
+		if (strcmp(command_help[i].cmd, cmd) == 0) {
+			fputs(command_help[i].text, f);
+			if (command_help[i].run_options)
+				fputs(run_options, f);
+			return true;
+		}
+	return false;
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -258,9 +342,21 @@ static int load(struct cli *c, struct case_def **cases)
 			    strcmp((*cases)[j].group, c->only[i]) == 0)
 				break;
 		if (j == n) {
-			fprintf(stderr, "icmplab: no case '%s' in %s (see "
+			const char **names = calloc((size_t)n * 2 + 1,
+						    sizeof(*names));
+			char tail[256] = "";
+
+			for (j = 0; names && j < n; j++) {
+				names[2 * j] = (*cases)[j].name;
+				names[2 * j + 1] = (*cases)[j].group;
+			}
+			if (names)
+				answer_suggest(c->only[i], names, 2 * n, tail,
+					       sizeof(tail));
+			free(names);
+			fprintf(stderr, "icmplab: no case '%s' in %s%s (see "
 					"icmplab list)\n",
-				c->only[i], c->cases_dir);
+				c->only[i], c->cases_dir, tail);
 			exit(EXIT_USAGE);
 		}
 	}
@@ -942,7 +1038,8 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		if (argc < 3 || !command_usage(stdout, argv[2]))
+			usage(stdout);
 		return EXIT_PASS;
 	}
 	locate(&c);
@@ -1003,9 +1100,18 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (!probe_find(optarg)) {
+				const char *names[64];
+				char tail[256];
+				int np = 0;
+				const struct probe_def *d;
+
+				for (d = probe_defs; d->name && np < 64; d++)
+					names[np++] = d->name;
+				answer_suggest(optarg, names, np, tail,
+					       sizeof(tail));
 				fprintf(stderr, "icmplab: --probe: unknown probe "
-						"'%s' (see icmplab probes)\n",
-					optarg);
+						"'%s'%s (see icmplab probes)\n",
+					optarg, tail);
 				return EXIT_USAGE;
 			}
 			if (c.nfilter < CASE_MAX_PROBES)
@@ -1029,7 +1135,8 @@ int main(int argc, char **argv)
 			c.results_path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			if (!command_usage(stdout, cmd))
+				usage(stdout);
 			return EXIT_PASS;
 		default:
 			usage(stderr);

@@ -237,6 +237,22 @@ static void test_case_matches(void **state)
 	assert_false(answer_case_matches("du03_port", "forge", "ttl"));
 }
 
+/* "did you mean" over any list of names. */
+static void test_suggest(void **state)
+{
+	static const char *const names[] = {"ttl_exceeded", "port_unreachable",
+					    "ttl_exceeded_styles", "core"};
+	char buf[256];
+
+	(void)state;
+	answer_suggest("ttl_exeeded", names, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "; did you mean ttl_exceeded?");
+	answer_suggest("cor", names, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "; did you mean core?");
+	answer_suggest("zzzzzzzz", names, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_why_seed),
 		cmocka_unit_test(test_why_unknown),
 		cmocka_unit_test(test_case_matches),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests_name("answer", tests, NULL, NULL);

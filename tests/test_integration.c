@@ -335,6 +335,35 @@ static void test_why_seed_story(void **state)
 	assert_non_null(strstr(out, "did you mean udp-connected"));
 }
 
+/* Each command has its own --help; a misspelled case or probe gets a
+ * suggestion and exit 2. */
+static void test_help_and_suggestions(void **state)
+{
+	static char out[65536];
+	char cmd[1024];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s why --help", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_true(strncmp(out, "usage: icmplab why [--results FILE] STYLE "
+				 "FAULT\n",
+			    46) == 0);
+	assert_null(strstr(out, "--probe-cmd"));
+	snprintf(cmd, sizeof(cmd), "%s help run", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "usage: icmplab run [options]"));
+	assert_non_null(strstr(out, "--probe-cmd"));
+	snprintf(cmd, sizeof(cmd), "%s run --probe udp-conected 2>&1",
+		 ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "did you mean udp-connected"));
+	NEED_SUITE();
+	snprintf(cmd, sizeof(cmd), "%s run ttl_exeeded 2>&1", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "no case 'ttl_exeeded'"));
+	assert_non_null(strstr(out, "did you mean ttl_exceeded"));
+}
+
 /* The default report of the whole suite fits 100 columns. */
 static void test_short_report_width(void **state)
 {
@@ -1022,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_claim_judged),
 		cmocka_unit_test(test_why_seed_story),
 		cmocka_unit_test(test_short_report_width),
+		cmocka_unit_test(test_help_and_suggestions),
 		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_cmd_killed_at_deadline),
 		cmocka_unit_test(test_cmd_background_dies),
