@@ -784,6 +784,7 @@ static int cmd_why(struct cli *c)
 	struct utsname u;
 	json_t *doc = NULL;
 	int n, i, k, picked = 0, rc;
+	bool has_style = false, doc_seen;
 
 	if (c->nonly != 2) {
 		fprintf(stderr, "icmplab why: usage: icmplab why [--results "
@@ -826,19 +827,20 @@ static int cmd_why(struct cli *c)
 		json_decref(doc);
 		return EXIT_PASS;
 	}
+	doc_seen = doc != NULL;
 	json_decref(doc);
-	/* No stored run has the cell: run the cases that show this fault
-	 * and have this style, with all their probes, so that the styles to
-	 * use instead are measured too. */
+	/* No stored run has the cell: run every case that shows this fault
+	 * (one of them with this style), with all their probes, so that the
+	 * styles to use instead are measured too. */
 	for (i = 0; i < n; i++) {
+		if (!answer_case_matches(cases[i].name, cases[i].fault, asked))
+			continue;
 		for (k = 0; k < cases[i].nprobes; k++)
 			if (strcmp(cases[i].probes[k], style) == 0)
-				break;
-		if (k < cases[i].nprobes &&
-		    answer_case_matches(cases[i].name, cases[i].fault, asked))
-			cases[picked++] = cases[i];
+				has_style = true;
+		cases[picked++] = cases[i];
 	}
-	if (!picked) {
+	if (!has_style) {
 		fprintf(stderr, "icmplab why: no case runs %s under '%s' (see "
 				"icmplab list)\n",
 			style, asked);
@@ -846,9 +848,10 @@ static int cmd_why(struct cli *c)
 		return EXIT_USAGE;
 	}
 	require_namespaces();
-	fprintf(stderr, "icmplab why: %s has no %s cell for '%s'; running "
-			"%d case%s now\n",
-		path, style, asked, picked, picked == 1 ? "" : "s");
+	fprintf(stderr, "icmplab why: %s %s; running the %d case%s of '%s' "
+			"now\n",
+		doc_seen ? "no cell of that style and fault in" : "no stored run at",
+		path, picked, picked == 1 ? "" : "s", asked);
 	uname(&u);
 	run_defaults(c, &so, &u);
 	doc = suite_run(cases, picked, &so, err, sizeof(err));
