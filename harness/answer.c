@@ -567,17 +567,39 @@ static json_t *flow_event(json_t *cell)
 	return NULL;
 }
 
-static void why_wire(FILE *f, json_t *cell)
+/* The address the error was sent to: the flow's source, unless the socket
+ * was bound to any address; then the destination of the case's first
+ * captured error from the same router. */
+static const char *client_addr(json_t *kase, json_t *flow, const char *from)
+{
+	const char *src = flow ? resdoc_str(flow, "src") : "";
+	json_t *p;
+	size_t i;
+
+	if (src[0] && strcmp(src, "0.0.0.0") != 0 && strcmp(src, "::") != 0)
+		return src;
+	json_array_foreach(json_object_get(kase, "packets"), i, p)
+	{
+		if (strncmp(resdoc_str(p, "class"), "error", 5) == 0 &&
+		    strcmp(resdoc_str(p, "src"), from) == 0)
+			return resdoc_str(p, "dst");
+	}
+	return src[0] ? src : "?";
+}
+
+static void why_wire(FILE *f, json_t *kase, json_t *cell)
 {
 	json_t *wire = json_object_get(cell, "wire"), *w;
 	json_t *flow = flow_event(cell);
 	long sent = resdoc_datagrams(cell);
 	char quoted[256] = "", head[512];
 	size_t i, n = json_array_size(wire);
+	const char *me = client_addr(
+		kase, flow, resdoc_str(json_array_get(wire, 0), "from"));
 
 	if (flow)
 		snprintf(quoted, sizeof(quoted), ", quoting %s %s.%lld > %s.%lld",
-			 resdoc_str(flow, "proto"), resdoc_str(flow, "src"),
+			 resdoc_str(flow, "proto"), me,
 			 (long long)json_integer_value(
 				 json_object_get(flow, "sport")),
 			 resdoc_str(flow, "dst"),
@@ -606,9 +628,7 @@ static void why_wire(FILE *f, json_t *cell)
 		}
 		fprintf(f, "  %.3f ms IP %s > %s: ICMP %s, type %lld code %lld%s%s%s\n",
 			json_number_value(json_object_get(w, "t_ms")),
-			resdoc_str(w, "from"),
-			flow ? resdoc_str(flow, "src") : "?",
-			resdoc_str(w, "name"),
+			resdoc_str(w, "from"), me, resdoc_str(w, "name"),
 			(long long)json_integer_value(json_object_get(w, "type")),
 			(long long)json_integer_value(json_object_get(w, "code")),
 			quoted,
@@ -646,15 +666,36 @@ static void why_calls(FILE *f, json_t *cell)
 		fprintf(f, "The probe recorded no system calls.\n");
 }
 
-/* Is other a cell of the same question as cell: the same family, and the
- * same case, a case asked matches, or a sibling row (the same group and
- * fault). */
+/* Did other's wire carry the first ICMP type/code of cell's (true when
+ * cell's wire is silent: there is nothing to compare). */
+static bool same_error(json_t *cell, json_t *other)
+{
+	json_t *first = json_array_get(json_object_get(cell, "wire"), 0), *w;
+	size_t i;
+
+	if (!first)
+		return true;
+	json_array_foreach(json_object_get(other, "wire"), i, w)
+	{
+		if (json_equal(json_object_get(w, "type"),
+			       json_object_get(first, "type")) &&
+		    json_equal(json_object_get(w, "code"),
+			       json_object_get(first, "code")))
+			return true;
+	}
+	return false;
+}
+
+/* Is other a cell of the same question as cell: the same family, the same
+ * ICMP error on its wire, and the same case, a case asked matches, or a
+ * sibling row (the same group and fault). */
 static bool sibling(json_t *doc, json_t *cell, json_t *other,
 		    const char *asked)
 {
 	json_t *a, *b;
 
-	if (strcmp(resdoc_str(cell, "family"), resdoc_str(other, "family")))
+	if (strcmp(resdoc_str(cell, "family"), resdoc_str(other, "family")) ||
+	    !same_error(cell, other))
 		return false;
 	if (cell_matches(other, NULL, asked))
 		return true;
@@ -723,7 +764,7 @@ int answer_why(FILE *f, json_t *doc, const char *style, const char *asked)
 		 resdoc_str(doc, "kernel"));
 	answer_wrap(f, 0, 2, buf);
 	fputc('\n', f);
-	why_wire(f, cell);
+	why_wire(f, kase, cell);
 	fputc('\n', f);
 	why_calls(f, cell);
 	fputc('\n', f);

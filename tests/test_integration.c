@@ -327,6 +327,14 @@ static void test_why_seed_story(void **state)
 				    "carried the error"));
 	assert_non_null(strstr(out, "  udp-recverr: "
 				    "errqueue:EHOSTUNREACH/icmp/11/0"));
+	/* An unconnected socket is bound to any address: the error's
+	 * destination is the client's address all the same. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s why --results %s/results.json udp-unconnected ttl",
+		 ICMPLAB_BIN, d);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, " > 198.51.100.2: ICMP TTL exceeded"));
+	assert_null(strstr(out, "0.0.0.0"));
 	/* A misspelled style: exit 2 with a suggestion. */
 	snprintf(cmd, sizeof(cmd),
 		 "%s why --results %s/results.json udp-conected ttl 2>&1",
