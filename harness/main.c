@@ -19,8 +19,10 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "casefile.h"
 #include "catalog.h"
 #include "diff.h"
@@ -61,24 +63,36 @@ struct cli {
 	int nonly;
 	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
 	int nfilter;
+	bool full_matrix;	     /* --matrix full */
+	const char *results_path;    /* why --results */
+	char default_results[PATH_MAX];
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: icmplab run [options] [CASE ...]   run cases, print the matrix\n"
+static const char commands_text[] =
+		"usage: icmplab run [options] [CASE ...]   run cases, print the short answer\n"
 		"       icmplab list [--cases DIR]         list the cases\n"
 		"       icmplab check [--cases DIR]        parse every case file\n"
 		"       icmplab expand [CASE ...]          print cases as the one-case\n"
 		"                                          files their rows expand to\n"
 		"       icmplab probes                     list probe styles\n"
 		"       icmplab faults                     list faults\n"
+		"       icmplab COMMAND --help             that command's own help\n"
 		"       icmplab diff OLD.json NEW.json     compare two results documents\n"
 		"                                          cell by cell (exit 1: they differ)\n"
 		"       icmplab diff --normalize IN OUT    write IN as a baseline (no times,\n"
 		"                                          ports, pids, paths, events)\n"
 		"       icmplab report [--ktap FILE] [--junit FILE] RESULTS.json\n"
-		"                                          convert a stored run\n"
+		"                                          convert a stored run (neither:\n"
+		"                                          print its report again)\n"
+		"       icmplab why [--results FILE] STYLE FAULT\n"
+		"                                          one cell in sentences, and what\n"
+		"                                          to use instead (e.g. why\n"
+		"                                          udp-connected ttl); reads\n"
+		"                                          results/latest/results.json, or\n"
+		"                                          runs the case when no run has it\n";
+
+/* The options of run (and of why, when it runs a case). */
+static const char run_options[] =
 		"options:\n"
 		"  --cases DIR      case files (default: the repository's cases/)\n"
 		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
@@ -98,13 +112,97 @@ static void usage(FILE *f)
 		"                   {dir} are passed as variables, never pasted\n"
 		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
 		"                   is reported beside the wire in a column 'cmd'\n"
-		"  --no-matrix      do not print the matrix\n"
+		"  --no-matrix      do not print the report\n"
+		"  --matrix full    print every cell (blocks by probe group) instead of\n"
+		"                   the short answer; matrix.txt always has them\n"
 		"  --fixed-wait-ms N  naive reference: probes one after another,\n"
 		"                   each observing after N ms whatever the wire says\n"
 		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
 		"could not be written, or the run differs from --baseline), 2 bad\n"
 		"usage, case file or unreadable document, 4 cannot run here (needs\n"
-		"root and network namespaces)\n");
+		"root and network namespaces)\n";
+
+
+/* Each command's own --help: what it does and its arguments. */
+static const struct {
+	const char *cmd, *text;
+	bool run_options;
+} command_help[] = {
+	{"run",
+	 "usage: icmplab run [options] [CASE|GROUP ...]\n"
+	 "Runs the cases (all, or those named: a case name or a case file's\n"
+	 "group, see icmplab list) as root in network namespaces and prints\n"
+	 "the short answer, a tally per group, the claims and every cell that\n"
+	 "did not pass.\n",
+	 true},
+	{"why",
+	 "usage: icmplab why [--results FILE] STYLE FAULT\n"
+	 "Answers one question in sentences: what the wire carried for STYLE's\n"
+	 "datagrams under FAULT, what each system call returned, what surfaced,\n"
+	 "the kernel rule, and the styles that did hear the error instead.\n"
+	 "STYLE: a probe name or a unique prefix (icmplab probes). FAULT: a case\n"
+	 "name, a fault name, or port, ttl, route, reject, drop, arp, mtu.\n"
+	 "  --results FILE  the results document (default\n"
+	 "                  results/latest/results.json, from make run); when it\n"
+	 "                  lacks the cell, the cases that show it run now (root)\n"
+	 "  --cases DIR     case files (default: the repository's cases/)\n"
+	 "exit: 0 answered, 1 the run failed, 2 unknown names or unreadable\n"
+	 "document, 4 cannot run here\n",
+	 false},
+	{"report",
+	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--matrix full]\n"
+	 "                      RESULTS.json\n"
+	 "Converts a stored run to KTAP or JUnit XML ('-': stdout), or with\n"
+	 "neither prints its terminal report again (the short answer, or every\n"
+	 "cell with --matrix full).\n",
+	 false},
+	{"diff",
+	 "usage: icmplab diff OLD.json NEW.json\n"
+	 "       icmplab diff --normalize IN OUT\n"
+	 "Compares two results documents cell by cell (exit 1: they differ), or\n"
+	 "writes IN as a baseline (no times, ports, pids, paths, events).\n",
+	 false},
+	{"list",
+	 "usage: icmplab list [--cases DIR]\n"
+	 "Lists the cases: name, family, fault, title.\n",
+	 false},
+	{"check",
+	 "usage: icmplab check [--cases DIR]\n"
+	 "Parses every case file and says how many cases they hold (exit 2 with\n"
+	 "file:line: why for a malformed one).\n",
+	 false},
+	{"expand",
+	 "usage: icmplab expand [--cases DIR] [CASE ...]\n"
+	 "Prints cases as the one-case files their rows expand to.\n",
+	 false},
+	{"probes", "usage: icmplab probes\nLists the probe (socket) styles.\n",
+	 false},
+	{"faults",
+	 "usage: icmplab faults\nLists the faults, their parameters and the "
+	 "ICMP names\ntype= and code= accept.\n",
+	 false},
+	{NULL, NULL, false},
+};
+
+static void usage(FILE *f)
+{
+	fputs(commands_text, f);
+	fputs(run_options, f);
+}
+
+/* cmd's own help onto f; false when cmd is not a command. */
+static bool command_usage(FILE *f, const char *cmd)
+{
+	int i;
+
+	for (i = 0; command_help[i].cmd; i++)
+		if (strcmp(command_help[i].cmd, cmd) == 0) {
+			fputs(command_help[i].text, f);
+			if (command_help[i].run_options)
+				fputs(run_options, f);
+			return true;
+		}
+	return false;
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -129,6 +227,8 @@ static void locate(struct cli *c)
 	if (n <= 0) {
 		snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
 		snprintf(c->default_cases, sizeof(c->default_cases), "cases");
+		snprintf(c->default_results, sizeof(c->default_results),
+			 "results/latest/results.json");
 		return;
 	}
 	exe[n] = '\0';
@@ -136,6 +236,8 @@ static void locate(struct cli *c)
 	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/probes", dir);
 	snprintf(c->default_cases, sizeof(c->default_cases), "%s/../cases",
 		 dir);
+	snprintf(c->default_results, sizeof(c->default_results),
+		 "%s/../results/latest/results.json", dir);
 }
 
 /* The capabilities a run uses, each with what for. */
@@ -341,9 +443,21 @@ static int load(struct cli *c, struct case_def **cases)
 			    strcmp((*cases)[j].group, c->only[i]) == 0)
 				break;
 		if (j == n) {
-			fprintf(stderr, "icmplab: no case '%s' in %s (see "
+			const char **names = calloc((size_t)n * 2 + 1,
+						    sizeof(*names));
+			char tail[256] = "";
+
+			for (j = 0; names && j < n; j++) {
+				names[2 * j] = (*cases)[j].name;
+				names[2 * j + 1] = (*cases)[j].group;
+			}
+			if (names)
+				answer_suggest(c->only[i], names, 2 * n, tail,
+					       sizeof(tail));
+			free(names);
+			fprintf(stderr, "icmplab: no case '%s' in %s%s (see "
 					"icmplab list)\n",
-				c->only[i], c->cases_dir);
+				c->only[i], c->cases_dir, tail);
 			exit(EXIT_USAGE);
 		}
 	}
@@ -522,8 +636,43 @@ static bool compare_baseline(const struct cli *c, json_t *base, json_t *doc,
 	return diff_results(f, base, doc, &s, NULL) > 0;
 }
 
+/* The progress line on a terminal: cases done, cells failed, elapsed,
+ * rewritten in place. */
+struct progress {
+	struct timespec start;
+	bool shown;
+};
+
+static void progress_line(void *arg, int done, int total, int failed)
+{
+	struct progress *p = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "\r%d/%d cases, %d cell%s failed, %.1f s ", done,
+		total, failed, failed == 1 ? "" : "s",
+		(double)(now.tv_sec - p->start.tv_sec) +
+			(double)(now.tv_nsec - p->start.tv_nsec) / 1e9);
+	p->shown = true;
+}
+
+/* The run options every command that runs cases shares. */
+static void run_defaults(const struct cli *c, struct suite_opts *so,
+			 const struct utsname *u)
+{
+	so->jobs = c->jobs;
+	so->run.probe_dir = c->probe_dir;
+	so->run.quiet_ms = c->quiet_ms;
+	so->run.timeout_ms = c->timeout_ms;
+	so->run.fixed_wait_ms = c->fixed_wait_ms;
+	so->run.probe_cmd = c->probe_cmd;
+	so->run.kver = kernel_version_parse(u->release);
+	so->run.cpu = -1;
+}
+
 static int cmd_run(struct cli *c)
 {
+	struct progress prog = {.shown = false};
 	struct suite_opts so = {0};
 	struct case_def *cases = NULL;
 	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX], abs[PATH_MAX];
@@ -567,14 +716,13 @@ static int cmd_run(struct cli *c)
 		break;
 	}
 	uname(&u);
-	so.jobs = c->jobs;
-	so.run.probe_dir = c->probe_dir;
-	so.run.quiet_ms = c->quiet_ms;
-	so.run.timeout_ms = c->timeout_ms;
-	so.run.fixed_wait_ms = c->fixed_wait_ms;
-	so.run.probe_cmd = c->probe_cmd;
-	so.run.kver = kernel_version_parse(u.release);
-	so.run.cpu = -1;
+	run_defaults(c, &so, &u);
+	/* Only for a person watching: a log or a pipe gets none of it. */
+	if (isatty(STDERR_FILENO)) {
+		clock_gettime(CLOCK_MONOTONIC, &prog.start);
+		so.progress = progress_line;
+		so.progress_arg = &prog;
+	}
 	if (c->out_dir) {
 		snprintf(pcapdir, sizeof(pcapdir), "%s/pcap", c->out_dir);
 		mkdir_p(pcapdir);
@@ -589,13 +737,17 @@ static int cmd_run(struct cli *c)
 	}
 	doc = suite_run(cases, n, &so, err, sizeof(err));
 	free(cases);
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
 	if (!doc) {
 		fprintf(stderr, "icmplab: %s\n", err);
 		json_decref(base);
 		return EXIT_FAIL;
 	}
-	if (!c->quiet_matrix)
+	if (!c->quiet_matrix && c->full_matrix)
 		report_matrix(term, doc);
+	else if (!c->quiet_matrix)
+		report_short(term, doc);
 	if (c->out_dir) {
 		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
 		if (write_file(path, doc) < 0)
@@ -674,6 +826,19 @@ static int cmd_diff(struct cli *c)
 	return d ? EXIT_FAIL : EXIT_PASS;
 }
 
+/* The terminal reports as resdoc writers. */
+static int report_text_short(FILE *f, json_t *doc)
+{
+	report_short(f, doc);
+	return ferror(f) ? -1 : 0;
+}
+
+static int report_text_full(FILE *f, json_t *doc)
+{
+	report_matrix(f, doc);
+	return ferror(f) ? -1 : 0;
+}
+
 /* icmplab report --ktap FILE --junit FILE RESULTS.json: the reporters on a
  * stored run. */
 static int cmd_report(struct cli *c)
@@ -682,9 +847,10 @@ static int cmd_report(struct cli *c)
 	char err[PATH_MAX + 256];
 	bool ok;
 
-	if (c->nonly != 1 || !(c->ktap_path || c->junit_path)) {
+	if (c->nonly != 1) {
 		fprintf(stderr, "icmplab report: usage: icmplab report "
-				"[--ktap FILE] [--junit FILE] RESULTS.json\n");
+				"[--ktap FILE] [--junit FILE] [--matrix full] "
+				"RESULTS.json\n");
 		return EXIT_USAGE;
 	}
 	doc = resdoc_load(c->only[0], err, sizeof(err));
@@ -692,10 +858,118 @@ static int cmd_report(struct cli *c)
 		fprintf(stderr, "icmplab report: %s\n", err);
 		return EXIT_USAGE;
 	}
+	/* No converter asked for: the terminal report of the stored run. */
+	if (!c->ktap_path && !c->junit_path) {
+		ok = write_report("-", c->full_matrix ? report_text_full
+						      : report_text_short,
+				  doc);
+		json_decref(doc);
+		return ok ? EXIT_PASS : EXIT_FAIL;
+	}
 	ok = write_report(c->ktap_path, ktap_write, doc);
 	ok = write_report(c->junit_path, junit_write, doc) && ok;
 	json_decref(doc);
 	return ok ? EXIT_PASS : EXIT_FAIL;
+}
+
+/* icmplab why STYLE FAULT: the cell from the stored run (--results, or
+ * results/latest), or from a run of just the cases that show it. */
+static int cmd_why(struct cli *c)
+{
+	const char *path = c->results_path ? c->results_path
+					   : c->default_results;
+	const char *style, *asked, **names = NULL;
+	char err[PATH_MAX + 512];
+	struct case_def *cases = NULL;
+	struct suite_opts so = {0};
+	struct utsname u;
+	json_t *doc = NULL;
+	int n, i, k, picked = 0, rc;
+	bool has_style = false, doc_seen;
+
+	if (c->nonly != 2) {
+		fprintf(stderr, "icmplab why: usage: icmplab why [--results "
+				"FILE] STYLE FAULT (e.g. icmplab why "
+				"udp-connected ttl_exceeded)\n");
+		return EXIT_USAGE;
+	}
+	style = c->only[0];
+	asked = c->only[1];
+	/* A stored run named by the user must be readable; the default one
+	 * may simply not exist yet. */
+	if (c->results_path || access(path, F_OK) == 0) {
+		doc = resdoc_load(path, err, sizeof(err));
+		if (!doc) {
+			fprintf(stderr, "icmplab why: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	c->nonly = 0;
+	n = load(c, &cases);
+	names = calloc((size_t)n + 1, sizeof(*names));
+	if (!names) {
+		fprintf(stderr, "icmplab why: out of memory\n");
+		free(cases);
+		json_decref(doc);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++)
+		names[i] = cases[i].name;
+	rc = answer_resolve(doc, names, n, &style, asked, err, sizeof(err));
+	free(names);
+	if (rc < 0) {
+		fprintf(stderr, "icmplab why: %s\n", err);
+		free(cases);
+		json_decref(doc);
+		return EXIT_USAGE;
+	}
+	if (doc && answer_why(stdout, doc, style, asked) == 0) {
+		free(cases);
+		json_decref(doc);
+		return EXIT_PASS;
+	}
+	doc_seen = doc != NULL;
+	json_decref(doc);
+	/* No stored run has the cell: run every case that shows this fault
+	 * (one of them with this style), with all their probes, so that the
+	 * styles to use instead are measured too. */
+	for (i = 0; i < n; i++) {
+		if (!answer_case_matches(cases[i].name, cases[i].fault, asked))
+			continue;
+		for (k = 0; k < cases[i].nprobes; k++)
+			if (strcmp(cases[i].probes[k], style) == 0)
+				has_style = true;
+		cases[picked++] = cases[i];
+	}
+	if (!has_style) {
+		fprintf(stderr, "icmplab why: no case runs %s under '%s' (see "
+				"icmplab list)\n",
+			style, asked);
+		free(cases);
+		return EXIT_USAGE;
+	}
+	require_namespaces();
+	fprintf(stderr, "icmplab why: %s %s; running the %d case%s of '%s' "
+			"now\n",
+		doc_seen ? "no cell of that style and fault in" : "no stored run at",
+		path, picked, picked == 1 ? "" : "s", asked);
+	uname(&u);
+	run_defaults(c, &so, &u);
+	doc = suite_run(cases, picked, &so, err, sizeof(err));
+	free(cases);
+	if (!doc) {
+		fprintf(stderr, "icmplab why: %s\n", err);
+		return EXIT_FAIL;
+	}
+	rc = answer_why(stdout, doc, style, asked);
+	json_decref(doc);
+	if (rc) {
+		fprintf(stderr, "icmplab why: the run has no %s cell for "
+				"'%s'\n",
+			style, asked);
+		return EXIT_FAIL;
+	}
+	return EXIT_PASS;
 }
 
 static int cmd_list(struct cli *c, bool check)
@@ -852,6 +1126,8 @@ int main(int argc, char **argv)
 		{"fixed-wait-ms", required_argument, NULL, 'F'},
 		{"probe-cmd", required_argument, NULL, 'C'},
 		{"probe", required_argument, NULL, 'p'},
+		{"matrix", required_argument, NULL, 'X'},
+		{"results", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -866,7 +1142,8 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		if (argc < 3 || !command_usage(stdout, argv[2]))
+			usage(stdout);
 		return EXIT_PASS;
 	}
 	locate(&c);
@@ -927,9 +1204,18 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			if (!probe_find(optarg)) {
+				const char *names[64];
+				char tail[256];
+				int np = 0;
+				const struct probe_def *d;
+
+				for (d = probe_defs; d->name && np < 64; d++)
+					names[np++] = d->name;
+				answer_suggest(optarg, names, np, tail,
+					       sizeof(tail));
 				fprintf(stderr, "icmplab: --probe: unknown probe "
-						"'%s' (see icmplab probes)\n",
-					optarg);
+						"'%s'%s (see icmplab probes)\n",
+					optarg, tail);
 				return EXIT_USAGE;
 			}
 			if (c.nfilter < CASE_MAX_PROBES)
@@ -939,8 +1225,22 @@ int main(int argc, char **argv)
 			c.fixed_wait_ms = (int)number("--fixed-wait-ms", optarg,
 						      1, 10000);
 			break;
+		case 'X':
+			if (strcmp(optarg, "full") != 0 &&
+			    strcmp(optarg, "short") != 0) {
+				fprintf(stderr, "icmplab: --matrix: '%s'; expected "
+						"full or short\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			c.full_matrix = strcmp(optarg, "full") == 0;
+			break;
+		case 'R':
+			c.results_path = optarg;
+			break;
 		case 'h':
-			usage(stdout);
+			if (!command_usage(stdout, cmd))
+				usage(stdout);
 			return EXIT_PASS;
 		default:
 			usage(stderr);
@@ -961,6 +1261,8 @@ int main(int argc, char **argv)
 		return cmd_diff(&c);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(&c);
+	if (strcmp(cmd, "why") == 0)
+		return cmd_why(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
 	if (strcmp(cmd, "expand") == 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "catalog.h"
 
 #define MAX_COLS 32
@@ -174,12 +175,22 @@ static int by_probe_order(const void *a, const void *b)
 	return rx != ry ? (rx > ry) - (rx < ry) : strcmp(x, y);
 }
 
-void report_matrix(FILE *f, json_t *results)
+/* A probe's block in the full matrix: the udp styles, the ICMP sockets,
+ * tcp, then anything else (a user command). */
+static int probe_block(const char *name)
 {
-	json_t *cells = json_object_get(results, "cells"), *c;
-	const char *cols[MAX_COLS], *rows[MAX_ROWS];
-	int ncols = 0, nrows = 0, w0 = 4, ww = 4, widths[MAX_COLS], r, k;
-	char buf[512], wire[128];
+	if (strncmp(name, "udp-", 4) == 0)
+		return 0;
+	if (strncmp(name, "raw-", 4) == 0 || strncmp(name, "ping", 4) == 0)
+		return 1;
+	if (strncmp(name, "tcp-", 4) == 0)
+		return 2;
+	return 3;
+}
+
+static json_t *cell_at(json_t *cells, const char *kase, const char *probe)
+{
+	json_t *c;
 	size_t i;
 
 	json_array_foreach(cells, i, c)
@@ -187,84 +198,111 @@ void report_matrix(FILE *f, json_t *results)
 		const char *p = json_string_value(json_object_get(c, "probe"));
 		const char *cn = json_string_value(json_object_get(c, "case"));
 
-		if (!p || !cn)
-			continue;
-		if (find(cols, ncols, p) < 0 && ncols < MAX_COLS)
-			cols[ncols++] = p;
-		if (find(rows, nrows, cn) < 0 && nrows < MAX_ROWS)
-			rows[nrows++] = cn;
+		if (p && cn && strcmp(p, probe) == 0 && strcmp(cn, kase) == 0)
+			return c;
 	}
-	/* Columns in the probe table's order, whatever order cases list
-	 * them in. */
-	qsort(cols, (size_t)ncols, sizeof(cols[0]), by_probe_order);
+	return NULL;
+}
+
+/* One block of the full matrix: the columns cols[0..ncols), the rows that
+ * have a cell in one of them. */
+static void matrix_block(FILE *f, json_t *cells, const char **cols, int ncols,
+			 const char **rows, int nrows)
+{
+	int w0 = 4, ww = 4, widths[MAX_COLS], r, k;
+	bool has[MAX_ROWS];
+	char buf[512], wire[128];
+
 	for (k = 0; k < ncols; k++)
 		widths[k] = (int)strlen(cols[k]);
 	for (r = 0; r < nrows; r++) {
+		has[r] = false;
+		for (k = 0; k < ncols; k++) {
+			json_t *c = cell_at(cells, rows[r], cols[k]);
+			int l;
+
+			if (!c)
+				continue;
+			has[r] = true;
+			l = (int)strlen(report_cell_text(c, buf, sizeof(buf)));
+			if (l > widths[k])
+				widths[k] = l;
+		}
+		if (!has[r])
+			continue;
 		if ((int)strlen(rows[r]) > w0)
 			w0 = (int)strlen(rows[r]);
 		wire_summary(cells, rows[r], wire, sizeof(wire));
 		if ((int)strlen(wire) > ww)
 			ww = (int)strlen(wire);
 	}
-	json_array_foreach(cells, i, c)
-	{
-		const char *p = json_string_value(json_object_get(c, "probe"));
-		int col = p ? find(cols, ncols, p) : -1;
-		int l = (int)strlen(report_cell_text(c, buf, sizeof(buf)));
-
-		if (col >= 0 && l > widths[col])
-			widths[col] = l;
-	}
-
 	fprintf(f, "%-*s  %-*s", w0, "case", ww, "wire");
 	for (k = 0; k < ncols; k++)
 		fprintf(f, "  %-*s", widths[k], cols[k]);
 	fputc('\n', f);
 	for (r = 0; r < nrows; r++) {
+		if (!has[r])
+			continue;
 		wire_summary(cells, rows[r], wire, sizeof(wire));
 		fprintf(f, "%-*s  %-*s", w0, rows[r], ww, wire);
 		for (k = 0; k < ncols; k++) {
-			const char *text = "";
+			json_t *c = cell_at(cells, rows[r], cols[k]);
 
-			json_array_foreach(cells, i, c)
-			{
-				const char *p = json_string_value(
-					json_object_get(c, "probe"));
-				const char *cn = json_string_value(
-					json_object_get(c, "case"));
-
-				if (p && cn && strcmp(p, cols[k]) == 0 &&
-				    strcmp(cn, rows[r]) == 0) {
-					text = report_cell_text(c, buf,
-								sizeof(buf));
-					break;
-				}
-			}
-			fprintf(f, "  %-*s", widths[k], text);
+			fprintf(f, "  %-*s", widths[k],
+				c ? report_cell_text(c, buf, sizeof(buf)) : "");
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "\nVIA:ERRNO what the socket said and through which call; "
-		   "errqueue entries show (type/code).\n"
-		   "-  nothing surfaced    !  an ICMP error for this socket "
-		   "was on the wire and the socket never said so\n"
-		   "X  differs from the expectation    S  skipped    E  "
-		   "could not run\n");
+}
+
+/* Each claim once, with how many cells confirm and refute it. */
+static void report_claims(FILE *f, json_t *cells)
+{
+	const char *texts[MAX_ROWS];
+	int yes[MAX_ROWS], no[MAX_ROWS], n = 0, k;
+	json_t *c;
+	size_t i;
 
 	json_array_foreach(cells, i, c)
 	{
 		json_t *claim = json_object_get(c, "claim");
+		const char *t = json_string_value(json_object_get(claim, "text"));
 
-		if (!claim)
+		if (!t)
 			continue;
-		fprintf(f, "\nclaim %s / %s: %s\n  \"%s\"\n",
-			json_string_value(json_object_get(c, "case")),
-			json_string_value(json_object_get(c, "probe")),
-			json_is_true(json_object_get(claim, "holds"))
-				? "CONFIRMED by this kernel"
-				: "REFUTED by this kernel",
-			json_string_value(json_object_get(claim, "text")));
+		for (k = 0; k < n; k++)
+			if (strcmp(texts[k], t) == 0)
+				break;
+		if (k == n) {
+			if (n == MAX_ROWS)
+				continue;
+			texts[n] = t;
+			yes[n] = no[n] = 0;
+			n++;
+		}
+		if (json_is_true(json_object_get(claim, "holds")))
+			yes[k]++;
+		else
+			no[k]++;
 	}
+	for (k = 0; k < n; k++) {
+		char line[2048];
+
+		snprintf(line, sizeof(line), "claim: \"%s\"", texts[k]);
+		fputc('\n', f);
+		answer_wrap(f, 0, 2, line);
+		fprintf(f, "  confirmed by %d cell%s, refuted by %d on this "
+			   "kernel\n",
+			yes[k], yes[k] == 1 ? "" : "s", no[k]);
+	}
+}
+
+/* Every cell that is not a pass, in detail. */
+static void report_details(FILE *f, json_t *cells)
+{
+	json_t *c;
+	char buf[512];
+	size_t i;
 
 	json_array_foreach(cells, i, c)
 	{
@@ -292,4 +330,60 @@ void report_matrix(FILE *f, json_t *results)
 		if (reason)
 			fprintf(f, "  reason:   %s\n", reason);
 	}
+}
+
+void report_matrix(FILE *f, json_t *results)
+{
+	json_t *cells = json_object_get(results, "cells"), *c;
+	const char *cols[MAX_COLS], *rows[MAX_ROWS];
+	int ncols = 0, nrows = 0, from, to;
+	size_t i;
+
+	json_array_foreach(cells, i, c)
+	{
+		const char *p = json_string_value(json_object_get(c, "probe"));
+		const char *cn = json_string_value(json_object_get(c, "case"));
+
+		if (!p || !cn)
+			continue;
+		if (find(cols, ncols, p) < 0 && ncols < MAX_COLS)
+			cols[ncols++] = p;
+		if (find(rows, nrows, cn) < 0 && nrows < MAX_ROWS)
+			rows[nrows++] = cn;
+	}
+	/* Columns in the probe table's order, whatever order cases list
+	 * them in; blocks of one probe group, at most 8 columns, so that a
+	 * block can be read on a screen. */
+	qsort(cols, (size_t)ncols, sizeof(cols[0]), by_probe_order);
+	for (from = 0; from < ncols; from = to) {
+		for (to = from + 1; to < ncols && to - from < 8 &&
+				    probe_block(cols[to]) == probe_block(cols[from]);
+		     to++)
+			;
+		if (from)
+			fputc('\n', f);
+		matrix_block(f, cells, cols + from, to - from, rows, nrows);
+	}
+	fprintf(f, "\nVIA:ERRNO what the socket said and through which call; "
+		   "errqueue entries show (type/code).\n"
+		   "-  nothing surfaced    !  an ICMP error for this socket "
+		   "was on the wire and the socket never said so\n"
+		   "X  differs from the expectation    S  skipped    E  "
+		   "could not run\n");
+	report_claims(f, cells);
+	report_details(f, cells);
+}
+
+void report_short(FILE *f, json_t *results)
+{
+	json_t *cells = json_object_get(results, "cells");
+
+	if (answer_short(f, results) == 0)
+		fprintf(f, "(no core fault in this run: the short answer needs "
+			   "one; --matrix full shows every cell)\n");
+	answer_groups(f, results);
+	report_claims(f, cells);
+	report_details(f, cells);
+	fprintf(f, "\nEvery cell: --matrix full (and matrix.txt with --out); "
+		   "one cell: icmplab why STYLE FAULT\n");
 }

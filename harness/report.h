@@ -6,9 +6,15 @@
 
 #include <jansson.h>
 
-/* Prints the terminal matrix (rows: cases, columns: probes), its legend, and
- * the details of every cell that is not a pass. */
+/* Prints the full matrix (rows: cases, columns: probes) in blocks of one
+ * probe group and at most 8 columns, its legend, each claim once with its
+ * tally, and the details of every cell that is not a pass. */
 void report_matrix(FILE *f, json_t *results);
+
+/* Prints the default report: the short answer (answer.h), a tally per case
+ * group, each claim once with its tally, and the details of every cell that
+ * is not a pass. */
+void report_short(FILE *f, json_t *results);
 
 /* The text of one cell as the matrix shows it, e.g. "recv:ECONNREFUSED" or
  * "-!" (nothing surfaced though the wire carried an error). Writes into buf

@@ -156,6 +156,22 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 	j->idx = -1;
 }
 
+/* The cells of one case's result that failed or could not run. */
+static int count_failed(json_t *res)
+{
+	json_t *c;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(json_object_get(res, "cells"), i, c)
+	{
+		const char *v = json_string_value(json_object_get(c, "verdict"));
+
+		n += v && (strcmp(v, "fail") == 0 || strcmp(v, "error") == 0);
+	}
+	return n;
+}
+
 static int read_some(struct job *j)
 {
 	ssize_t n;
@@ -223,7 +239,7 @@ json_t *suite_run(const struct case_def *cases, int n,
 	struct job *jobs = calloc((size_t)o->jobs, sizeof(*jobs));
 	json_t **per_case = calloc((size_t)n + 1, sizeof(*per_case));
 	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
-	int next = 0, running = 0, i;
+	int next = 0, running = 0, i, done = 0, failed = 0;
 	json_t *doc = NULL;
 
 	if (!jobs || !per_case) {
@@ -269,8 +285,15 @@ json_t *suite_run(const struct case_def *cases, int n,
 				goto out_kill;
 			}
 			if (r == 0) {
-				finish(j, &cases[j->idx], &per_case[j->idx]);
+				int idx = j->idx;
+
+				finish(j, &cases[idx], &per_case[idx]);
 				running--;
+				done++;
+				failed += count_failed(per_case[idx]);
+				if (o->progress)
+					o->progress(o->progress_arg, done, n,
+						    failed);
 			}
 		}
 	}

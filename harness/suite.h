@@ -10,6 +10,11 @@
 struct suite_opts {
 	struct run_opts run; /* run.cpu is chosen per job */
 	int jobs; /* cases at once, >= 1 */
+	/* Called (if set) after each case is done, from the harness process:
+	 * cases done of total, and the cells that failed or could not run so
+	 * far. It prints; the suite never does. */
+	void (*progress)(void *arg, int done, int total, int failed);
+	void *progress_arg;
 };
 
 /* Runs the n cases, each in a child process of its own (in a private

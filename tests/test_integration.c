@@ -286,6 +286,119 @@ static void test_claim_judged(void **state)
 
 /* A user's own command under each fault: its exit status beside the wire,
  * reported but not judged when it has no expectation. */
+/* The stdout of cmd (a shell line of controlled paths) into buf; its
+ * exit status, or -1. */
+static int output_of(const char *cmd, char *buf, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0, r;
+	int st;
+
+	buf[0] = '\0';
+	if (!p)
+		return -1;
+	while (n + 1 < len && (r = fread(buf + n, 1, len - 1 - n, p)) > 0)
+		n += r;
+	buf[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The seed story end to end: a run of the two core cases, then why on
+ * its document says Time Exceeded was on the wire, recv() found nothing,
+ * and udp-recverr and raw-icmp heard it. */
+static void test_why_seed_story(void **state)
+{
+	const char *d = make_tmpdir("why");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--out", NULL,
+			      "ttl_exceeded", "port_unreachable", NULL};
+	static char out[65536];
+	char err[4096], cmd[1024];
+
+	(void)state;
+	NEED_SUITE();
+	argv[3] = d;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "%s why --results %s/results.json udp-connected ttl_exceeded",
+		 ICMPLAB_BIN, d);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "(type 11, code 0) from "));
+	assert_non_null(strstr(out, "ICMP TTL exceeded in transit, type 11 "
+				    "code 0, quoting udp "));
+	assert_non_null(strstr(out, "  recv() returned -1, errno EAGAIN"));
+	assert_non_null(strstr(out, "What surfaced: nothing: the wire "
+				    "carried the error"));
+	assert_non_null(strstr(out, "  udp-recverr: "
+				    "errqueue:EHOSTUNREACH/icmp/11/0"));
+	/* An unconnected socket is bound to any address: the error's
+	 * destination is the client's address all the same. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s why --results %s/results.json udp-unconnected ttl",
+		 ICMPLAB_BIN, d);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, " > 198.51.100.2: ICMP TTL exceeded"));
+	assert_null(strstr(out, "0.0.0.0"));
+	/* A misspelled style: exit 2 with a suggestion. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s why --results %s/results.json udp-conected ttl 2>&1",
+		 ICMPLAB_BIN, d);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "did you mean udp-connected"));
+}
+
+/* Each command has its own --help; a misspelled case or probe gets a
+ * suggestion and exit 2. */
+static void test_help_and_suggestions(void **state)
+{
+	static char out[65536];
+	char cmd[1024];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s why --help", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_true(strncmp(out, "usage: icmplab why [--results FILE] STYLE "
+				 "FAULT\n",
+			    46) == 0);
+	assert_null(strstr(out, "--probe-cmd"));
+	snprintf(cmd, sizeof(cmd), "%s help run", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "usage: icmplab run [options]"));
+	assert_non_null(strstr(out, "--probe-cmd"));
+	snprintf(cmd, sizeof(cmd), "%s run --probe udp-conected 2>&1",
+		 ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "did you mean udp-connected"));
+	NEED_SUITE();
+	snprintf(cmd, sizeof(cmd), "%s run ttl_exeeded 2>&1", ICMPLAB_BIN);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "no case 'ttl_exeeded'"));
+	assert_non_null(strstr(out, "did you mean ttl_exceeded"));
+}
+
+/* The default report of the whole suite fits 100 columns. */
+static void test_short_report_width(void **state)
+{
+	static char out[1 << 20];
+	char cmd[1024];
+	const char *p, *e;
+
+	(void)state;
+	NEED_SUITE();
+	snprintf(cmd, sizeof(cmd), "%s report %s/results.json", ICMPLAB_BIN,
+		 main_run.dir);
+	assert_int_equal(output_of(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\nttl       heard by udp-recverr"));
+	for (p = out; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		if (e - p > 100)
+			fail_msg("a line of %d columns: %.*s", (int)(e - p),
+				 (int)(e - p), p);
+	}
+}
+
 static void test_probe_cmd(void **state)
 {
 	const char *d = make_tmpdir("cmd");
@@ -1056,6 +1169,9 @@ int main(void)
 		cmocka_unit_test(test_pcaps),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_claim_judged),
+		cmocka_unit_test(test_why_seed_story),
+		cmocka_unit_test(test_short_report_width),
+		cmocka_unit_test(test_help_and_suggestions),
 		cmocka_unit_test(test_probe_cmd),
 		cmocka_unit_test(test_cmd_killed_at_deadline),
 		cmocka_unit_test(test_cmd_background_dies),
