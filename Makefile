@@ -75,7 +75,7 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 # It runs every probe binary's --list.
 $(B)/tests/test_probetab: | $(PROBES)
 
-$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o
+$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o $(B)/tests/docload.o
 	$(AR) rcs $@ $^
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver

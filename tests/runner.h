@@ -18,6 +18,10 @@
  * when killed); the first errlen-1 bytes of stderr go to errbuf. */
 int run_cmd(const char *const *argv, char *errbuf, size_t errlen);
 
+/* Loads a results document through resdoc_load (its shape checked);
+ * fails the running cmocka test if it cannot. New reference. */
+json_t *load_document(const char *path);
+
 /* Loads <dir>/results.json; fails the test if it cannot. */
 json_t *load_results(const char *dir);
 

@@ -16,18 +16,9 @@
 #include "answer.h"
 #include "report.h"
 #include "resdoc.h"
+#include "runner.h"
 
 #define DOC "tests/data/answer-results.json"
-
-static json_t *load(void)
-{
-	char err[512];
-	json_t *doc = resdoc_load(DOC, err, sizeof(err));
-
-	if (!doc)
-		fail_msg("%s", err);
-	return doc;
-}
 
 /* What report_short or report_matrix writes, as one string; caller
  * frees. */
@@ -80,7 +71,7 @@ static const char *line_of(const char *out, const char *prefix)
 
 static void test_short_answer(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = text_of(doc, false);
 	const char *ttl, *port, *hear;
 
@@ -114,7 +105,7 @@ static void test_short_answer(void **state)
 /* The full matrix: every cell, blocks of one probe group. */
 static void test_full_blocks(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = text_of(doc, true);
 	const char *udp, *icmp, *tcp;
 
@@ -151,7 +142,7 @@ static char *why_of(json_t *doc, const char *style, const char *asked,
 /* The seed story: a connected UDP socket never hears Time Exceeded. */
 static void test_why_seed(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	const char *style = "udp-conn";
 	char err[256];
 	char *out;
@@ -190,7 +181,7 @@ static void test_why_seed(void **state)
  * know get a suggestion. */
 static void test_why_unknown(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	const char *style = "udp-conected";
 	char err[512];
 	char *out;

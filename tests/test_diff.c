@@ -16,18 +16,9 @@
 
 #include "diff.h"
 #include "resdoc.h"
+#include "runner.h"
 
 #define DOC "tests/data/ci-results.json"
-
-static json_t *load(void)
-{
-	char err[512];
-	json_t *doc = resdoc_load(DOC, err, sizeof(err));
-
-	if (!doc)
-		fail_msg("%s", err);
-	return doc;
-}
 
 /* The i-th cell of doc (borrowed). */
 static json_t *cell(json_t *doc, size_t i)
@@ -65,7 +56,7 @@ static void expect_diff(json_t *old, json_t *new, const char *want, int n)
 
 static void test_identical(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	expect_diff(a, b, "no change: 4 cells compared (kernel 6.18.0-test)\n",
@@ -76,7 +67,7 @@ static void test_identical(void **state)
 
 static void test_verdict(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_object_set_new(cell(b, 0), "verdict", json_string("fail"));
@@ -91,7 +82,7 @@ static void test_verdict(void **state)
 
 static void test_surfaced_errno(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 	json_t *item =
 		json_array_get(json_object_get(cell(b, 3), "surfaced"), 0);
 
@@ -111,7 +102,7 @@ static void test_surfaced_errno(void **state)
 /* A surfaced item more is a change too (the order and count matter). */
 static void test_surfaced_gone(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_array_clear(json_object_get(cell(b, 0), "surfaced"));
@@ -127,7 +118,7 @@ static void test_surfaced_gone(void **state)
 
 static void test_wire_code(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 	json_t *w = json_array_get(json_object_get(cell(b, 1), "wire"), 0);
 
 	(void)state;
@@ -143,7 +134,7 @@ static void test_wire_code(void **state)
 
 static void test_wire_count(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 	json_t *w = json_object_get(cell(b, 1), "wire");
 
 	(void)state;
@@ -159,7 +150,7 @@ static void test_wire_count(void **state)
 
 static void test_datagrams(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_object_set_new(cell(b, 1), "datagrams", json_integer(2));
@@ -174,7 +165,7 @@ static void test_datagrams(void **state)
 
 static void test_expected(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_object_set_new(cell(b, 2), "expected", json_null());
@@ -191,7 +182,7 @@ static void test_expected(void **state)
 /* Two fields of one cell: one line, both named. */
 static void test_two_fields_one_line(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_object_set_new(cell(b, 0), "verdict", json_string("fail"));
@@ -210,7 +201,7 @@ static void test_two_fields_one_line(void **state)
  * paths, events, helpers, packets, the kernel's build string aside. */
 static void test_noise_is_no_change(void **state)
 {
-	json_t *a = load(), *b = load(),
+	json_t *a = load_document(DOC), *b = load_document(DOC),
 	       *k = json_array_get(json_object_get(b, "cases"), 0);
 	json_t *c0 = cell(b, 0);
 
@@ -235,7 +226,7 @@ static void test_noise_is_no_change(void **state)
 
 static void test_added_removed(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 	json_t *extra = json_deep_copy(cell(b, 0));
 
 	(void)state;
@@ -262,7 +253,7 @@ static void test_scope(void **state)
 	static const char *const probes[] = {"udp-connected"};
 	struct diff_scope s = {.cases = by_name, .ncases = 1};
 	struct diff_counts k;
-	json_t *a = load(), *b = load(), *cells = json_object_get(b, "cells");
+	json_t *a = load_document(DOC), *b = load_document(DOC), *cells = json_object_get(b, "cells");
 	char *t;
 	int n;
 
@@ -296,7 +287,7 @@ static void test_scope(void **state)
 
 static void test_kernels_named(void **state)
 {
-	json_t *a = load(), *b = load();
+	json_t *a = load_document(DOC), *b = load_document(DOC);
 
 	(void)state;
 	json_object_set_new(b, "kernel", json_string("6.1.0-37-cloud-amd64"));
@@ -313,7 +304,7 @@ static void test_kernels_named(void **state)
  * again changes nothing. */
 static void test_normalize(void **state)
 {
-	json_t *a = load(), *n = diff_normalize(a), *back, *again;
+	json_t *a = load_document(DOC), *n = diff_normalize(a), *back, *again;
 	char path[] = "/tmp/icmplab-baseline-XXXXXX", err[512], *text;
 	int fd = mkstemp(path), d;
 

@@ -17,18 +17,9 @@
 
 #include "junit.h"
 #include "resdoc.h"
+#include "runner.h"
 
 #define DOC "tests/data/ci-results.json"
-
-static json_t *load(void)
-{
-	char err[512];
-	json_t *doc = resdoc_load(DOC, err, sizeof(err));
-
-	if (!doc)
-		fail_msg("%s", err);
-	return doc;
-}
 
 static char *junit_of(json_t *doc)
 {
@@ -258,7 +249,7 @@ static int xml_check(const char *s, struct xml *x)
 
 static void test_well_formed_counts(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = junit_of(doc);
 	struct xml x;
 
@@ -288,7 +279,7 @@ static void test_well_formed_counts(void **state)
  * time shared; the failure says expected vs surfaced. */
 static void test_cells(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = junit_of(doc);
 
 	(void)state;
@@ -324,7 +315,7 @@ static void test_cells(void **state)
  * against the current directory. */
 static void test_attachments(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = junit_of(doc), cwd[PATH_MAX], want[PATH_MAX + 64];
 
 	(void)state;

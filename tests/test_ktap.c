@@ -17,18 +17,9 @@
 
 #include "ktap.h"
 #include "resdoc.h"
+#include "runner.h"
 
 #define DOC "tests/data/ci-results.json"
-
-static json_t *load(void)
-{
-	char err[512];
-	json_t *doc = resdoc_load(DOC, err, sizeof(err));
-
-	if (!doc)
-		fail_msg("%s", err);
-	return doc;
-}
 
 /* The KTAP of doc as one string; caller frees. */
 static char *ktap_of(json_t *doc)
@@ -74,7 +65,7 @@ static void test_lines(void **state)
 		"# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:1",
 		NULL,
 	};
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = ktap_of(doc), *line, *save = NULL;
 	int i = 0;
 
@@ -185,7 +176,7 @@ static int check_ktap(const char *text)
 
 static void test_parses(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char *out = ktap_of(doc);
 
 	(void)state;
@@ -241,7 +232,7 @@ static void test_names_and_skips(void **state)
 /* A write that fails is an error with the path and the reason. */
 static void test_write_error(void **state)
 {
-	json_t *doc = load();
+	json_t *doc = load_document(DOC);
 	char err[256];
 
 	(void)state;
