@@ -288,7 +288,15 @@ static void report_claims(FILE *f, json_t *cells)
 	for (k = 0; k < n; k++) {
 		char line[2048];
 
-		snprintf(line, sizeof(line), "claim: \"%s\"", texts[k]);
+		/* "SOURCE: statement", as the case language requires. */
+		const char *colon = strstr(texts[k], ": ");
+
+		if (colon)
+			snprintf(line, sizeof(line), "%.*s says: \"%s\"",
+				 (int)(colon - texts[k]), texts[k], colon + 2);
+		else
+			snprintf(line, sizeof(line), "claim: \"%s\"",
+				 texts[k]);
 		fputc('\n', f);
 		answer_wrap(f, 0, 2, line);
 		fprintf(f, "  confirmed by %d cell%s, refuted by %d on this "
