@@ -36,12 +36,14 @@ HLIB    := $(B)/libharness.a
 PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
-ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci
+ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
+	$(B)/tests/test_install
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
-.PHONY: all deps run test unit integration fuzz bench clean format
+.PHONY: all deps run test unit integration fuzz bench clean format install \
+	uninstall
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
 .SECONDARY:
@@ -142,6 +144,24 @@ bench: all $(B)/bench
 
 $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# `make install PREFIX=/usr/local DESTDIR=`: the command in bin, the probes
+# in libexec/icmplab, the cases in share/icmplab, the manual in man1; the
+# binary finds the others from where it is (harness/main.c, locate()).
+PREFIX ?= /usr/local
+INST   := $(DESTDIR)$(PREFIX)
+install: all
+	install -d $(INST)/bin $(INST)/libexec/icmplab \
+		$(INST)/share/icmplab $(INST)/share/man/man1
+	install -m 755 $(BIN) $(INST)/bin/icmplab
+	install -m 755 $(PROBES) $(INST)/libexec/icmplab/
+	rm -rf $(INST)/share/icmplab/cases
+	cp -R cases $(INST)/share/icmplab/cases
+	install -m 644 docs/icmplab.1 $(INST)/share/man/man1/icmplab.1
+
+uninstall:
+	rm -f $(INST)/bin/icmplab $(INST)/share/man/man1/icmplab.1
+	rm -rf $(INST)/libexec/icmplab $(INST)/share/icmplab
 
 format:
 	clang-format -i lib/*.[ch] probes/*.[ch] harness/*.[ch] tests/*.c tests/fuzz/*.c

@@ -217,27 +217,37 @@ static long number(const char *opt, const char *s, long lo, long hi)
 	return v;
 }
 
-/* Probes and cases are found next to the binary (build/icmplab ->
- * build/probes, cases/), so the tool runs from any directory. */
+/* Probes and cases are found next to the binary, so the tool runs from
+ * any directory: in the build tree (build/icmplab -> build/probes, cases/,
+ * results/latest/), or as `make install` lays it out (PREFIX/bin/icmplab
+ * -> PREFIX/libexec/icmplab, PREFIX/share/icmplab/cases, and the results
+ * of the current directory). */
 static void locate(struct cli *c)
 {
 	char exe[PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
 
-	if (n <= 0) {
-		snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
-		snprintf(c->default_cases, sizeof(c->default_cases), "cases");
-		snprintf(c->default_results, sizeof(c->default_results),
-			 "results/latest/results.json");
+	snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
+	snprintf(c->default_cases, sizeof(c->default_cases), "cases");
+	snprintf(c->default_results, sizeof(c->default_results),
+		 "results/latest/results.json");
+	if (n <= 0)
 		return;
-	}
 	exe[n] = '\0';
 	dir = dirname(exe);
 	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/probes", dir);
-	snprintf(c->default_cases, sizeof(c->default_cases), "%s/../cases",
+	if (stat(c->probe_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(c->default_cases, sizeof(c->default_cases),
+			 "%s/../cases", dir);
+		snprintf(c->default_results, sizeof(c->default_results),
+			 "%s/../results/latest/results.json", dir);
+		return;
+	}
+	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/../libexec/icmplab",
 		 dir);
-	snprintf(c->default_results, sizeof(c->default_results),
-		 "%s/../results/latest/results.json", dir);
+	snprintf(c->default_cases, sizeof(c->default_cases),
+		 "%s/../share/icmplab/cases", dir);
 }
 
 /* The capabilities a run uses, each with what for. */
