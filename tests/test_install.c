@@ -112,6 +112,33 @@ static void test_installed_runs(void **state)
 	json_decref(doc);
 }
 
+/* `why` with no stored run (the installed binary reads results/latest in
+ * the current directory, which has none) runs the cases of that fault and
+ * answers: the seed story on a fresh machine, in one command. */
+static void test_why_without_stored_run(void **state)
+{
+	const char *why[] = {bin, "why", "udp-connected", "ttl", NULL};
+	char cwd[PATH_MAX];
+	int st;
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	assert_false(exists(dest, "results/latest/results.json"));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dest), 0);
+	st = run_capture(why, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(chdir(cwd), 0);
+	if (st != 0)
+		fail_msg("why: %d: %s", st, err);
+	assert_non_null(strstr(err, "no stored run at "
+				    "results/latest/results.json; running the"));
+	assert_non_null(strstr(out, "udp-connected under ttl: case "
+				    "ttl_exceeded"));
+	assert_non_null(strstr(out, "TTL exceeded in transit"));
+	assert_non_null(strstr(out, "udp-recverr"));
+}
+
 /* groff's own warnings (-ww) on the manual: none. */
 static void test_man_renders(void **state)
 {
@@ -193,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_installed_runs),
+		cmocka_unit_test(test_why_without_stored_run),
 		cmocka_unit_test(test_man_renders),
 		cmocka_unit_test(test_man_documents_help),
 	};
