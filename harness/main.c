@@ -6,17 +6,12 @@
 #include <getopt.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <linux/capability.h>
-#include <linux/if_ether.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +23,7 @@
 #include "diff.h"
 #include "names.h"
 #include "outfile.h"
+#include "privilege.h"
 #include "num.h"
 #include "helper.h"
 #include "junit.h"
@@ -119,8 +115,9 @@ static const char run_options[] =
 		"                   each observing after N ms whatever the wire says\n"
 		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
 		"could not be written, or the run differs from --baseline), 2 bad\n"
-		"usage, case file or unreadable document, 4 cannot run here (needs\n"
-		"root and network namespaces)\n";
+		"usage, case file or unreadable document, 4 cannot run here (an\n"
+		"ordinary user runs in a user namespace of its own where the system\n"
+		"allows one; the message says what is missing)\n";
 
 
 /* Each command's own --help: what it does and its arguments. */
@@ -250,123 +247,19 @@ static void locate(struct cli *c)
 		 "%s/../share/icmplab/cases", dir);
 }
 
-/* The capabilities a run uses, each with what for. */
-static const struct {
-	int cap;
-	const char *name;
-	const char *use;
-} needed_caps[] = {
-	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "to create namespaces"},
-	{CAP_NET_ADMIN, "CAP_NET_ADMIN", "to build the topology"},
-	{CAP_NET_RAW, "CAP_NET_RAW", "to capture and to open raw sockets"},
-};
-
-/* Names the needed capabilities missing from the effective set into buf
- * ("CAP_NET_RAW (to capture ...)"; empty: none missing). */
-static void missing_caps(char *buf, size_t len)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0) {
-		snprintf(buf, len, "capget: %s", strerror(errno));
-		return;
-	}
-	for (i = 0; i < sizeof(needed_caps) / sizeof(needed_caps[0]); i++) {
-		int c = needed_caps[i].cap;
-
-		if (d[c / 32].effective & (1u << (c % 32)))
-			continue;
-		if (n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s (%s)",
-					      n ? ", " : "", needed_caps[i].name,
-					      needed_caps[i].use);
-	}
-}
-
-/* In a throwaway child: what a case does first, in namespaces of its own
- * (a network namespace with a packet socket and the suite's sysctls, a
- * mount and a PID namespace for commands). Writes the first failure to
- * fd and exits 1; exits 0 when all worked. */
-_Noreturn static void try_namespaces(int fd)
-{
-	char err[512];
-	int s;
-
-	if (unshare(CLONE_NEWNET) < 0) {
-		dprintf(fd, "unshare(CLONE_NEWNET): %s (no CONFIG_NET_NS, or "
-			    "a container without CAP_SYS_ADMIN)",
-			strerror(errno));
-		_exit(1);
-	}
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (s < 0) {
-		dprintf(fd, "no packet socket in a new network namespace: %s "
-			    "(the capture needs CAP_NET_RAW)",
-			strerror(errno));
-		_exit(1);
-	}
-	close(s);
-	if (topo_check_sysctls(err, sizeof(err)) < 0) {
-		dprintf(fd, "cannot set the namespace sysctls the suite needs: "
-			    "%s",
-			err);
-		_exit(1);
-	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
-		dprintf(fd, "unshare(CLONE_NEWNS|CLONE_NEWPID): %s (commands "
-			    "run in mount and PID namespaces of their own)",
-			strerror(errno));
-		_exit(1);
-	}
-	_exit(0);
-}
-
-/* Exit 4 naming what is missing when this machine cannot run the suite:
- * root, the capabilities, and what a case does first, tried in a
- * throwaway child. */
+/* Exit 4 with the reason when this machine cannot run the suite
+ * (privilege.c); an ordinary user's run goes on in a user namespace. */
 static void require_namespaces(void)
 {
 	char why[1024];
-	pid_t pid;
-	int status, p[2];
-	ssize_t n;
+	int rc = privilege_require(why, sizeof(why));
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "icmplab: skip: needs root (CAP_SYS_ADMIN, "
-				"CAP_NET_ADMIN and CAP_NET_RAW to build network "
-				"namespaces and capture); run as root\n");
+	if (rc < 0) {
+		fprintf(stderr, "icmplab: skip: %s\n", why);
 		exit(EXIT_SKIP);
 	}
-	missing_caps(why, sizeof(why));
-	if (why[0]) {
-		fprintf(stderr, "icmplab: skip: root without %s; run as root "
-				"with these capabilities\n",
-			why);
-		exit(EXIT_SKIP);
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		fprintf(stderr, "icmplab: pipe: %s\n", strerror(errno));
-		exit(EXIT_FAILURE);
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		try_namespaces(p[1]);
-	}
-	close(p[1]);
-	n = pid < 0 ? -1 : read(p[0], why, sizeof(why) - 1);
-	why[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "icmplab: skip: cannot run here: %s\n",
-			why[0] ? why : "the namespace check did not finish");
-		exit(EXIT_SKIP);
-	}
+	if (rc > 0)
+		fprintf(stderr, "icmplab: %s\n", why);
 }
 
 /* The user command probe: --probe-cmd adds it to every case; a case that
