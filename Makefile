@@ -42,7 +42,8 @@ UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
-.PHONY: all deps run test unit integration fuzz bench clean format install \
+.PHONY: all deps run test unit integration fuzz fuzz-smoke bench clean format \
+	install \
 	uninstall
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
@@ -120,11 +121,22 @@ fuzz: $(FUZZERS)
 	  echo "== $$f"; $$f tests/fuzz/corpus/$$n $(FUZZRUNS); done
 endif
 
+# Every committed corpus input once, no mutation: a quick check that no
+# input ever found crashes again (make test runs it, then `fuzz`).
+ifdef FUZZCC
+fuzz-smoke:
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZCC) LIBFUZZER=1 FUZZRUNS=0 fuzz
+else
+fuzz-smoke: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
+	  echo "== $$f (corpus replay)"; $$f tests/fuzz/corpus/$$n 0; done
+endif
+
 integration: all $(ITESTS)
 	@scripts/run-tests $(ITESTS)
 
 # One tally for everything: the fuzz replays first, then every cmocka program.
-test: all $(UTESTS) $(ITESTS) fuzz
+test: all $(UTESTS) $(ITESTS) fuzz-smoke fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
