@@ -291,6 +291,23 @@ static void test_groups_and_catalogue(void **state)
 	assert_int_equal(f->set[0].nprobes, 4);
 }
 
+/* A catalogue line this case's values do not fit: the error names the
+ * case's row first (the typo is there), then the catalogue's line. */
+static void test_catalogue_misfit(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(lib_add(f, "expect ping recv:{errno}\n"), 0);
+	expect_err(f,
+		   "vars errno\nfamily ipv4\nfault forge\nprobes ping\n"
+		   "title t\nwhy w\nrow good errno=EIO\nrow typo errno=EIOO\n",
+		   PATH ":8: row 'typo': probe 'ping' takes the catalogue's "
+			"line, which this case's values do not fit: " DEFS
+			":1: unknown errno 'EIOO' in result 'recv:EIOO'; "
+			"expected an errno name such as ECONNREFUSED, '-' or a "
+			"number");
+}
+
 /* What every malformed form says: file, line, what was expected. */
 static void test_malformed(void **state)
 {
@@ -438,6 +455,7 @@ int main(void)
 		T(test_isolate),
 		T(test_family_axis),
 		T(test_groups_and_catalogue),
+		T(test_catalogue_misfit),
 		T(test_malformed),
 		T(test_defs_malformed),
 		T(test_write_round_trip),

@@ -23,11 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const defs[] = {"cases/probes.defs",
 				   "cases/catalogue.defs"};
 
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
+/* A broken promise names its line before the abort. */
+#define check(ok)                                                          \
+	do {                                                               \
+		if (!(ok)) {                                               \
+			fprintf(stderr, "fuzz_realcase.c:%d: %s\n", __LINE__, \
+				#ok);                                      \
+			abort();                                           \
+		}                                                          \
+	} while (0)
 
 /* The real library, once; a missing file is a broken checkout. */
 static const struct case_lib *library(void)
