@@ -191,6 +191,9 @@ json_t *cell_json(const struct cell *c)
 		json_object_set_new(o, "stdout", json_text(c->output));
 		json_object_set_new(o, "duration_ms",
 				    json_real(c->duration_ms));
+		if (c->timed_out_ms)
+			json_object_set_new(o, "timed_out_ms",
+					    json_integer(c->timed_out_ms));
 	}
 	if (c->errtext && c->errtext[0])
 		json_object_set_new(o, "stderr", json_text(c->errtext));
