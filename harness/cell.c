@@ -211,6 +211,8 @@ static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 		set_addr(o, "src", &p->src);
 		set_addr(o, "dst", &p->dst);
 	}
+	if (p->src.family == AF_INET)
+		json_object_set_new(o, "df", json_boolean(p->df));
 	if (p->icmp) {
 		json_object_set_new(o, "type", json_integer(p->type));
 		json_object_set_new(o, "code", json_integer(p->code));

@@ -168,11 +168,13 @@ static void wire_column(json_t *cell, json_t *kase, char *out, size_t size)
 		add(out, size, &at, " (+%ld not its own)", others);
 }
 
-/* The sent column: datagrams seen leaving, and the largest one's IP size
- * (what a path MTU is measured against). */
+/* The sent column: datagrams seen leaving, the largest one's IP size
+ * (what a path MTU is measured against) and, for IPv4, whether they
+ * carried DF (without it a router fragments instead of answering 3/4). */
 static void sent_column(json_t *cell, json_t *kase, char *out, size_t size)
 {
 	long largest = 0, len;
+	int df = 0, nodf = 0;
 	json_t *pk;
 	size_t i;
 
@@ -183,12 +185,20 @@ static void sent_column(json_t *cell, json_t *kase, char *out, size_t size)
 		len = integer_of(pk, "len") - ETH_HLEN_BYTES;
 		if (len > largest)
 			largest = len;
+		if (json_object_get(pk, "df")) {
+			df += json_is_true(json_object_get(pk, "df"));
+			nodf += !json_is_true(json_object_get(pk, "df"));
+		}
 	}
 	if (largest)
-		snprintf(out, size, "%ld (%ld B)",
+		snprintf(out, size, "%ld (%ld B%s)",
 			 resdoc_datagrams(cell) < 0 ? 0
 						    : resdoc_datagrams(cell),
-			 largest);
+			 largest,
+			 df && nodf ? ", some DF"
+			 : df	    ? ", DF"
+			 : nodf	    ? ", no DF"
+				    : "");
 	else
 		snprintf(out, size, "%ld", resdoc_datagrams(cell) < 0
 						   ? 0
@@ -226,7 +236,7 @@ int try_print(FILE *f, json_t *doc, const char *command)
 	size_t i;
 
 	fprintf(f, "icmplab try: %s\n", command);
-	fprintf(f, "  %-22s %-10s %-34s %-24s %8s  %s\n", "fault", "sent",
+	fprintf(f, "  %-21s %-17s %-34s %-23s %8s  %s\n", "fault", "sent",
 		"wire (errors quoting its datagrams)", "result", "time",
 		"last line (stderr, else stdout)");
 	json_array_foreach(cells, i, cell) {
@@ -257,16 +267,17 @@ int try_print(FILE *f, json_t *doc, const char *command)
 			snprintf(dur, sizeof(dur), "-");
 		}
 		marks += mark;
-		fprintf(f, "%c %-22s %-10s %-34s %-24s %8s  %s\n",
+		fprintf(f, "%c %-21s %-17s %-34s %-23s %8s  %s\n",
 			mark ? '!' : ' ', text_of(cell, "case"), sent, wire,
 			result, dur, last[0] ? last : "-");
 	}
 	fprintf(f,
 		"\n%zu faults, the program ran %.1f s in all; %d '!': an error "
 		"quoting its own datagrams was on the wire and it exited 0 or "
-		"timed out.\nsent: its datagrams seen leaving (largest, IP "
-		"bytes); 'not its own': errors quoting datagrams it did not "
-		"send (a forger's guess).\n",
+		"timed out.\nsent: its datagrams seen leaving (the largest, IP "
+		"bytes; DF: a router may not fragment them, so only those meet "
+		"path_mtu's 3/4).\n'not its own': errors quoting datagrams it "
+		"did not send (a forger's guess).\n",
 		json_array_size(cells), total / 1000.0, marks);
 	if (errors)
 		fprintf(f, "%d row%s could not run the program (error): see "

@@ -323,6 +323,7 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	if (p.h.family) {
 		o->src = p.h.src;
 		o->dst = p.h.dst;
+		o->df = p.h.df;
 	}
 	if (p.h.kind == PK_ICMP_ERROR || p.h.kind == PK_ICMP_ECHO ||
 	    p.h.kind == PK_ICMP_OTHER) {

@@ -41,6 +41,7 @@ struct wire_packet {
 	enum wire_class cls;
 	struct ipaddr src, dst; /* family 0: not an IP packet */
 	bool icmp;		/* type and code are set */
+	bool df; /* IPv4: Don't Fragment was set (a path MTU can bite) */
 	int type, code;
 	char parse[WIRE_PARSE_MAX];
 	const char *probe; /* the owner of its flow; NULL: none known */
