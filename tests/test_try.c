@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,55 @@ static void test_cannot_start(void **state)
 	assert_non_null(strstr(out, "unknown placeholder '{adr}'"));
 }
 
+/* True when a process whose command line contains s is running. */
+static bool running(const char *s)
+{
+	char path[300], buf[256];
+	struct dirent *e;
+	size_t n, i;
+	bool found = false;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	assert_non_null(d);
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[n] = '\0';
+		found = strstr(buf, s) != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+/* --cmd-timeout kills the program and everything it started: a sleep it
+ * left in the background does not outlive its row. */
+static void test_timeout_kills_tree(void **state)
+{
+	const char *d = make_tmpdir("try-kill");
+	char out[16384], args[256], mark[32];
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	snprintf(mark, sizeof(mark), "sleep 31.%d", (int)getpid());
+	snprintf(args, sizeof(args),
+		 "--family ipv6 --cmd-timeout 500 '%s & %s'", mark, mark);
+	assert_int_equal(run_try(d, args, out, sizeof(out)), 0);
+	assert_non_null(strstr(row(out, "fw_drop-ipv6"),
+			       "timed out after 500 ms"));
+	assert_false(running(mark));
+}
+
 /* The last line is the program's, and a terminal obeys none of it. */
 static void test_last_line(void **state)
 {
@@ -216,6 +266,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_last_line),
 		cmocka_unit_test(test_cannot_start),
+		cmocka_unit_test(test_timeout_kills_tree),
 		cmocka_unit_test(test_netcat),
 		cmocka_unit_test(test_python_client),
 	};
