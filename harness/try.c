@@ -1,5 +1,5 @@
-/* icmplab try: see try.h. The faults are data (the files under try/); this module
- * selects them, runs them through the suite with the user's command as
+/* icmplab try: see try.h. The faults are data (the files under try/); this
+ * module selects them, runs them through the suite with the user's command as
  * the only probe, and prints the results document as one row per fault.
  * Everything printed is read from the document, so a stored run could be
  * shown the same way. */
@@ -46,8 +46,7 @@ json_t *try_run(struct try_opts *o, bool *usage, char *err, size_t errlen)
 	}
 	if (kept == 0) {
 		snprintf(err, errlen, "no try case of family %s under %s",
-			 o->family == AF_INET6 ? "ipv6" : "ipv4",
-			 o->cases_dir);
+			 o->family == AF_INET6 ? "ipv6" : "ipv4", o->cases_dir);
 		free(cases);
 		return NULL;
 	}
@@ -143,8 +142,10 @@ static void wire_column(json_t *cell, json_t *kase, char *out, size_t size)
 			continue; /* counted with its first */
 		for (count = 0, j = i; j < n; j++) {
 			f = json_array_get(wire, j);
-			count += integer_of(e, "type") == integer_of(f, "type") &&
-				 integer_of(e, "code") == integer_of(f, "code") &&
+			count += integer_of(e, "type") ==
+					 integer_of(f, "type") &&
+				 integer_of(e, "code") ==
+					 integer_of(f, "code") &&
 				 strcmp(text_of(e, "from"),
 					text_of(f, "from")) == 0;
 		}
@@ -158,7 +159,8 @@ static void wire_column(json_t *cell, json_t *kase, char *out, size_t size)
 	}
 	if (!n)
 		add(out, size, &at, "none");
-	json_array_foreach(json_object_get(kase, "packets"), i, pk) {
+	json_array_foreach(json_object_get(kase, "packets"), i, pk)
+	{
 		const char *cls = text_of(pk, "class");
 
 		others += strcmp(cls, "error-other") == 0 ||
@@ -178,7 +180,8 @@ static void sent_column(json_t *cell, json_t *kase, char *out, size_t size)
 	json_t *pk;
 	size_t i;
 
-	json_array_foreach(json_object_get(kase, "packets"), i, pk) {
+	json_array_foreach(json_object_get(kase, "packets"), i, pk)
+	{
 		if (strcmp(text_of(pk, "class"), "datagram") != 0 ||
 		    strcmp(text_of(pk, "probe"), "cmd") != 0)
 			continue;
@@ -200,9 +203,9 @@ static void sent_column(json_t *cell, json_t *kase, char *out, size_t size)
 			 : nodf	    ? ", no DF"
 				    : "");
 	else
-		snprintf(out, size, "%ld", resdoc_datagrams(cell) < 0
-						   ? 0
-						   : resdoc_datagrams(cell));
+		snprintf(out, size, "%ld",
+			 resdoc_datagrams(cell) < 0 ? 0
+						    : resdoc_datagrams(cell));
 }
 
 /* The result column: the exit status, a signal, a timeout, or why the
@@ -239,7 +242,8 @@ int try_print(FILE *f, json_t *doc, const char *command)
 	fprintf(f, "  %-21s %-17s %-34s %-23s %8s  %s\n", "fault", "sent",
 		"wire (errors quoting its datagrams)", "result", "time",
 		"last line (stderr, else stdout)");
-	json_array_foreach(cells, i, cell) {
+	json_array_foreach(cells, i, cell)
+	{
 		bool mark = json_is_true(json_object_get(cell, "unsurfaced"));
 
 		kase = resdoc_case(doc, text_of(cell, "case"));
@@ -280,8 +284,9 @@ int try_print(FILE *f, json_t *doc, const char *command)
 		"did not send (a forger's guess).\n",
 		json_array_size(cells), total / 1000.0, marks);
 	if (errors)
-		fprintf(f, "%d row%s could not run the program (error): see "
-			   "the last line.\n",
+		fprintf(f,
+			"%d row%s could not run the program (error): see "
+			"the last line.\n",
 			errors, errors == 1 ? "" : "s");
 	return errors;
 }

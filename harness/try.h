@@ -1,6 +1,6 @@
 /* icmplab try: a user's own program run once under every fault (the rows
- * of the try case files, the files under try/), each in a fresh topology, and one
- * row per fault: what came back on the wire for the program's own
+ * of the try case files, the files under try/), each in a fresh topology, and
+ * one row per fault: what came back on the wire for the program's own
  * datagrams, its exit status, the last line it printed, its wall time,
  * and '!' where an error quoting its datagrams was on the wire and it
  * exited 0 or timed out. Nothing is judged: the cells are 'info'.
@@ -17,7 +17,7 @@
 #define TRY_CMD_TIMEOUT_MS 3000 /* --cmd-timeout's default */
 
 struct try_opts {
-	const char *command; /* the template: 'nc -u {addr} {port}' */
+	const char *command;   /* the template: 'nc -u {addr} {port}' */
 	const char *cases_dir; /* the try case files */
 	int family; /* AF_INET, AF_INET6, or 0 for every family a row has */
 	/* The run's options (run_opts.cmd_timeout_ms set); run.probe_cmd is

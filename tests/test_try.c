@@ -26,8 +26,8 @@ static int run_try(const char *dir, const char *args, char *out, size_t len)
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "%s try --out %s %s 2>&1", ICMPLAB_BIN,
-		 dir, args);
+	snprintf(cmd, sizeof(cmd), "%s try --out %s %s 2>&1", ICMPLAB_BIN, dir,
+		 args);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(out, 1, len - 1, p);
@@ -93,7 +93,8 @@ static void test_netcat(void **state)
 	(void)state;
 	if (!can_run_suite())
 		skip();
-	assert_int_equal(run_try(d, "'printf icmplab | nc -u -w1 {addr} {port}'",
+	assert_int_equal(run_try(d,
+				 "'printf icmplab | nc -u -w1 {addr} {port}'",
 				 out, sizeof(out)),
 			 0);
 	doc = load_results(d);
@@ -101,11 +102,12 @@ static void test_netcat(void **state)
 	assert_non_null(c);
 	assert_string_equal(str(c, "verdict"), "info");
 	assert_string_equal(first_error(c), "3/3");
-	assert_int_equal(json_integer_value(json_object_get(c, "datagrams")), 1);
+	assert_int_equal(json_integer_value(json_object_get(c, "datagrams")),
+			 1);
 	assert_true(unsurfaced(c));
 	assert_true(row(out, "closed_port")[0] == '!');
-	assert_non_null(strstr(row(out, "closed_port"),
-			       "3/3 from 203.0.113.2"));
+	assert_non_null(
+		strstr(row(out, "closed_port"), "3/3 from 203.0.113.2"));
 	assert_non_null(strstr(row(out, "closed_port"), "exit 0"));
 
 	/* The TTL is the network's: nc sets none, and still meets it. */
@@ -121,8 +123,8 @@ static void test_netcat(void **state)
 	c = find_cell(doc, "forged_other_port", "cmd");
 	assert_string_equal(first_error(c), "none");
 	assert_false(unsurfaced(c));
-	assert_non_null(strstr(row(out, "forged_other_port"),
-			       "none (+1 not its own)"));
+	assert_non_null(
+		strstr(row(out, "forged_other_port"), "none (+1 not its own)"));
 	json_decref(doc);
 }
 
@@ -186,8 +188,9 @@ static void test_cannot_start(void **state)
 	(void)state;
 	if (!can_run_suite())
 		skip();
-	assert_int_equal(run_try(d, "--family ipv6 'icmplab-no-such-program "
-				    "{addr}'",
+	assert_int_equal(run_try(d,
+				 "--family ipv6 'icmplab-no-such-program "
+				 "{addr}'",
 				 out, sizeof(out)),
 			 1);
 	assert_non_null(strstr(row(out, "closed_port-ipv6"), "error"));
@@ -240,8 +243,8 @@ static void test_timeout_kills_tree(void **state)
 	snprintf(args, sizeof(args),
 		 "--family ipv6 --cmd-timeout 500 '%s & %s'", mark, mark);
 	assert_int_equal(run_try(d, args, out, sizeof(out)), 0);
-	assert_non_null(strstr(row(out, "fw_drop-ipv6"),
-			       "timed out after 500 ms"));
+	assert_non_null(
+		strstr(row(out, "fw_drop-ipv6"), "timed out after 500 ms"));
 	assert_false(running(mark));
 }
 
