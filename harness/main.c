@@ -821,52 +821,33 @@ static int cmd_run(struct cli *c)
 /* icmplab try CMD (or run --probe-cmd CMD alone): try.h. */
 static int cmd_try(struct cli *c)
 {
-	struct try_opts t = {.command = c->probe_cmd, .family = c->family};
-	char err[1024], dir[PATH_MAX], path[PATH_MAX], pcapdir[PATH_MAX];
+	struct try_opts t = {.command = c->probe_cmd,
+			     .family = c->family,
+			     .out_dir = c->out_dir,
+			     .json_path = c->json_path};
+	char err[PATH_MAX + 256];
 	struct utsname u;
-	bool usage_err, unwritten = false;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool usage_err = false;
 	json_t *doc;
 	int errors;
 
 	require_namespaces();
 	uname(&u);
 	run_defaults(c, &t.so, &u);
-	/* Most programs wait out their own timers: faults in parallel. */
-	if (!c->jobs)
-		t.so.jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
-	if (!t.so.run.cmd_timeout_ms)
-		t.so.run.cmd_timeout_ms = TRY_CMD_TIMEOUT_MS;
-	if (t.so.run.timeout_ms < t.so.run.cmd_timeout_ms + 2000)
-		t.so.run.timeout_ms = t.so.run.cmd_timeout_ms + 2000;
-	if (snprintf(dir, sizeof(dir), "%s/../try", c->default_cases) >=
-	    (int)sizeof(dir)) {
-		fprintf(stderr, "icmplab try: path too long: %s\n",
-			c->default_cases);
-		return EXIT_USAGE;
-	}
-	t.cases_dir = c->cases_dir != c->default_cases ? c->cases_dir : dir;
-	if (c->out_dir) {
-		snprintf(pcapdir, sizeof(pcapdir), "%s/pcap", c->out_dir);
-		mkdir_p(pcapdir);
-		t.so.run.pcap_dir = pcapdir;
-	}
-	doc = try_run(&t, &usage_err, err, sizeof(err));
-	if (!doc) {
+	if (try_defaults(&t, c->jobs,
+			 c->cases_dir != c->default_cases ? c->cases_dir : NULL,
+			 c->default_cases, err, sizeof(err)) < 0 ||
+	    !(doc = try_run(&t, &usage_err, err, sizeof(err)))) {
 		fprintf(stderr, "icmplab try: %s\n", err);
 		return usage_err ? EXIT_USAGE : EXIT_FAIL;
 	}
 	errors = try_print(stdout, doc, c->probe_cmd);
-	if (c->out_dir) {
-		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
-		unwritten |= write_file(path, doc) < 0;
-		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
-		unwritten |= write_matrix(path, doc) < 0;
+	if (try_write(&t, doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "icmplab try: %s\n", err);
+		errors++;
 	}
-	if (c->json_path && write_file(c->json_path, doc) < 0)
-		unwritten = true;
 	json_decref(doc);
-	return errors || unwritten ? EXIT_FAIL : EXIT_PASS;
+	return errors ? EXIT_FAIL : EXIT_PASS;
 }
 
 /* icmplab diff OLD NEW, or diff --normalize IN OUT. */

@@ -10,9 +10,95 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "catalog.h"
 #include "proc.h"
+#include "report.h"
 #include "resdoc.h"
+
+/* The pcap/ folder of --out, which try_defaults points the run at. */
+static char pcap_dir[PATH_MAX];
+static char try_dir[PATH_MAX];
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	snprintf(err, errlen, "cannot make %s: %s", path, strerror(errno));
+	return -1;
+}
+
+int try_defaults(struct try_opts *o, int jobs_given, const char *cases_dir,
+		 const char *default_cases, char *err, size_t errlen)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!jobs_given)
+		o->so.jobs = cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
+	if (o->so.run.cmd_timeout_ms <= 0)
+		o->so.run.cmd_timeout_ms = TRY_CMD_TIMEOUT_MS;
+	if (o->so.run.timeout_ms < o->so.run.cmd_timeout_ms + 2000)
+		o->so.run.timeout_ms = o->so.run.cmd_timeout_ms + 2000;
+	if (cases_dir) {
+		o->cases_dir = cases_dir;
+	} else if (snprintf(try_dir, sizeof(try_dir), "%s/../try",
+			    default_cases) >= (int)sizeof(try_dir)) {
+		snprintf(err, errlen, "path too long: %s/../try",
+			 default_cases);
+		return -1;
+	} else {
+		o->cases_dir = try_dir;
+	}
+	if (!o->out_dir)
+		return 0;
+	if (snprintf(pcap_dir, sizeof(pcap_dir), "%s/pcap", o->out_dir) >=
+	    (int)sizeof(pcap_dir)) {
+		snprintf(err, errlen, "path too long: %s/pcap", o->out_dir);
+		return -1;
+	}
+	if (make_dir(o->out_dir, err, errlen) < 0 ||
+	    make_dir(pcap_dir, err, errlen) < 0)
+		return -1;
+	o->so.run.pcap_dir = pcap_dir;
+	return 0;
+}
+
+/* resdoc_writer for the document, as run writes it. */
+static int write_json(FILE *f, json_t *doc)
+{
+	if (json_dumpf(doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0)
+		return -1;
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+/* resdoc_writer for matrix.txt. */
+static int write_matrix(FILE *f, json_t *doc)
+{
+	report_matrix(f, doc);
+	return ferror(f) ? -1 : 0;
+}
+
+int try_write(const struct try_opts *o, json_t *doc, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (o->out_dir) {
+		snprintf(path, sizeof(path), "%s/results.json", o->out_dir);
+		if (resdoc_write_path(path, write_json, doc, err, errlen) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/matrix.txt", o->out_dir);
+		if (resdoc_write_path(path, write_matrix, doc, err, errlen) < 0)
+			return -1;
+	}
+	if (o->json_path &&
+	    resdoc_write_path(o->json_path, write_json, doc, err, errlen) < 0)
+		return -1;
+	return 0;
+}
 
 /* The Ethernet header the capture's frame lengths include. */
 #define ETH_HLEN_BYTES 14

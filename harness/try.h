@@ -17,6 +17,8 @@
 #define TRY_CMD_TIMEOUT_MS 3000 /* --cmd-timeout's default */
 
 struct try_opts {
+	const char *out_dir;   /* --out: results.json, matrix.txt, pcap/ */
+	const char *json_path; /* --json: the document ('-': stdout) */
 	const char *command;   /* the template: 'nc -u {addr} {port}' */
 	const char *cases_dir; /* the try case files */
 	int family; /* AF_INET, AF_INET6, or 0 for every family a row has */
@@ -24,6 +26,19 @@ struct try_opts {
 	 * set to command by try_run. */
 	struct suite_opts so;
 };
+
+/* The defaults try adds to the run's: jobs (when jobs_given is 0) the
+ * online CPUs, at most 4, as most programs wait out their own timers;
+ * --cmd-timeout TRY_CMD_TIMEOUT_MS unless set; a case timeout that leaves
+ * room for it; the try case files beside default_cases (../try) unless
+ * cases_dir was given; pcap/ under out_dir. 0, or -1 with err. */
+int try_defaults(struct try_opts *o, int jobs_given, const char *cases_dir,
+		 const char *default_cases, char *err, size_t errlen);
+
+/* Writes doc where o asks (out_dir's results.json and matrix.txt,
+ * json_path), each whole or not at all. 0, or -1 with err naming the
+ * first file that could not be written. */
+int try_write(const struct try_opts *o, json_t *doc, char *err, size_t errlen);
 
 /* Checks o->command's placeholders, loads the try cases of o->family
  * from o->cases_dir, and runs the command under each. Returns the
