@@ -37,7 +37,8 @@ PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
 ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
-	$(B)/tests/test_install $(B)/tests/test_terminal $(B)/tests/test_rootless
+	$(B)/tests/test_install $(B)/tests/test_terminal $(B)/tests/test_rootless \
+	$(B)/tests/test_try
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
@@ -158,7 +159,8 @@ $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # `make install PREFIX=/usr/local DESTDIR=`: the command in bin, the probes
-# in libexec/icmplab, the cases in share/icmplab, the manual in man1; the
+# in libexec/icmplab, the cases (and try's) in share/icmplab, the manual in
+# man1; the
 # binary finds the others from where it is (harness/main.c, locate()).
 PREFIX ?= /usr/local
 INST   := $(DESTDIR)$(PREFIX)
@@ -167,8 +169,9 @@ install: all
 		$(INST)/share/icmplab $(INST)/share/man/man1
 	install -m 755 $(BIN) $(INST)/bin/icmplab
 	install -m 755 $(PROBES) $(INST)/libexec/icmplab/
-	rm -rf $(INST)/share/icmplab/cases
+	rm -rf $(INST)/share/icmplab/cases $(INST)/share/icmplab/try
 	cp -R cases $(INST)/share/icmplab/cases
+	cp -R try $(INST)/share/icmplab/try
 	install -m 644 docs/icmplab.1 $(INST)/share/man/man1/icmplab.1
 
 uninstall:

@@ -32,6 +32,7 @@
 #include "resdoc.h"
 #include "suite.h"
 #include "topo.h"
+#include "try.h"
 
 #define EXIT_PASS 0
 #define EXIT_FAIL 1
@@ -54,6 +55,8 @@ struct cli {
 	int timeout_ms;
 	int fixed_wait_ms;
 	const char *probe_cmd;
+	int cmd_timeout_ms; /* try, run --probe-cmd: --cmd-timeout */
+	int family;	    /* try --family: AF_INET, AF_INET6, 0 all */
 	bool quiet_matrix;
 	char **only;
 	int nonly;
@@ -66,6 +69,9 @@ struct cli {
 
 static const char commands_text[] =
 		"usage: icmplab run [options] [CASE ...]   run cases, print the short answer\n"
+		"       icmplab try [options] 'CMD {addr} {port}'\n"
+		"                                          your program under every fault,\n"
+		"                                          one row per fault (docs/try.md)\n"
 		"       icmplab list [--cases DIR]         list the cases\n"
 		"       icmplab check [--cases DIR]        parse every case file\n"
 		"       icmplab expand [CASE ...]          print cases as the one-case\n"
@@ -107,7 +113,9 @@ static const char run_options[] =
 		"                   fault; {addr}, {port}, {hostport} ([v6]:port) and\n"
 		"                   {dir} are passed as variables, never pasted\n"
 		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
-		"                   is reported beside the wire in a column 'cmd'\n"
+		"                   is reported beside the wire in a column 'cmd';\n"
+		"                   without CASE names: icmplab try CMD\n"
+		"  --cmd-timeout MS kill a command (and all it started) after MS\n"
 		"  --no-matrix      do not print the report\n"
 		"  --matrix full    print every cell (blocks by probe group) instead of\n"
 		"                   the short answer; matrix.txt always has them\n"
@@ -132,6 +140,28 @@ static const struct {
 	 "the short answer, a tally per group, the claims and every cell that\n"
 	 "did not pass.\n",
 	 true},
+	{"try",
+	 "usage: icmplab try [options] 'CMD {addr} {port}'\n"
+	 "Runs CMD (with /bin/sh, as PID 1 of its own PID namespace) once under\n"
+	 "every fault of try/*.case, each in a fresh topology, and prints one\n"
+	 "row per fault: its datagrams, the ICMP errors quoting them (by source\n"
+	 "address and port), its exit status, its last line, its wall time, and\n"
+	 "'!' where such an error came and it exited 0 or timed out. Nothing is\n"
+	 "judged. Same as run --probe-cmd CMD without case names.\n"
+	 "Placeholders, passed as variables, never pasted: {addr}, {port},\n"
+	 "{hostport} (addr:port, [addr]:port for IPv6), {family} (4 or 6),\n"
+	 "{dir} (the case file's folder); any other {name} is refused.\n"
+	 "  --cmd-timeout MS  kill CMD and every process it started after MS\n"
+	 "                   (default 3000); the row says timed out\n"
+	 "  --family F       ipv4 (default), ipv6 or all: the faults of that\n"
+	 "                   family (IPv6: closed port, hop limit, drop)\n"
+	 "  --out DIR        also write results.json, matrix.txt and pcap/\n"
+	 "  --json FILE      also write the results document to FILE\n"
+	 "  -j, --jobs N     faults run at once (default: the CPUs, at most 4)\n"
+	 "  --cases DIR      the try case files (default: the repository's try/)\n"
+	 "exit: 0 every row ran the program, 1 it could not start (an error\n"
+	 "row) or a file could not be written, 2 bad usage, 4 cannot run here\n",
+	 false},
 	{"why",
 	 "usage: icmplab why [--results FILE] STYLE FAULT\n"
 	 "Answers one question in sentences: what the wire carried for STYLE's\n"
@@ -563,15 +593,18 @@ static void progress_line(void *arg, int done, int total, int failed)
 static void run_defaults(const struct cli *c, struct suite_opts *so,
 			 const struct utsname *u)
 {
-	so->jobs = c->jobs;
+	so->jobs = c->jobs ? c->jobs : 1;
 	so->run.probe_dir = c->probe_dir;
 	so->run.quiet_ms = c->quiet_ms;
 	so->run.timeout_ms = c->timeout_ms;
 	so->run.fixed_wait_ms = c->fixed_wait_ms;
 	so->run.probe_cmd = c->probe_cmd;
+	so->run.cmd_timeout_ms = c->cmd_timeout_ms;
 	so->run.kver = kernel_version_parse(u->release);
 	so->run.cpu = -1;
 }
+
+static int cmd_try(struct cli *c);
 
 static int cmd_run(struct cli *c)
 {
@@ -588,6 +621,9 @@ static int cmd_run(struct cli *c)
 	bool differs = false;
 	int n;
 
+	/* Without case names, --probe-cmd asks what try answers. */
+	if (c->probe_cmd && c->nonly == 0)
+		return cmd_try(c);
 	/* Before anything else: as another user the case directory may not
 	 * even be readable, and the answer must still be exit 4. */
 	require_namespaces();
@@ -683,6 +719,38 @@ static int cmd_run(struct cli *c)
 	if (k.skip && !k.pass)
 		return EXIT_SKIP;
 	return EXIT_PASS;
+}
+
+/* icmplab try CMD (or run --probe-cmd CMD alone): try.h. */
+static int cmd_try(struct cli *c)
+{
+	struct try_opts t = {.command = c->probe_cmd,
+			     .family = c->family,
+			     .out_dir = c->out_dir,
+			     .json_path = c->json_path};
+	char err[PATH_MAX + 256];
+	struct utsname u;
+	bool usage_err = false;
+	json_t *doc;
+	int errors;
+
+	require_namespaces();
+	uname(&u);
+	run_defaults(c, &t.so, &u);
+	if (try_defaults(&t, c->jobs,
+			 c->cases_dir != c->default_cases ? c->cases_dir : NULL,
+			 c->default_cases, err, sizeof(err)) < 0 ||
+	    !(doc = try_run(&t, &usage_err, err, sizeof(err)))) {
+		fprintf(stderr, "icmplab try: %s\n", err);
+		return usage_err ? EXIT_USAGE : EXIT_FAIL;
+	}
+	errors = try_print(stdout, doc, c->probe_cmd);
+	if (try_write(&t, doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "icmplab try: %s\n", err);
+		errors++;
+	}
+	json_decref(doc);
+	return errors ? EXIT_FAIL : EXIT_PASS;
 }
 
 /* icmplab diff OLD NEW, or diff --normalize IN OUT. */
@@ -1028,13 +1096,17 @@ int main(int argc, char **argv)
 		{"no-matrix", no_argument, NULL, 'M'},
 		{"fixed-wait-ms", required_argument, NULL, 'F'},
 		{"probe-cmd", required_argument, NULL, 'C'},
+		{"cmd-timeout", required_argument, NULL, 'W'},
+		{"family", required_argument, NULL, 'Y'},
 		{"probe", required_argument, NULL, 'p'},
 		{"matrix", required_argument, NULL, 'X'},
 		{"results", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli c = {.quiet_ms = 100, .jobs = 1, .timeout_ms = 10000};
+	/* jobs 0: not given (run: 1; try: the CPUs). */
+	struct cli c = {
+		.quiet_ms = 100, .jobs = 0, .timeout_ms = 10000, .family = AF_INET};
 	const char *cmd;
 	int o;
 
@@ -1141,6 +1213,23 @@ int main(int argc, char **argv)
 		case 'R':
 			c.results_path = optarg;
 			break;
+		case 'W':
+			c.cmd_timeout_ms = (int)number("--cmd-timeout", optarg,
+						       10, 600000);
+			break;
+		case 'Y':
+			if (strcmp(optarg, "ipv4") != 0 &&
+			    strcmp(optarg, "ipv6") != 0 &&
+			    strcmp(optarg, "all") != 0) {
+				fprintf(stderr, "icmplab: --family: '%s'; "
+						"expected ipv4, ipv6 or all\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			c.family = strcmp(optarg, "ipv4") == 0	 ? AF_INET
+				   : strcmp(optarg, "ipv6") == 0 ? AF_INET6
+								 : 0;
+			break;
 		case 'h':
 			if (!command_usage(stdout, cmd))
 				usage(stdout);
@@ -1168,6 +1257,23 @@ int main(int argc, char **argv)
 		return cmd_why(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
+	if (strcmp(cmd, "try") == 0) {
+		if (c.nonly != 1 || c.probe_cmd) {
+			fprintf(stderr, "icmplab try: expected one command "
+					"(quoted), such as 'nc -u -w1 {addr} "
+					"{port}'\n");
+			return EXIT_USAGE;
+		}
+		if (strlen(c.only[0]) >= CASE_TEXT_MAX) {
+			fprintf(stderr, "icmplab try: the command has %zu "
+					"bytes; at most %d (put a longer "
+					"command in a script)\n",
+				strlen(c.only[0]), CASE_TEXT_MAX - 1);
+			return EXIT_USAGE;
+		}
+		c.probe_cmd = c.only[0];
+		return cmd_try(&c);
+	}
 	if (strcmp(cmd, "expand") == 0)
 		return cmd_expand(&c);
 	if (c.nonly) {

@@ -186,6 +186,24 @@ static void test_rows(void **state)
 			    "recv:EMSGSIZE send:EMSGSIZE");
 }
 
+/* A user's command may go without an expect line: it is reported, not
+ * judged (icmplab try's rows); every other probe still needs one. */
+static void test_cmd_without_expect(void **state)
+{
+	struct fx *f = *state;
+
+	expect_n(f,
+		 "family ipv4\nfault port_unreachable\nprobes cmd\n"
+		 "title t\nwhy w\nrow a\nrow b\n",
+		 2);
+	assert_null(case_expect_for(&f->set[0], "cmd", 6001));
+	expect_err(f,
+		   "family ipv4\nfault port_unreachable\nprobes cmd ping\n"
+		   "title t\nwhy w\n",
+		   PATH ":3: probe 'ping' has no expect line; add 'expect "
+			"ping RESULT ...' or 'expect ping none'");
+}
+
 /* A row's parameter replaces the file's; a file without rows is one case
  * named after it. */
 static void test_row_overrides_param(void **state)
@@ -451,6 +469,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_rows),
+		T(test_cmd_without_expect),
 		T(test_row_overrides_param),
 		T(test_isolate),
 		T(test_family_axis),

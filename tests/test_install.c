@@ -70,6 +70,7 @@ static void test_layout(void **state)
 	assert_true(exists(dest, "usr/libexec/icmplab/icmplab-probe-tcp"));
 	assert_true(exists(dest, "usr/share/icmplab/cases/probes.defs"));
 	assert_true(exists(dest, "usr/share/icmplab/cases/v4/core.case"));
+	assert_true(exists(dest, "usr/share/icmplab/try/ipv4.case"));
 	assert_true(exists(dest, "usr/share/man/man1/icmplab.1"));
 }
 
@@ -137,6 +138,26 @@ static void test_why_without_stored_run(void **state)
 				    "ttl_exceeded"));
 	assert_non_null(strstr(out, "TTL exceeded in transit"));
 	assert_non_null(strstr(out, "udp-recverr"));
+}
+
+/* try, installed, finds its faults and runs a program under each. */
+static void test_installed_try(void **state)
+{
+	const char *argv[] = {bin, "try", "--family", "ipv4", "true", NULL};
+	char cwd[PATH_MAX];
+	int st;
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dest), 0);
+	st = run_capture(argv, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(chdir(cwd), 0);
+	if (st != 0)
+		fail_msg("installed try: %d: %s%s", st, out, err);
+	assert_non_null(strstr(out, "  closed_port "));
+	assert_non_null(strstr(out, "  forged_port "));
 }
 
 /* groff's own warnings (-ww) on the manual: none. */
@@ -221,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_installed_runs),
 		cmocka_unit_test(test_why_without_stored_run),
+		cmocka_unit_test(test_installed_try),
 		cmocka_unit_test(test_man_renders),
 		cmocka_unit_test(test_man_documents_help),
 	};
