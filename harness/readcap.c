@@ -324,6 +324,8 @@ static void finish(struct readcap *r)
 		classify(r, &r->err[i]);
 		if (r->err[i].flags & (RCF_MALFORMED | RCF_FORGED))
 			r->bad++;
+		else if ((r->err[i].flags & RCF_CUT) && !r->err[i].answers)
+			r->unchecked++;
 	}
 }
 
@@ -377,18 +379,15 @@ static int read_all(struct readcap *r, pcap_t *pc, char *err, size_t errlen)
 int readcap_open(struct readcap *r, const char *path, char *err,
 		 size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
-	rc_init(r, path);
-	pc = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (!pc) {
-		snprintf(err, errlen, "%s: not a capture libpcap can read: %s",
-			 path, ebuf);
+	if (!f) {
+		rc_init(r, path);
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
 		return -1;
 	}
-	return read_all(r, pc, err, errlen);
+	return readcap_fp(r, f, path, err, errlen);
 }
 
 int readcap_fp(struct readcap *r, FILE *f, const char *name, char *err,
@@ -446,14 +445,17 @@ static const char *error_name(int family, int type, int code, char *buf,
 }
 
 /* The quoted datagram as tcpdump would print it. */
-static const char *quote_str(const struct pkt *p, char *buf, size_t len)
+static const char *quote_str(const struct pkt *p, bool cut, char *buf,
+			     size_t len)
 {
 	const struct pkt_hdr *q = &p->quote;
 	char s[ADDR_STRLEN], d[ADDR_STRLEN];
 	const char *pn;
 
 	if (q->family == 0) {
-		snprintf(buf, len, "an unreadable quote (%s)",
+		snprintf(buf, len, "%s (%s)",
+			 cut ? "a quote the capture cut short"
+			     : "an unreadable quote",
 			 p->quote_why ? p->quote_why : "no IP header");
 		return buf;
 	}
@@ -478,7 +480,9 @@ static int set(json_t *o, const char *k, json_t *v)
 	return v ? json_object_set_new(o, k, v) : -1;
 }
 
-/* The protocol word a results document's flow event uses. */
+/* Did the cell's probe send datagrams of protocol want ("udp", "tcp",
+ * "icmp")? Its flow event says; a document without events (a baseline,
+ * diff --normalize) cannot, and its cells are not told apart. */
 static bool cell_proto_is(json_t *cell, const char *want)
 {
 	json_t *e;
@@ -493,7 +497,7 @@ static bool cell_proto_is(json_t *cell, const char *want)
 			return strncmp(resdoc_str(e, "proto"), "icmp", 4) == 0;
 		return strcmp(resdoc_str(e, "proto"), want) == 0;
 	}
-	return false;
+	return json_object_get(cell, "events") == NULL;
 }
 
 static bool same_error(json_t *w, int type, int code)
@@ -728,7 +732,8 @@ static json_t *error_json(const struct readcap *r,
 						  sizeof(nb)))) ||
 	    set(o, "parse", json_text(e->parse)) ||
 	    set(o, "quote", quote_json(&e->p)) ||
-	    set(o, "quoting", json_text(quote_str(&e->p, text, sizeof(text)))))
+	    set(o, "quoting", json_text(quote_str(&e->p, (e->flags & RCF_CUT) != 0, text,
+				     sizeof(text)))))
 		goto oom;
 	if (e->p.mtu && set(o, "mtu", json_integer(e->p.mtu)))
 		goto oom;
@@ -801,6 +806,7 @@ json_t *readcap_json(const struct readcap *r, json_t *doc,
 	    set(o, "errors", json_integer((json_int_t)r->nerr)) ||
 	    set(o, "matched", json_integer((json_int_t)r->matched)) ||
 	    set(o, "forged_or_malformed", json_integer((json_int_t)r->bad)) ||
+	    set(o, "unchecked", json_integer((json_int_t)r->unchecked)) ||
 	    set(o, "other", json_integer((json_int_t)r->other)) ||
 	    set(o, "snaplen_cut", json_integer((json_int_t)r->cut)) ||
 	    set(o, "file_problem", r->file_problem[0]
@@ -1012,10 +1018,13 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 		}
 	}
 	fprintf(f, "summary: %zu datagrams, %zu ICMP errors, %zu matched, "
-		   "%zu forged or malformed (%zu packets: %zu other, %zu cut "
-		   "by the snaplen)\n",
-		r->datagrams, r->nerr, r->matched, r->bad, r->packets,
-		r->other, r->cut);
+		   "%zu forged or malformed",
+		r->datagrams, r->nerr, r->matched, r->bad);
+	if (r->unchecked)
+		fprintf(f, ", %zu cut too short by the capture to match",
+			r->unchecked);
+	fprintf(f, " (%zu packets: %zu other, %zu cut by the snaplen)\n",
+		r->packets, r->other, r->cut);
 	if (!doc)
 		fprintf(f, "no results document at %s: run `make run` (as "
 			   "root) to measure which socket styles hear each "

@@ -93,6 +93,8 @@ struct readcap {
 	size_t cut;		 /* records shorter than the packet was */
 	size_t matched;		 /* errors that answer a datagram here */
 	size_t bad;		 /* errors forged or malformed */
+	size_t unchecked;	 /* neither, but cut by the snaplen before
+				  * they could be matched */
 	bool stopped;		 /* more packets than READCAP_MAX_KEPT */
 	char file_problem[512];	 /* why reading stopped early, or "" */
 	struct readcap_time first;
