@@ -103,7 +103,9 @@ static int time_cmp(const struct readcap_time *a, const struct readcap_time *b)
 static double time_diff(const struct readcap_time *a,
 			const struct readcap_time *b)
 {
-	return (double)(b->sec - a->sec) +
+	/* In double: a pcapng time stamp in whole seconds can put tv_sec
+	 * anywhere in int64, and the difference must not overflow. */
+	return ((double)b->sec - (double)a->sec) +
 	       ((double)b->nsec - (double)a->nsec) / 1e9;
 }
 
