@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "readcap.h"
 #include "resdoc.h"
 #include "runner.h"
@@ -595,6 +596,71 @@ static void test_pcapng(void **state)
 	free(buf);
 }
 
+/* Writes one frame at t_ms (caplen bytes of a len-byte frame). */
+static void dump_at(pcap_dumper_t *d, int t_ms, const uint8_t *b,
+		    size_t caplen, size_t len)
+{
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = 1000 + t_ms / 1000;
+	h.ts.tv_usec = (t_ms % 1000) * 1000;
+	h.caplen = (bpf_u_int32)caplen;
+	h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)d, &h, b);
+}
+
+/* IPv6: each fixture error after the datagram it quotes, rebuilt from the
+ * quote behind the error's own Ethernet header (14 bytes; the error's IPv6
+ * and ICMPv6 headers are 48). The packet-too-big quotes 64 bytes of a
+ * 1500-byte datagram, so that datagram is a record cut by the snaplen. */
+static void test_ipv6(void **state)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	char *buf = NULL, err[512], *t;
+	size_t len = 0;
+	uint8_t dg[256];
+	struct readcap r;
+	FILE *f = open_memstream(&buf, &len);
+	pcap_dumper_t *d;
+
+	(void)state;
+	assert_non_null(dead);
+	assert_non_null(f);
+	d = pcap_dump_fopen(dead, f);
+	assert_non_null(d);
+	memcpy(dg, fx_eth_v6_port_unreach, 14);
+	memcpy(dg + 14, fx_eth_v6_port_unreach + 62,
+	       sizeof(fx_eth_v6_port_unreach) - 62);
+	dump_at(d, 0, dg, 14 + sizeof(fx_eth_v6_port_unreach) - 62,
+		14 + sizeof(fx_eth_v6_port_unreach) - 62);
+	dump_at(d, 1, fx_eth_v6_port_unreach, sizeof(fx_eth_v6_port_unreach),
+		sizeof(fx_eth_v6_port_unreach));
+	memcpy(dg + 14, fx_eth_v6_too_big + 62, sizeof(fx_eth_v6_too_big) - 62);
+	dump_at(d, 10, dg, 14 + sizeof(fx_eth_v6_too_big) - 62, 14 + 1500);
+	dump_at(d, 12, fx_eth_v6_too_big, sizeof(fx_eth_v6_too_big),
+		sizeof(fx_eth_v6_too_big));
+	pcap_dump_close(d);
+	pcap_close(dead);
+
+	assert_int_equal(read_buf(&r, buf, len, err, sizeof(err)), 0);
+	assert_int_equal(r.nerr, 2);
+	assert_int_equal(r.matched, 2);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.cut, 1);
+	assert_int_equal(r.err[0].answers, 1);
+	assert_int_equal(r.err[1].answers, 3);
+	assert_int_equal(r.err[1].p.mtu, 1280);
+	t = text_of(&r, NULL, "x");
+	assert_non_null(strstr(t, "#2 +0.001000 2001:db8:2::2 > 2001:db8:1::2: "
+				  "ICMP6 port unreachable (1/4), quoting udp "
+				  "2001:db8:1::2.40000 > 2001:db8:2::2.33434\n"));
+	assert_non_null(strstr(t, "(2/0) mtu 1280, quoting udp "));
+	free(t);
+	readcap_free(&r);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_styles),
 		cmocka_unit_test(test_damaged_files),
 		cmocka_unit_test(test_pcapng),
+		cmocka_unit_test(test_ipv6),
 	};
 
 	return cmocka_run_group_tests_name("readcap", tests, NULL, NULL);
