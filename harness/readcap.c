@@ -30,8 +30,9 @@ static const struct {
 	unsigned flag;
 	const char *key, *text;
 } classes[] = {
-	{RCF_INVALID, "invalid", "malformed: its own IP or ICMP header is "
-				 "invalid"},
+	{RCF_INVALID, "invalid",
+	 "malformed: its own IP or ICMP header is "
+	 "invalid"},
 	{RCF_BAD_CSUM, "bad_checksum", "malformed: bad ICMP checksum"},
 	{RCF_QUOTE_SHORT, "quote_truncated",
 	 "malformed: quote truncated by its sender (fewer bytes than its "
@@ -49,7 +50,8 @@ static const struct {
 	 "forged: quotes a destination the datagram was not sent to"},
 	{RCF_NOT_TO_SENDER, "not_to_sender",
 	 "forged: sent to an address other than the quoted source"},
-	{RCF_EXTENSION, "rfc4884_extension", "note: RFC 4884 extension present"},
+	{RCF_EXTENSION, "rfc4884_extension",
+	 "note: RFC 4884 extension present"},
 	{RCF_CUT, "snaplen_cut", "note: the capture cut this packet short"},
 	{RCF_CSUM_UNCHECKED, "checksum_unchecked",
 	 "note: checksum not checked (packet cut)"},
@@ -111,7 +113,8 @@ static double time_diff(const struct readcap_time *a,
 
 static bool has_ports(const struct pkt_hdr *h)
 {
-	return h->kind == PK_UDP || h->kind == PK_TCP || h->kind == PK_ICMP_ECHO;
+	return h->kind == PK_UDP || h->kind == PK_TCP ||
+	       h->kind == PK_ICMP_ECHO;
 }
 
 /* Takes one record: an error, a datagram to match against, or a count. */
@@ -355,8 +358,9 @@ static int read_all(struct readcap *r, pcap_t *pc, char *err, size_t errlen)
 	while ((rc = pcap_next_ex(pc, &ph, &data)) == 1) {
 		t = take(r, ph, data);
 		if (t < 0) {
-			snprintf(err, errlen, "%s: out of memory after %zu "
-					      "packets",
+			snprintf(err, errlen,
+				 "%s: out of memory after %zu "
+				 "packets",
 				 r->name, r->packets);
 			pcap_close(pc);
 			return -1;
@@ -378,8 +382,7 @@ static int read_all(struct readcap *r, pcap_t *pc, char *err, size_t errlen)
 	return r->file_problem[0] ? 1 : 0;
 }
 
-int readcap_open(struct readcap *r, const char *path, char *err,
-		 size_t errlen)
+int readcap_open(struct readcap *r, const char *path, char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
@@ -586,8 +589,8 @@ static json_t *styles_of(json_t *doc, const struct readcap_error *e)
 		"well-formed errors of this type and code (this one is not)",
 		"errors of this type and code that quoted no probe's datagram",
 	};
-	json_t *out = json_object(), *probes = json_object(), *cases,
-	       *cell, *pr, *heard, *deaf, *it;
+	json_t *out = json_object(), *probes = json_object(), *cases, *cell,
+	       *pr, *heard, *deaf, *it;
 	const char *name;
 	char tok[256];
 	size_t i, j, n = 0;
@@ -611,22 +614,26 @@ static json_t *styles_of(json_t *doc, const struct readcap_error *e)
 				pr = json_pack("{s:s, s:[], s:i, s:i}", "probe",
 					       name, "via", "cells", 0,
 					       "heard_cells", 0);
-				if (!pr || json_object_set_new(probes, name, pr))
+				if (!pr ||
+				    json_object_set_new(probes, name, pr))
 					goto oom;
 			}
 			json_object_set_new(
 				pr, "cells",
-				json_integer(json_integer_value(
-						     json_object_get(pr, "cells")) +
+				json_integer(json_integer_value(json_object_get(
+						     pr, "cells")) +
 					     1));
 			if (add_unique(cases, resdoc_str(cell, "case")))
 				goto oom;
 			if (json_array_size(json_object_get(cell, "surfaced")))
 				json_object_set_new(
 					pr, "heard_cells",
-					json_integer(json_integer_value(json_object_get(
-							     pr, "heard_cells")) +
-						     1));
+					json_integer(
+						json_integer_value(
+							json_object_get(
+								pr, "heard_"
+								    "cells")) +
+						1));
 			json_array_foreach(json_object_get(cell, "surfaced"), j,
 					   it)
 			{
@@ -648,9 +655,10 @@ static json_t *styles_of(json_t *doc, const struct readcap_error *e)
 		else
 			json_array_append_new(deaf, json_text(name));
 	}
-	if (set(out, "basis", json_string(n ? basis[mode > 2 ? 2 : mode]
-					   : "no cell of the document had an "
-					     "error like it")) ||
+	if (set(out, "basis",
+		json_string(n ? basis[mode > 2 ? 2 : mode]
+			      : "no cell of the document had an "
+				"error like it")) ||
 	    set(out, "cells", json_integer((json_int_t)n)) ||
 	    json_object_set_new(out, "cases", cases) ||
 	    json_object_set_new(out, "heard", heard) ||
@@ -696,9 +704,9 @@ static json_t *quote_json(const struct pkt *p)
 	    (set(o, "sport", json_integer(q->sport)) ||
 	     set(o, "dport", json_integer(q->dport))))
 		goto oom;
-	if (q->kind == PK_ICMP_ECHO && (set(o, "echo_id", json_integer(q->echo_id)) ||
-					set(o, "echo_seq",
-					    json_integer(q->echo_seq))))
+	if (q->kind == PK_ICMP_ECHO &&
+	    (set(o, "echo_id", json_integer(q->echo_id)) ||
+	     set(o, "echo_seq", json_integer(q->echo_seq))))
 		goto oom;
 	return o;
 oom:
@@ -728,24 +736,24 @@ static json_t *error_json(const struct readcap *r,
 	    set(o, "dst", json_string(addr_str(&e->p.h.dst, d))) ||
 	    set(o, "type", json_integer(e->p.h.icmp_type)) ||
 	    set(o, "code", json_integer(e->p.h.icmp_code)) ||
-	    set(o, "name", json_string(error_name(e->p.h.family,
-						  e->p.h.icmp_type,
-						  e->p.h.icmp_code, nb,
-						  sizeof(nb)))) ||
+	    set(o, "name",
+		json_string(error_name(e->p.h.family, e->p.h.icmp_type,
+				       e->p.h.icmp_code, nb, sizeof(nb)))) ||
 	    set(o, "parse", json_text(e->parse)) ||
 	    set(o, "quote", quote_json(&e->p)) ||
-	    set(o, "quoting", json_text(quote_str(&e->p, (e->flags & RCF_CUT) != 0, text,
-				     sizeof(text)))))
+	    set(o, "quoting",
+		json_text(quote_str(&e->p, (e->flags & RCF_CUT) != 0, text,
+				    sizeof(text)))))
 		goto oom;
 	if (e->p.mtu && set(o, "mtu", json_integer(e->p.mtu)))
 		goto oom;
-	if (set(o, "datagram", e->answers ? json_integer((json_int_t)e->answers)
-					  : json_null()) ||
+	if (set(o, "datagram",
+		e->answers ? json_integer((json_int_t)e->answers)
+			   : json_null()) ||
 	    set(o, "sent", json_integer((json_int_t)e->sent)))
 		goto oom;
-	if (e->answers &&
-	    set(o, "after_datagram_s",
-		json_real(time_diff(&e->answers_t, &e->t))))
+	if (e->answers && set(o, "after_datagram_s",
+			      json_real(time_diff(&e->answers_t, &e->t))))
 		goto oom;
 	if ((e->flags & RCF_DST_DIFFERS) &&
 	    set(o, "sent_to", json_string(addr_str(&e->sent_dst, d))))
@@ -758,7 +766,8 @@ static json_t *error_json(const struct readcap *r,
 		goto oom2;
 	cls = NULL;
 	if (set(o, "verdict",
-		json_string((e->flags & RCF_FORGED) && (e->flags & RCF_MALFORMED)
+		json_string((e->flags & RCF_FORGED) &&
+					    (e->flags & RCF_MALFORMED)
 				    ? "forged, malformed"
 			    : (e->flags & RCF_FORGED)	 ? "forged"
 			    : (e->flags & RCF_MALFORMED) ? "malformed"
@@ -789,8 +798,7 @@ oom2:
 	return NULL;
 }
 
-json_t *readcap_json(const struct readcap *r, json_t *doc,
-		     const char *doc_path)
+json_t *readcap_json(const struct readcap *r, json_t *doc, const char *doc_path)
 {
 	json_t *o, *errs = NULL, *cache = NULL, *v;
 	struct utsname u;
@@ -811,9 +819,9 @@ json_t *readcap_json(const struct readcap *r, json_t *doc,
 	    set(o, "unchecked", json_integer((json_int_t)r->unchecked)) ||
 	    set(o, "other", json_integer((json_int_t)r->other)) ||
 	    set(o, "snaplen_cut", json_integer((json_int_t)r->cut)) ||
-	    set(o, "file_problem", r->file_problem[0]
-					   ? json_text(r->file_problem)
-					   : json_null()) ||
+	    set(o, "file_problem",
+		r->file_problem[0] ? json_text(r->file_problem)
+				   : json_null()) ||
 	    set(o, "results", doc ? json_text(doc_path) : json_null()))
 		goto oom;
 	if (!doc) {
@@ -869,9 +877,11 @@ static void styles_text(FILE *f, json_t *st, const char *doc_path)
 {
 	static const char *const lead[] = {
 		"that saw this same error",
-		"that saw a well-formed error of this type and code (this one is "
+		"that saw a well-formed error of this type and code (this one "
+		"is "
 		"not)",
-		"where an error of this type and code quoted no probe's datagram",
+		"where an error of this type and code quoted no probe's "
+		"datagram",
 	};
 	char buf[8192] = "";
 	json_t *h, *v, *c;
@@ -888,9 +898,9 @@ static void styles_text(FILE *f, json_t *st, const char *doc_path)
 		answer_wrap(f, 4, 6, buf);
 		return;
 	}
-	mode = strncmp(basis, "well", 4) == 0	? 1
+	mode = strncmp(basis, "well", 4) == 0	  ? 1
 	       : strncmp(basis, "errors", 6) == 0 ? 2
-						   : 0;
+						  : 0;
 	addf(buf, sizeof(buf), "on this kernel, in %lld cells %s (",
 	     (long long)json_integer_value(json_object_get(st, "cells")),
 	     lead[mode]);
@@ -957,8 +967,9 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 	fprintf(f, "%s: link type %s, snaplen %d, %zu packets\n", r->name,
 		r->linkname, r->snaplen, r->packets);
 	if (r->file_problem[0])
-		fprintf(f, "capture damaged: %s; the %zu packets before it are "
-			   "read, nothing after it\n",
+		fprintf(f,
+			"capture damaged: %s; the %zu packets before it are "
+			"read, nothing after it\n",
 			r->file_problem, r->packets);
 	if (doc && strcmp(resdoc_str(rep, "results_kernel"),
 			  resdoc_str(rep, "this_kernel")) != 0)
@@ -968,13 +979,16 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 	json_array_foreach(json_object_get(rep, "icmp_errors"), i, e)
 	{
 		fprintf(f, "#%lld +%.6f %s > %s: ICMP%s %s (%lld/%lld)",
-			(long long)json_integer_value(json_object_get(e, "packet")),
+			(long long)json_integer_value(
+				json_object_get(e, "packet")),
 			json_real_value(json_object_get(e, "t_rel")),
 			resdoc_str(e, "src"), resdoc_str(e, "dst"),
 			strcmp(resdoc_str(e, "family"), "ipv6") == 0 ? "6" : "",
 			resdoc_str(e, "name"),
-			(long long)json_integer_value(json_object_get(e, "type")),
-			(long long)json_integer_value(json_object_get(e, "code")));
+			(long long)json_integer_value(
+				json_object_get(e, "type")),
+			(long long)json_integer_value(
+				json_object_get(e, "code")));
 		if (json_integer_value(json_object_get(e, "mtu")))
 			fprintf(f, " mtu %lld",
 				(long long)json_integer_value(
@@ -982,8 +996,9 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 		fprintf(f, ", quoting %s\n", resdoc_str(e, "quoting"));
 		dg = json_integer_value(json_object_get(e, "datagram"));
 		if (dg)
-			fprintf(f, "    answers datagram #%lld (%.6f s after it; "
-				   "%lld of that flow in the capture)\n",
+			fprintf(f,
+				"    answers datagram #%lld (%.6f s after it; "
+				"%lld of that flow in the capture)\n",
 				dg,
 				json_real_value(
 					json_object_get(e, "after_datagram_s")),
@@ -996,12 +1011,16 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 			for (k = 0; classes[k].key; k++)
 				if (strcmp(classes[k].key,
 					   json_string_value(c)) == 0)
-					fprintf(f, "    %s%s%s\n", classes[k].text,
-						classes[k].flag == RCF_DST_DIFFERS
+					fprintf(f, "    %s%s%s\n",
+						classes[k].text,
+						classes[k].flag ==
+								RCF_DST_DIFFERS
 							? ": it went to "
 							: "",
-						classes[k].flag == RCF_DST_DIFFERS
-							? resdoc_str(e, "sent_to")
+						classes[k].flag ==
+								RCF_DST_DIFFERS
+							? resdoc_str(e,
+								     "sent_to")
 							: "");
 		}
 		st = json_object_get(e, "styles");
@@ -1019,8 +1038,9 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 			}
 		}
 	}
-	fprintf(f, "summary: %zu datagrams, %zu ICMP errors, %zu matched, "
-		   "%zu forged or malformed",
+	fprintf(f,
+		"summary: %zu datagrams, %zu ICMP errors, %zu matched, "
+		"%zu forged or malformed",
 		r->datagrams, r->nerr, r->matched, r->bad);
 	if (r->unchecked)
 		fprintf(f, ", %zu cut too short by the capture to match",
@@ -1028,10 +1048,11 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 	fprintf(f, " (%zu packets: %zu other, %zu cut by the snaplen)\n",
 		r->packets, r->other, r->cut);
 	if (!doc)
-		fprintf(f, "no results document at %s: run `make run` (as "
-			   "root) to measure which socket styles hear each "
-			   "error on this kernel, or name one with --results "
-			   "FILE\n",
+		fprintf(f,
+			"no results document at %s: run `make run` (as "
+			"root) to measure which socket styles hear each "
+			"error on this kernel, or name one with --results "
+			"FILE\n",
 			doc_path ? doc_path : "results/latest/results.json");
 	json_decref(rep);
 	return ferror(f) ? -1 : 0;

@@ -33,10 +33,11 @@
 
 /* What one error is found to be. MALFORMED and FORGED flags make it count
  * as "forged or malformed" in the summary; the others are notes. */
-#define RCF_BAD_CSUM	   0x0001 /* malformed: ICMP checksum wrong */
-#define RCF_QUOTE_SHORT	   0x0002 /* malformed: quote cut short */
-#define RCF_QUOTE_INVALID  0x0004 /* malformed: quoted header invalid */
-#define RCF_EXT_BAD	   0x0008 /* malformed: RFC 4884 length, no
+#define RCF_BAD_CSUM	  0x0001 /* malformed: ICMP checksum wrong */
+#define RCF_QUOTE_SHORT	  0x0002 /* malformed: quote cut short */
+#define RCF_QUOTE_INVALID 0x0004 /* malformed: quoted header invalid */
+#define RCF_EXT_BAD                                                            \
+	0x0008			  /* malformed: RFC 4884 length, no            \
 				   * valid extension */
 #define RCF_INVALID	   0x0010 /* malformed: its own headers invalid */
 #define RCF_UNMATCHED	   0x0020 /* forged: quotes no datagram here */
@@ -49,7 +50,7 @@
 #define RCF_NO_FLOW	   0x1000 /* note: quote has no ports to match */
 
 #define RCF_MALFORMED                                                          \
-	(RCF_BAD_CSUM | RCF_QUOTE_SHORT | RCF_QUOTE_INVALID | RCF_EXT_BAD |   \
+	(RCF_BAD_CSUM | RCF_QUOTE_SHORT | RCF_QUOTE_INVALID | RCF_EXT_BAD |    \
 	 RCF_INVALID)
 #define RCF_FORGED                                                             \
 	(RCF_UNMATCHED | RCF_BEFORE | RCF_DST_DIFFERS | RCF_NOT_TO_SENDER)
@@ -74,10 +75,10 @@ struct readcap_error {
 	struct readcap_time t;
 	size_t caplen, wirelen;
 	struct pkt p;
-	unsigned flags;	 /* RCF_* */
-	size_t answers;	 /* the datagram it answers (packet number), 0: none */
+	unsigned flags; /* RCF_* */
+	size_t answers; /* the datagram it answers (packet number), 0: none */
 	struct readcap_time answers_t;
-	size_t sent;	 /* datagrams of the quoted flow in the capture */
+	size_t sent; /* datagrams of the quoted flow in the capture */
 	struct ipaddr sent_dst; /* with RCF_DST_DIFFERS: where they went */
 	char parse[256];	/* pkt_describe */
 };
@@ -85,18 +86,18 @@ struct readcap_error {
 struct readcap {
 	char name[4096]; /* the file, as the user named it */
 	int linktype;
-	const char *linkname;	 /* libpcap's name for it */
+	const char *linkname; /* libpcap's name for it */
 	int snaplen;
-	size_t packets;		 /* records read */
-	size_t datagrams;	 /* IP packets that are not ICMP errors */
-	size_t other;		 /* not IP (ARP, ...) or not decodable */
-	size_t cut;		 /* records shorter than the packet was */
-	size_t matched;		 /* errors that answer a datagram here */
-	size_t bad;		 /* errors forged or malformed */
-	size_t unchecked;	 /* neither, but cut by the snaplen before
-				  * they could be matched */
-	bool stopped;		 /* more packets than READCAP_MAX_KEPT */
-	char file_problem[512];	 /* why reading stopped early, or "" */
+	size_t packets;		/* records read */
+	size_t datagrams;	/* IP packets that are not ICMP errors */
+	size_t other;		/* not IP (ARP, ...) or not decodable */
+	size_t cut;		/* records shorter than the packet was */
+	size_t matched;		/* errors that answer a datagram here */
+	size_t bad;		/* errors forged or malformed */
+	size_t unchecked;	/* neither, but cut by the snaplen before
+				 * they could be matched */
+	bool stopped;		/* more packets than READCAP_MAX_KEPT */
+	char file_problem[512]; /* why reading stopped early, or "" */
 	struct readcap_time first;
 	struct readcap_dgram *dg;
 	size_t ndg, capdg;
@@ -110,8 +111,7 @@ struct readcap {
  * why: a damaged or cut record; what came before it is in r), or -1 with
  * err ("PATH: why") when it is not a capture libpcap reads, or its link
  * type is not one pkt_decode_link decodes. */
-int readcap_open(struct readcap *r, const char *path, char *err,
-		 size_t errlen);
+int readcap_open(struct readcap *r, const char *path, char *err, size_t errlen);
 
 /* The same from an open stream (fmemopen for a buffer), which it closes.
  * name is used in messages. */

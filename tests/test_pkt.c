@@ -945,9 +945,9 @@ static void test_link_types(void **state)
 		assert_true(pkt_link_supported(lt[i].dlt));
 		memcpy(buf, lt[i].h, lt[i].hlen);
 		memcpy(buf + lt[i].hlen, fx_ip_v4_quote_4, n);
-		assert_int_equal(pkt_decode_link(lt[i].dlt, buf,
-						 lt[i].hlen + n, &p),
-				 want.status);
+		assert_int_equal(
+			pkt_decode_link(lt[i].dlt, buf, lt[i].hlen + n, &p),
+			want.status);
 		assert_int_equal(p.flags, want.flags);
 		assert_int_equal(p.h.kind, PK_ICMP_ERROR);
 		assert_int_equal(p.quote.dport, want.quote.dport);

@@ -21,16 +21,16 @@
 #include "resdoc.h"
 #include "runner.h"
 
-#define PORT "tests/data/read-port.pcap"
-#define PORT_CUT "tests/data/read-port-cut.pcap"
-#define HOSTILE(x) "tests/data/read-hostile-" x ".pcap"
-#define DOC_PORT "tests/data/answer-results.json"
+#define PORT	    "tests/data/read-port.pcap"
+#define PORT_CUT    "tests/data/read-port-cut.pcap"
+#define HOSTILE(x)  "tests/data/read-hostile-" x ".pcap"
+#define DOC_PORT    "tests/data/answer-results.json"
 #define DOC_HOSTILE "tests/data/read-results.json"
 
 /* A rewrite of one record: may change the header and the bytes (out has
  * room for 65535), returns the new length, or -1 to drop the record. */
-typedef int (*rewrite_fn)(size_t no, struct pcap_pkthdr *h,
-			  const uint8_t *in, uint8_t *out);
+typedef int (*rewrite_fn)(size_t no, struct pcap_pkthdr *h, const uint8_t *in,
+			  uint8_t *out);
 
 /* The records of path rewritten by fn into a new pcap file of link type
  * dlt, in memory: *buf (caller frees), *len. */
@@ -173,8 +173,8 @@ static int snap60(size_t no, struct pcap_pkthdr *h, const uint8_t *in,
 }
 
 /* The first error of read-port.pcap is packet 6, answering packet 5. */
-static int move_error_early(size_t no, struct pcap_pkthdr *h,
-			    const uint8_t *in, uint8_t *out)
+static int move_error_early(size_t no, struct pcap_pkthdr *h, const uint8_t *in,
+			    uint8_t *out)
 {
 	if (no == 6)
 		h->ts.tv_sec -= 1;
@@ -298,7 +298,8 @@ static void test_json(void **state)
 	rep = readcap_json(&r, doc, DOC_PORT);
 	assert_non_null(rep);
 	assert_int_equal(json_integer_value(json_object_get(rep, "errors")), 6);
-	assert_int_equal(json_integer_value(json_object_get(rep, "matched")), 6);
+	assert_int_equal(json_integer_value(json_object_get(rep, "matched")),
+			 6);
 	e = json_array_get(json_object_get(rep, "icmp_errors"), 0);
 	assert_string_equal(resdoc_str(e, "verdict"), "ok");
 	assert_int_equal(json_integer_value(json_object_get(e, "datagram")), 5);
@@ -306,9 +307,9 @@ static void test_json(void **state)
 				 json_object_get(e, "quote"), "dport")),
 			 33434);
 	st = json_object_get(e, "styles");
-	assert_string_equal(
-		json_string_value(json_array_get(json_object_get(st, "deaf"), 0)),
-		"udp-unconnected");
+	assert_string_equal(json_string_value(json_array_get(
+				    json_object_get(st, "deaf"), 0)),
+			    "udp-unconnected");
 	json_decref(rep);
 	readcap_free(&r);
 	json_decref(doc);
@@ -321,9 +322,9 @@ static void test_link_types(void **state)
 		rewrite_fn fn;
 		int be;
 	} lt[] = {
-		{DLT_RAW, to_raw, 0},	  {DLT_IPV4, to_ipv4, 0},
+		{DLT_RAW, to_raw, 0},	    {DLT_IPV4, to_ipv4, 0},
 		{DLT_LINUX_SLL, to_sll, 0}, {DLT_LINUX_SLL2, to_sll2, 0},
-		{DLT_NULL, to_loop, 0},	  {DLT_LOOP, to_loop, 1},
+		{DLT_NULL, to_loop, 0},	    {DLT_LOOP, to_loop, 1},
 	};
 	struct readcap r;
 	char err[512], *buf;
@@ -376,8 +377,7 @@ static void test_snaplen_cut(void **state)
 	assert_int_equal(r.unchecked, 6);
 	assert_int_equal(r.cut, 14);
 	for (i = 0; i < r.nerr; i++)
-		assert_int_equal(r.err[i].flags,
-				 RCF_CUT | RCF_CSUM_UNCHECKED);
+		assert_int_equal(r.err[i].flags, RCF_CUT | RCF_CSUM_UNCHECKED);
 	t = text_of(&r, NULL, "x");
 	assert_non_null(strstr(t, "quoting a quote the capture cut short"));
 	assert_non_null(strstr(t, "6 cut too short by the capture to match"));
@@ -466,7 +466,8 @@ static void test_hostile_styles(void **state)
 				  "was not sent to: it went to 203.0.113.2"));
 	assert_non_null(strstr(t, "where an error of this type and code "
 				  "quoted no probe's datagram"));
-	assert_non_null(strstr(t, "udp-recverr (errqueue:ECONNREFUSED/icmp/3/3;"));
+	assert_non_null(
+		strstr(t, "udp-recverr (errqueue:ECONNREFUSED/icmp/3/3;"));
 	assert_non_null(strstr(t, "deaf: udp-unconnected, udp-connected"));
 	free(t);
 	readcap_free(&r);
@@ -475,8 +476,9 @@ static void test_hostile_styles(void **state)
 		readcap_open(&r, HOSTILE("bad_csum"), err, sizeof(err)), 0);
 	t = text_of(&r, doc, DOC_HOSTILE);
 	assert_non_null(strstr(t, "malformed: bad ICMP checksum"));
-	assert_non_null(strstr(t, "that saw this same error (hostile_bad_csum): "
-				  "heard by raw-icmp (raw:-/icmp/3/3); deaf: "));
+	assert_non_null(strstr(t,
+			       "that saw this same error (hostile_bad_csum): "
+			       "heard by raw-icmp (raw:-/icmp/3/3); deaf: "));
 	free(t);
 	readcap_free(&r);
 	json_decref(doc);
@@ -514,9 +516,9 @@ static void test_damaged_files(void **state)
 	readcap_free(&r);
 	free(buf);
 
-	assert_int_equal(readcap_open(&r, "tests/data/no-such.pcap", err,
-				      sizeof(err)),
-			 -1);
+	assert_int_equal(
+		readcap_open(&r, "tests/data/no-such.pcap", err, sizeof(err)),
+		-1);
 	assert_string_equal(err, "tests/data/no-such.pcap: cannot open: No "
 				 "such file or directory");
 	readcap_free(&r);
@@ -570,7 +572,8 @@ static void test_pcapng(void **state)
 	le32(f, 20);
 	while (pcap_next_ex(in, &h, &data) == 1) {
 		pad = (4 - h->caplen % 4) % 4;
-		us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		us = (uint64_t)h->ts.tv_sec * 1000000u +
+		     (uint64_t)h->ts.tv_usec;
 		le32(f, 6); /* EPB */
 		le32(f, (uint32_t)(32 + h->caplen + pad));
 		le32(f, 0);
@@ -597,8 +600,8 @@ static void test_pcapng(void **state)
 }
 
 /* Writes one frame at t_ms (caplen bytes of a len-byte frame). */
-static void dump_at(pcap_dumper_t *d, int t_ms, const uint8_t *b,
-		    size_t caplen, size_t len)
+static void dump_at(pcap_dumper_t *d, int t_ms, const uint8_t *b, size_t caplen,
+		    size_t len)
 {
 	struct pcap_pkthdr h;
 
@@ -652,9 +655,10 @@ static void test_ipv6(void **state)
 	assert_int_equal(r.err[1].answers, 3);
 	assert_int_equal(r.err[1].p.mtu, 1280);
 	t = text_of(&r, NULL, "x");
-	assert_non_null(strstr(t, "#2 +0.001000 2001:db8:2::2 > 2001:db8:1::2: "
-				  "ICMP6 port unreachable (1/4), quoting udp "
-				  "2001:db8:1::2.40000 > 2001:db8:2::2.33434\n"));
+	assert_non_null(strstr(t,
+			       "#2 +0.001000 2001:db8:2::2 > 2001:db8:1::2: "
+			       "ICMP6 port unreachable (1/4), quoting udp "
+			       "2001:db8:1::2.40000 > 2001:db8:2::2.33434\n"));
 	assert_non_null(strstr(t, "(2/0) mtu 1280, quoting udp "));
 	free(t);
 	readcap_free(&r);
