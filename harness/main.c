@@ -886,13 +886,6 @@ static int cmd_report(struct cli *c)
 	return ok ? EXIT_PASS : EXIT_FAIL;
 }
 
-static int write_read_json(FILE *f, json_t *rep)
-{
-	return json_dumpf(rep, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF
-		       ? -1
-		       : 0;
-}
-
 /* icmplab read CAPTURE: see readcap.h. */
 static int cmd_read(struct cli *c)
 {
@@ -900,7 +893,7 @@ static int cmd_read(struct cli *c)
 					   : c->default_results;
 	char err[PATH_MAX + 512];
 	struct readcap r;
-	json_t *doc = NULL, *rep;
+	json_t *doc = NULL;
 	int rc, wr;
 
 	if (c->nonly != 1) {
@@ -923,13 +916,8 @@ static int cmd_read(struct cli *c)
 		return EXIT_USAGE;
 	}
 	if (c->json_path) {
-		rep = readcap_json(&r, doc, path);
-		wr = rep ? resdoc_write_path(c->json_path, write_read_json, rep,
-					     err, sizeof(err))
-			 : -1;
-		if (!rep)
-			snprintf(err, sizeof(err), "out of memory");
-		json_decref(rep);
+		wr = readcap_write_json_path(c->json_path, &r, doc, path, err,
+					     sizeof(err));
 	} else {
 		wr = readcap_text(stdout, &r, doc, path);
 		if (fflush(stdout) == EOF || wr < 0) {

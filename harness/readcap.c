@@ -22,6 +22,7 @@
 #include "jsontext.h"
 #include "match.h"
 #include "names.h"
+#include "outfile.h"
 #include "resdoc.h"
 
 /* The classes of an error, in the order they are printed, each with its
@@ -212,14 +213,39 @@ static int dgram_cmp(const void *x, const void *y)
 	return a->no < b->no ? -1 : a->no > b->no;
 }
 
-/* The first datagram whose key is not below q's. */
-static size_t lower_bound(const struct readcap *r, const struct pkt_hdr *q)
+/* Where a datagram stands relative to what a search looks for: the
+ * quote's key, then (with dst) its destination, then (with t) a time. */
+struct probe_at {
+	const struct pkt_hdr *q;
+	bool dst;
+	const struct readcap_time *t;
+};
+
+static int probe_cmp(const struct readcap_dgram *d, const struct probe_at *k)
 {
-	size_t lo = 0, hi = r->ndg, mid;
+	int c = key_cmp(&d->h, k->q);
+
+	if (c || !k->dst)
+		return c;
+	c = memcmp(d->h.dst.a, k->q->dst.a, sizeof(d->h.dst.a));
+	if (c || !k->t)
+		return c;
+	return time_cmp(&d->t, k->t) <= 0 ? -1 : 1;
+}
+
+/* The first datagram in [lo, hi) that is not below k (upper: that is
+ * above it). The array is sorted by dgram_cmp, so each search is a
+ * binary one: a long flow with many errors stays fast. */
+static size_t bound(const struct readcap *r, size_t lo, size_t hi,
+		    const struct probe_at *k, bool upper)
+{
+	size_t mid;
+	int c;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (key_cmp(&r->dg[mid].h, q) < 0)
+		c = probe_cmp(&r->dg[mid], k);
+		if (c < 0 || (upper && c == 0))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -231,52 +257,61 @@ static size_t lower_bound(const struct readcap *r, const struct pkt_hdr *q)
 static void match_error(struct readcap *r, struct readcap_error *e)
 {
 	const struct pkt_hdr *q = &e->p.quote;
-	const struct readcap_dgram *d, *before = NULL, *after = NULL,
-				       *elsewhere = NULL;
+	const struct readcap_dgram *d = NULL, *elsewhere = NULL;
+	struct probe_at k = {q, false, NULL};
+	size_t lo, hi, dlo, dhi, u;
 	struct flow f;
-	size_t i;
 
+	/* The socket's datagrams: same protocol, source and ports. */
+	lo = bound(r, 0, r->ndg, &k, false);
+	hi = bound(r, lo, r->ndg, &k, true);
+	/* Those to the quoted destination, and the last one sent before
+	 * the error (or the first after it). */
+	k.dst = true;
+	dlo = bound(r, lo, hi, &k, false);
+	dhi = bound(r, dlo, hi, &k, true);
+	k.t = &e->t;
+	u = bound(r, dlo, dhi, &k, false);
+	if (u > dlo)
+		d = &r->dg[u - 1];
+	else if (u < dhi)
+		d = &r->dg[u];
+	if (dlo > lo)
+		elsewhere = &r->dg[lo];
+	else if (dhi < hi)
+		elsewhere = &r->dg[dhi];
+
+	/* The match itself is the harness's rule for a probe's flow. The
+	 * keys are equal, so an echo id 0 (a wildcard to flow_has) was
+	 * compared already. */
 	memset(&f, 0, sizeof(f));
 	f.proto = q->proto;
 	f.src = q->src;
 	f.dst = q->dst;
 	f.sport = q->sport;
 	f.dport = q->dport;
-	for (i = lower_bound(r, q); i < r->ndg && key_cmp(&r->dg[i].h, q) == 0;
-	     i++) {
-		d = &r->dg[i];
-		if (!addr_eq(&d->h.dst, &q->dst)) {
-			/* The same socket's datagrams to another address:
-			 * the error quotes a destination they never had. */
-			f.dst = d->h.dst;
-			if (flow_has(&f, &d->h) && !elsewhere)
-				elsewhere = d;
-			f.dst = q->dst;
-			continue;
-		}
-		/* The keys are equal, so an echo id 0 (a wildcard to
-		 * flow_has) was compared already. */
-		if (!flow_has(&f, &d->h))
-			continue;
-		e->sent++;
-		if (time_cmp(&d->t, &e->t) <= 0)
-			before = d;
-		else if (!after)
-			after = d;
-	}
-	if (before || after) {
-		d = before ? before : after;
+	if (d && flow_has(&f, &d->h)) {
+		e->sent = dhi - dlo;
 		e->answers = d->no;
 		e->answers_t = d->t;
-		if (!before)
+		if (u == dlo)
 			e->flags |= RCF_BEFORE;
-		r->matched += before != NULL;
-	} else if (elsewhere) {
-		e->flags |= RCF_DST_DIFFERS;
-		e->sent_dst = elsewhere->h.dst;
-	} else {
-		e->flags |= RCF_UNMATCHED;
+		else
+			r->matched++;
+		return;
 	}
+	if (elsewhere) {
+		f.dst = elsewhere->h.dst;
+		if (flow_has(&f, &elsewhere->h)) {
+			/* The same socket's datagrams went to another
+			 * address: the error quotes a destination they never
+			 * had. */
+			e->flags |= RCF_DST_DIFFERS;
+			e->sent_dst = elsewhere->h.dst;
+			return;
+		}
+	}
+	e->flags |= RCF_UNMATCHED;
 }
 
 /* Every check of one error, once all datagrams are known. */
@@ -716,12 +751,43 @@ oom:
 
 /* One error's object; cache keeps styles_of results by error kind, since
  * a capture holds many errors of few kinds. */
+/* The kinds of error met so far: each kind's styles once ("styles" of
+ * the report), found by a key of what decides them. */
+struct kinds {
+	json_t *index; /* key -> its position in list */
+	json_t *list;  /* styles objects, each with "first": a packet */
+};
+
+/* Position of e's kind in k, its styles computed on first sight; -1 when
+ * memory runs out. */
+static json_int_t kind_of(struct kinds *k, json_t *doc,
+			  const struct readcap_error *e)
+{
+	char key[512];
+	json_t *at, *st;
+
+	snprintf(key, sizeof(key), "%d/%d/%d/%d/%d/%s", e->p.h.family,
+		 e->p.h.icmp_type, e->p.h.icmp_code, e->p.quote.proto,
+		 (e->flags & (RCF_UNMATCHED | RCF_DST_DIFFERS)) != 0, e->parse);
+	at = json_object_get(k->index, key);
+	if (at)
+		return json_integer_value(at);
+	st = styles_of(doc, e);
+	if (!st || set(st, "first", json_integer((json_int_t)e->no)) ||
+	    json_array_append_new(k->list, st) ||
+	    set(k->index, key,
+		json_integer((json_int_t)json_array_size(k->list) - 1)))
+		return -1;
+	return (json_int_t)json_array_size(k->list) - 1;
+}
+
 static json_t *error_json(const struct readcap *r,
 			  const struct readcap_error *e, json_t *doc,
-			  json_t *cache)
+			  struct kinds *kinds)
 {
-	char s[ADDR_STRLEN], d[ADDR_STRLEN], nb[64], text[512], key[512];
-	json_t *o, *cls, *st;
+	char s[ADDR_STRLEN], d[ADDR_STRLEN], nb[64], text[512];
+	json_int_t kind;
+	json_t *o, *cls;
 	size_t i;
 
 	o = json_object();
@@ -775,20 +841,8 @@ static json_t *error_json(const struct readcap *r,
 		goto oom2;
 	if (!doc)
 		return o;
-	snprintf(key, sizeof(key), "%d/%d/%d/%d/%d/%s", e->p.h.family,
-		 e->p.h.icmp_type, e->p.h.icmp_code, e->p.quote.proto,
-		 (e->flags & (RCF_UNMATCHED | RCF_DST_DIFFERS)) != 0, e->parse);
-	st = json_object_get(cache, key);
-	if (st) {
-		json_incref(st);
-	} else {
-		st = styles_of(doc, e);
-		if (!st || json_object_set(cache, key, st)) {
-			json_decref(st);
-			goto oom2;
-		}
-	}
-	if (json_object_set_new(o, "styles", st))
+	kind = kind_of(kinds, doc, e);
+	if (kind < 0 || set(o, "styles", json_integer(kind)))
 		goto oom2;
 	return o;
 oom:
@@ -798,13 +852,13 @@ oom2:
 	return NULL;
 }
 
-json_t *readcap_json(const struct readcap *r, json_t *doc, const char *doc_path)
+/* The report's fields before the errors. */
+static json_t *summary_json(const struct readcap *r, json_t *doc,
+			    const char *doc_path)
 {
-	json_t *o, *errs = NULL, *cache = NULL, *v;
+	json_t *o = json_object();
 	struct utsname u;
-	size_t i;
 
-	o = json_object();
 	if (!o)
 		return NULL;
 	if (set(o, "icmplab_read", json_integer(1)) ||
@@ -835,25 +889,128 @@ json_t *readcap_json(const struct readcap *r, json_t *doc, const char *doc_path)
 		    set(o, "this_kernel", json_text(u.release)))
 			goto oom;
 	}
-	errs = json_array();
-	cache = json_object();
-	if (!errs || !cache)
+	return o;
+oom:
+	json_decref(o);
+	return NULL;
+}
+
+static int kinds_init(struct kinds *k)
+{
+	k->index = json_object();
+	k->list = json_array();
+	return k->index && k->list ? 0 : -1;
+}
+
+static void kinds_free(struct kinds *k)
+{
+	json_decref(k->index);
+	json_decref(k->list);
+}
+
+json_t *readcap_json(const struct readcap *r, json_t *doc, const char *doc_path)
+{
+	json_t *o = summary_json(r, doc, doc_path), *errs = json_array(), *v;
+	struct kinds k;
+	size_t i;
+
+	if (kinds_init(&k) || !o || !errs)
 		goto oom;
 	for (i = 0; i < r->nerr; i++) {
-		v = error_json(r, &r->err[i], doc, cache);
+		v = error_json(r, &r->err[i], doc, &k);
 		if (!v || json_array_append_new(errs, v))
 			goto oom;
 	}
-	json_decref(cache);
-	if (json_object_set_new(o, "icmp_errors", errs))
-		goto oom_o;
+	if (json_object_set(o, "icmp_errors", errs) ||
+	    json_object_set(o, "styles", k.list))
+		goto oom;
+	json_decref(errs);
+	kinds_free(&k);
 	return o;
 oom:
 	json_decref(errs);
-	json_decref(cache);
-oom_o:
+	kinds_free(&k);
 	json_decref(o);
 	return NULL;
+}
+
+int readcap_write_json(FILE *f, const struct readcap *r, json_t *doc,
+		       const char *doc_path)
+{
+	json_t *o = summary_json(r, doc, doc_path), *v;
+	char *head = NULL, *text;
+	struct kinds k;
+	size_t i, n;
+	int bad = 0;
+
+	if (kinds_init(&k) || !o || !(head = json_dumps(o, JSON_INDENT(2))))
+		goto oom;
+	/* The summary's text without its closing brace, then the errors one
+	 * at a time: a capture's errors need not all be objects at once. */
+	n = strlen(head);
+	while (n && head[n - 1] != '}')
+		n--;
+	if (n < 2)
+		goto oom;
+	bad |= fprintf(f, "%.*s,\n  \"icmp_errors\": [", (int)(n - 2), head) <
+	       0;
+	for (i = 0; i < r->nerr && !bad; i++) {
+		v = error_json(r, &r->err[i], doc, &k);
+		text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+		json_decref(v);
+		if (!text)
+			goto oom;
+		bad |= fprintf(f, "%s\n    %s", i ? "," : "", text) < 0;
+		free(text);
+	}
+	text = json_dumps(k.list, JSON_INDENT(2));
+	if (!text)
+		goto oom;
+	bad |= fprintf(f, "\n  ],\n  \"styles\": %s\n}\n", text) < 0;
+	free(text);
+	free(head);
+	json_decref(o);
+	kinds_free(&k);
+	return bad || ferror(f) ? -1 : 0;
+oom:
+	free(head);
+	json_decref(o);
+	kinds_free(&k);
+	errno = ENOMEM;
+	return -1;
+}
+
+int readcap_write_json_path(const char *path, const struct readcap *r,
+			    json_t *doc, const char *doc_path, char *err,
+			    size_t errlen)
+{
+	struct outfile o;
+	int bad, saved;
+
+	if (strcmp(path, "-") == 0) {
+		errno = 0;
+		bad = readcap_write_json(stdout, r, doc, doc_path) < 0;
+		saved = errno;
+		if (fflush(stdout) == EOF) {
+			bad = 1;
+			saved = errno;
+		}
+		if (bad)
+			snprintf(err, errlen,
+				 "cannot write standard output: %s",
+				 saved ? strerror(saved) : "write error");
+		return bad ? -1 : 0;
+	}
+	if (outfile_open(&o, path, err, errlen) < 0)
+		return -1;
+	errno = 0;
+	if (readcap_write_json(o.f, r, doc, doc_path) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 errno ? strerror(errno) : "write error");
+		outfile_abort(&o);
+		return -1;
+	}
+	return outfile_commit(&o, err, errlen);
 }
 
 /* Appends formatted text to buf (len bytes, kept terminated). */
@@ -949,18 +1106,17 @@ static void styles_text(FILE *f, json_t *st, const char *doc_path)
 	answer_wrap(f, 4, 6, buf);
 }
 
-/* Kinds of error whose styles were printed in full, to refer back to. */
-#define READCAP_SEEN 64
-
 int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 		 const char *doc_path)
 {
-	json_t *rep = readcap_json(r, doc, doc_path), *e, *c, *st;
-	json_t *seen[READCAP_SEEN];
-	size_t i, j, k, nseen = 0, seen_no[READCAP_SEEN];
-	long long dg;
+	json_t *e, *c, *st;
+	struct kinds kinds;
+	size_t i, j, k;
+	struct utsname u;
+	long long dg, first;
 
-	if (!rep) {
+	if (kinds_init(&kinds)) {
+		kinds_free(&kinds);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -971,13 +1127,18 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 			"capture damaged: %s; the %zu packets before it are "
 			"read, nothing after it\n",
 			r->file_problem, r->packets);
-	if (doc && strcmp(resdoc_str(rep, "results_kernel"),
-			  resdoc_str(rep, "this_kernel")) != 0)
+	if (doc && uname(&u) == 0 &&
+	    strcmp(resdoc_str(doc, "kernel"), u.release) != 0)
 		fprintf(f, "note: %s was measured on kernel %s, this is %s\n",
-			doc_path, resdoc_str(rep, "results_kernel"),
-			resdoc_str(rep, "this_kernel"));
-	json_array_foreach(json_object_get(rep, "icmp_errors"), i, e)
-	{
+			doc_path, resdoc_str(doc, "kernel"), u.release);
+	/* One error's object at a time: a capture may hold many. */
+	for (i = 0; i < r->nerr; i++) {
+		e = error_json(r, &r->err[i], doc, &kinds);
+		if (!e) {
+			kinds_free(&kinds);
+			errno = ENOMEM;
+			return -1;
+		}
 		fprintf(f, "#%lld +%.6f %s > %s: ICMP%s %s (%lld/%lld)",
 			(long long)json_integer_value(
 				json_object_get(e, "packet")),
@@ -1023,20 +1184,19 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 								     "sent_to")
 							: "");
 		}
-		st = json_object_get(e, "styles");
-		for (k = 0; st && k < nseen && seen[k] != st; k++)
-			;
-		if (st && k < nseen)
-			fprintf(f, "    on this kernel: as for #%zu\n",
-				seen_no[k]);
-		else if (st) {
+		st = json_object_get(e, "styles")
+			     ? json_array_get(
+				       kinds.list,
+				       (size_t)json_integer_value(
+					       json_object_get(e, "styles")))
+			     : NULL;
+		first = json_integer_value(json_object_get(st, "first"));
+		if (st &&
+		    first != json_integer_value(json_object_get(e, "packet")))
+			fprintf(f, "    on this kernel: as for #%lld\n", first);
+		else if (st)
 			styles_text(f, st, doc_path);
-			if (nseen < READCAP_SEEN) {
-				seen[nseen] = st;
-				seen_no[nseen++] = (size_t)json_integer_value(
-					json_object_get(e, "packet"));
-			}
-		}
+		json_decref(e);
 	}
 	fprintf(f,
 		"summary: %zu datagrams, %zu ICMP errors, %zu matched, "
@@ -1054,6 +1214,6 @@ int readcap_text(FILE *f, const struct readcap *r, json_t *doc,
 			"error on this kernel, or name one with --results "
 			"FILE\n",
 			doc_path ? doc_path : "results/latest/results.json");
-	json_decref(rep);
+	kinds_free(&kinds);
 	return ferror(f) ? -1 : 0;
 }

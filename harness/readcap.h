@@ -121,11 +121,25 @@ int readcap_fp(struct readcap *r, FILE *f, const char *name, char *err,
 void readcap_free(struct readcap *r);
 
 /* The report as a JSON object (docs/read.md): the capture, the summary,
- * and one object per error with what socket styles heard its like in doc
- * (may be NULL: no results document; doc_path names it, or where it was
- * looked for). New reference, NULL when memory runs out. */
+ * one object per error, and what socket styles heard errors like them in
+ * doc, once per kind of error ("styles"; each error's "styles" is its
+ * index there). doc may be NULL: no results document; doc_path names it,
+ * or where it was looked for. New reference, NULL when memory runs out. */
 json_t *readcap_json(const struct readcap *r, json_t *doc,
 		     const char *doc_path);
+
+/* readcap_json written onto f as it is made, one error at a time, for a
+ * capture with many errors. 0, or -1 when a write failed or memory ran
+ * out (errno says which). */
+int readcap_write_json(FILE *f, const struct readcap *r, json_t *doc,
+		       const char *doc_path);
+
+/* readcap_write_json onto path ('-': standard output, flushed), written
+ * whole or not at all (outfile.h). 0, or -1 with err ("cannot write PATH:
+ * why"). */
+int readcap_write_json_path(const char *path, const struct readcap *r,
+			    json_t *doc, const char *doc_path, char *err,
+			    size_t errlen);
 
 /* The same report as text onto f: a tcpdump-like line per error, its
  * match and classes, the styles that heard it, and a summary line.

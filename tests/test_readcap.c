@@ -289,9 +289,11 @@ static void test_styles_from_results(void **state)
 
 static void test_json(void **state)
 {
-	json_t *doc = load_document(DOC_PORT), *rep, *e, *st;
+	json_t *doc = load_document(DOC_PORT), *rep, *e, *st, *back;
 	struct readcap r;
-	char err[512];
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
 
 	(void)state;
 	assert_int_equal(readcap_open(&r, PORT, err, sizeof(err)), 0);
@@ -306,10 +308,25 @@ static void test_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(
 				 json_object_get(e, "quote"), "dport")),
 			 33434);
-	st = json_object_get(e, "styles");
+	/* Each kind of error's styles once; the error names its index. */
+	assert_int_equal(json_array_size(json_object_get(rep, "styles")), 1);
+	st = json_array_get(
+		json_object_get(rep, "styles"),
+		(size_t)json_integer_value(json_object_get(e, "styles")));
+	assert_int_equal(json_integer_value(json_object_get(st, "first")), 6);
 	assert_string_equal(json_string_value(json_array_get(
 				    json_object_get(st, "deaf"), 0)),
 			    "udp-unconnected");
+	/* Written as it is made, it is the same document. */
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(readcap_write_json(f, &r, doc, DOC_PORT), 0);
+	assert_int_equal(fclose(f), 0);
+	back = json_loads(buf, 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, rep));
+	json_decref(back);
+	free(buf);
 	json_decref(rep);
 	readcap_free(&r);
 	json_decref(doc);
