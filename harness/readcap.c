@@ -678,9 +678,14 @@ static json_t *styles_of(json_t *doc, const struct readcap_error *e)
 					goto oom;
 			}
 		}
-		/* A forged error is measured only by the forged cases; a
-		 * real one falls back from its exact parse to "ok". */
-		if (n || forged || mode == 1)
+		/* A forged error is measured only by the forged cases. A
+		 * real one falls back from its exact parse to "ok" only when
+		 * what differs is the capture's doing (a snaplen cut): the
+		 * kernel treats a bad checksum, a short quote or an
+		 * extension as it will, and only a cell that saw one says
+		 * how. */
+		if (n || forged || mode == 1 ||
+		    (e->flags & (RCF_MALFORMED | RCF_EXTENSION)))
 			break;
 	}
 	json_object_foreach(probes, name, pr)
@@ -1048,8 +1053,10 @@ static void styles_text(FILE *f, json_t *st, const char *doc_path)
 
 	if (json_integer_value(json_object_get(st, "cells")) == 0) {
 		snprintf(buf, sizeof(buf),
-			 "on this kernel: no cell of %s saw an error like it "
-			 "(icmplab list shows the cases a run could add)",
+			 "on this kernel: no cell of %s saw an error like it; "
+			 "forged and malformed ones are measured by `icmplab "
+			 "run --out DIR hostile` (as root), read with "
+			 "--results DIR/results.json",
 			 doc_path);
 		fputs("    ", f);
 		answer_wrap(f, 4, 6, buf);

@@ -276,6 +276,19 @@ static void test_styles_from_results(void **state)
 				  "matched, 0 forged or malformed"));
 	assert_null(strstr(t, "no results document"));
 	free(t);
+	readcap_free(&r);
+	/* A bad checksum is not measured by the well-formed cells: a
+	 * document without a cell that saw one says so. */
+	assert_int_equal(
+		readcap_open(&r, HOSTILE("bad_csum"), err, sizeof(err)), 0);
+	t = text_of(&r, doc, DOC_PORT);
+	assert_non_null(strstr(t,
+			       "no cell of " DOC_PORT " saw an error like "
+			       "it; forged and malformed ones are measured"));
+	assert_null(strstr(t, "heard by"));
+	free(t);
+	readcap_free(&r);
+	assert_int_equal(readcap_open(&r, PORT, err, sizeof(err)), 0);
 	/* Without a document it says how to get one, and guesses nothing. */
 	t = text_of(&r, NULL, "results/latest/results.json");
 	assert_non_null(strstr(t, "no results document at "
