@@ -1037,13 +1037,13 @@ static void addf(char *buf, size_t len, const char *fmt, ...)
  * "heard by: udp-connected (recv:ECONNREFUSED), ...; deaf: ...". */
 static void styles_text(FILE *f, json_t *st, const char *doc_path)
 {
+	/* Parenthesised: one element each, however they are wrapped. */
 	static const char *const lead[] = {
 		"that saw this same error",
-		"that saw a well-formed error of this type and code (this one "
-		"is "
-		"not)",
-		"where an error of this type and code quoted no probe's "
-		"datagram",
+		("that saw a well-formed error of this type and code (this "
+		 "one is not)"),
+		("where an error of this type and code quoted no probe's "
+		 "datagram"),
 	};
 	char buf[8192] = "";
 	json_t *h, *v, *c;
