@@ -9,6 +9,13 @@
 #include "names.h"
 #include "verdict.h"
 
+/* A program's output as it came: n bytes, NUL bytes kept (escaped), or
+ * with n 0 the C string s. */
+static json_t *text_of(const char *s, size_t n)
+{
+	return n ? json_textn(s, n) : json_text(s);
+}
+
 static const struct tok verdict_names[] = {
 	{VERDICT_PASS, "pass"}, {VERDICT_FAIL, "fail"},
 	{VERDICT_SKIP, "skip"}, {VERDICT_ERROR, "error"},
@@ -188,15 +195,17 @@ json_t *cell_json(const struct cell *c)
 			    event_list_json(c->events, c->nevents, c->t0));
 	if (c->is_cmd) {
 		json_object_set_new(o, "command", json_text(c->command));
-		json_object_set_new(o, "stdout", json_text(c->output));
+		json_object_set_new(o, "stdout",
+				    text_of(c->output, c->output_len));
 		json_object_set_new(o, "duration_ms",
 				    json_real(c->duration_ms));
 		if (c->timed_out_ms)
 			json_object_set_new(o, "timed_out_ms",
 					    json_integer(c->timed_out_ms));
 	}
-	if (c->errtext && c->errtext[0])
-		json_object_set_new(o, "stderr", json_text(c->errtext));
+	if (c->errtext && (c->errtext[0] || c->errtext_len))
+		json_object_set_new(o, "stderr",
+				    text_of(c->errtext, c->errtext_len));
 	return o;
 }
 

@@ -63,8 +63,10 @@ struct cell {
 	bool is_cmd;	     /* a user command: exit status is its result */
 	int status;	     /* the probe's wait status */
 	const char *errtext; /* its stderr */
+	size_t errtext_len;  /* its bytes, NULs included; 0: strlen */
 	const char *command; /* is_cmd: the command line that ran */
 	const char *output;  /* is_cmd: its stdout */
+	size_t output_len;   /* its bytes, NULs included; 0: strlen */
 	double duration_ms;  /* is_cmd: its wall time */
 	int timed_out_ms;    /* is_cmd: killed at --cmd-timeout; 0: not */
 	/* What it is judged against. expect: NULL when no line applies to

@@ -53,7 +53,9 @@ json_t *json_textn(const char *s, size_t n)
 	if (!buf)
 		return NULL;
 	while (i < n) {
-		k = utf8_seq_len(u + i, n - i);
+		/* NUL is valid UTF-8 but ends every C string that reads the
+		 * document later: escaped like an invalid byte. */
+		k = u[i] ? utf8_seq_len(u + i, n - i) : 0;
 		if (k) {
 			memcpy(buf + at, u + i, k);
 			at += k;

@@ -2,7 +2,8 @@
  * strings that are never lost: jansson refuses a string that is not valid
  * UTF-8 (json_string returns NULL, and the field silently vanishes from
  * its object), so every byte that does not belong to a valid UTF-8
- * sequence is written as the four characters \xNN (lowercase hex). Valid
+ * sequence, and every NUL byte (which would cut the C strings that read
+ * the document), is written as the four characters \xNN (lowercase hex). Valid
  * text is unchanged; a literal "\x41" already in the text is kept as it
  * is, so the escape is for reading, not for an exact round trip. */
 #ifndef ICMPLAB_JSONTEXT_H

@@ -525,8 +525,10 @@ static void fill_cell(const struct case_run *r, const struct probe_run *p,
 	c->is_cmd = p->is_cmd;
 	c->status = p->proc.status;
 	c->errtext = p->proc.errtext;
+	c->errtext_len = p->proc.errlen;
 	c->command = p->cmd.text;
 	c->output = p->proc.outtext;
+	c->output_len = p->proc.outlen;
 	c->timed_out_ms = p->timed_out_ms;
 	c->duration_ms =
 		p->proc.t_end > p->proc.t_start

@@ -637,14 +637,14 @@ static void test_cmd_bytes_and_not_found(void **state)
 	assert_non_null(d);
 	snprintf(path, sizeof(path), "%s/r.json", d);
 	argv[4] = path;
-	argv[8] = "printf 'ok\\377x\\316\\273'";
+	argv[8] = "printf 'ok\\377x\\316\\273\\000after'";
 	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
 	doc = json_load_file(path, 0, &je);
 	assert_non_null(doc);
 	c = find_cell(doc, "silent_drop", "cmd");
 	assert_non_null(c);
 	assert_string_equal(json_string_value(json_object_get(c, "stdout")),
-			    "ok\\xffx\xce\xbb");
+			    "ok\\xffx\xce\xbb\\x00after");
 	json_decref(doc);
 
 	argv[8] = "icmplab-no-such-command-here {addr}";
