@@ -16,6 +16,7 @@
 
 #include "catalog.h"
 #include "cell.h"
+#include "jsontext.h"
 
 struct job {
 	int idx; /* case index, -1 when the slot is free */
@@ -68,7 +69,8 @@ static void child(const struct case_def *c, const struct run_opts *ro, int fd,
 		res = run_case(c, ro, err, sizeof(err));
 	if (!res) {
 		res = json_object();
-		json_object_set_new(res, "error", json_string(err));
+		/* err may quote a case file: any bytes, kept. */
+		json_object_set_new(res, "error", json_text(err));
 	}
 	if (json_dumpfd(res, fd, JSON_COMPACT) < 0)
 		_exit(1);
