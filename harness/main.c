@@ -25,7 +25,10 @@
 #include "answer.h"
 #include "casefile.h"
 #include "catalog.h"
+#include "cellpcap.h"
+#include "cellview.h"
 #include "diff.h"
+#include "html.h"
 #include "names.h"
 #include "outfile.h"
 #include "num.h"
@@ -34,6 +37,7 @@
 #include "ktap.h"
 #include "report.h"
 #include "resdoc.h"
+#include "show.h"
 #include "suite.h"
 #include "topo.h"
 
@@ -64,7 +68,10 @@ struct cli {
 	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
 	int nfilter;
 	bool full_matrix;	     /* --matrix full */
-	const char *results_path;    /* why --results */
+	const char *results_path;    /* why, show --results */
+	const char *html_path;	     /* run, report --html */
+	const char *pcap_out;	     /* show --pcap FILE */
+	bool pcap_per_cell;	     /* run --pcap-per-cell */
 	char default_results[PATH_MAX];
 };
 
@@ -89,13 +96,21 @@ static const char commands_text[] =
 		"                                          to use instead (e.g. why\n"
 		"                                          udp-connected ttl); reads\n"
 		"                                          results/latest/results.json, or\n"
-		"                                          runs the case when no run has it\n";
+		"                                          runs the case when no run has it\n"
+		"       icmplab show [--results FILE] [--pcap FILE] CASE [PROBE]\n"
+		"                                          one cell opened: topology, the\n"
+		"                                          fault, calls and packets in time\n"
+		"                                          order, verdict, references\n";
 
 /* The options of run (and of why, when it runs a case). */
 static const char run_options[] =
 		"options:\n"
 		"  --cases DIR      case files (default: the repository's cases/)\n"
-		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
+		"  --out DIR        write results.json, matrix.txt, index.html and pcap/\n"
+		"                   there\n"
+		"  --pcap-per-cell  with --out: also DIR/pcap/CASE/PROBE.pcap, each\n"
+		"                   cell's own flow\n"
+		"  --html FILE      also write the HTML report to FILE\n"
 		"  --json FILE      also write the results document to FILE ('-': stdout)\n"
 		"  --ktap FILE      also write KTAP version 1 to FILE ('-': stdout)\n"
 		"  --junit FILE     also write JUnit XML to FILE ('-': stdout)\n"
@@ -150,11 +165,26 @@ static const struct {
 	 "document, 4 cannot run here\n",
 	 false},
 	{"report",
-	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--matrix full]\n"
-	 "                      RESULTS.json\n"
-	 "Converts a stored run to KTAP or JUnit XML ('-': stdout), or with\n"
-	 "neither prints its terminal report again (the short answer, or every\n"
-	 "cell with --matrix full).\n",
+	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--html FILE]\n"
+	 "                      [--matrix full] RESULTS.json\n"
+	 "Converts a stored run to KTAP, JUnit XML ('-': stdout) or an HTML\n"
+	 "report, or with none of them prints its terminal report again (the\n"
+	 "short answer, or every cell with --matrix full).\n",
+	 false},
+	{"show",
+	 "usage: icmplab show [--results FILE] [--pcap FILE] CASE [PROBE]\n"
+	 "Opens one cell of a stored run (every cell of CASE without PROBE):\n"
+	 "the case's topology and fault, the probe's system calls and its\n"
+	 "flow's packets on one time axis, the verdict with expected and\n"
+	 "surfaced, the explanation, the references and the capture. CASE: a\n"
+	 "case name or a unique prefix; PROBE: a probe name or a unique prefix.\n"
+	 "  --results FILE  the results document (default\n"
+	 "                  results/latest/results.json, from make run)\n"
+	 "  --pcap FILE     also write the cell's own packets (its flow and the\n"
+	 "                  errors quoting it, no neighbour discovery) from the\n"
+	 "                  case's capture to FILE; needs PROBE\n"
+	 "exit: 0 shown, 1 the capture could not be written, 2 unknown names\n"
+	 "or unreadable document\n",
 	 false},
 	{"diff",
 	 "usage: icmplab diff OLD.json NEW.json\n"
@@ -528,7 +558,8 @@ static int write_matrix(const char *path, json_t *doc)
  * removed, never followed. 0, or -1 after saying why on stderr. */
 static int prepare_out(const char *out, const char *pcapdir)
 {
-	static const char *const mine[] = {"results.json", "matrix.txt", NULL};
+	static const char *const mine[] = {"results.json", "matrix.txt",
+					   "index.html", NULL};
 	char path[PATH_MAX];
 	struct dirent *e;
 	size_t n;
@@ -559,6 +590,7 @@ static int prepare_out(const char *out, const char *pcapdir)
 			    !(e->d_name[0] == '.' &&
 			      (strncmp(e->d_name, ".results.json.", 14) == 0 ||
 			       strncmp(e->d_name, ".matrix.txt.", 12) == 0 ||
+			       strncmp(e->d_name, ".index.html.", 12) == 0 ||
 			       (i && strstr(e->d_name, ".pcap.")))))
 				continue;
 			if (unlinkat(dirfd(d), e->d_name, 0) < 0 &&
@@ -617,6 +649,29 @@ static bool write_report(const char *path, resdoc_writer w, json_t *doc)
 	if (!path || resdoc_write_path(path, w, doc, err, sizeof(err)) == 0)
 		return true;
 	fprintf(stderr, "icmplab: %s\n", err);
+	return false;
+}
+
+/* The HTML report of doc to path, dated date (NULL: now); false after
+ * saying why it could not. */
+static bool write_html(const char *path, json_t *doc, const char *date)
+{
+	char err[PATH_MAX + 256];
+
+	if (html_write_path(path, doc, date, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "icmplab: %s\n", err);
+	return false;
+}
+
+/* --pcap-per-cell: every cell's own capture; false after saying why. */
+static bool write_cell_pcaps(json_t *doc)
+{
+	char err[PATH_MAX + 256];
+
+	if (cellpcap_write_all(doc, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "icmplab: --pcap-per-cell: %s\n", err);
 	return false;
 }
 
@@ -755,7 +810,14 @@ static int cmd_run(struct cli *c)
 		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
 		if (write_matrix(path, doc) < 0)
 			unwritten = true;
+		if (c->pcap_per_cell && !write_cell_pcaps(doc))
+			unwritten = true;
+		snprintf(path, sizeof(path), "%s/index.html", c->out_dir);
+		if (!write_html(path, doc, NULL))
+			unwritten = true;
 	}
+	if (c->html_path && !write_html(c->html_path, doc, NULL))
+		unwritten = true;
 	if (c->json_path && write_file(c->json_path, doc) < 0)
 		unwritten = true;
 	if (!write_report(c->ktap_path, ktap_write, doc))
@@ -859,7 +921,7 @@ static int cmd_report(struct cli *c)
 		return EXIT_USAGE;
 	}
 	/* No converter asked for: the terminal report of the stored run. */
-	if (!c->ktap_path && !c->junit_path) {
+	if (!c->ktap_path && !c->junit_path && !c->html_path) {
 		ok = write_report("-", c->full_matrix ? report_text_full
 						      : report_text_short,
 				  doc);
@@ -868,8 +930,84 @@ static int cmd_report(struct cli *c)
 	}
 	ok = write_report(c->ktap_path, ktap_write, doc);
 	ok = write_report(c->junit_path, junit_write, doc) && ok;
+	if (c->html_path) {
+		struct stat st;
+		char date[64];
+		struct tm tm;
+
+		/* A stored run is dated by its document. */
+		date[0] = '\0';
+		if (stat(c->only[0], &st) == 0)
+			strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC",
+				 gmtime_r(&st.st_mtime, &tm));
+		ok = write_html(c->html_path, doc, date[0] ? date : NULL) && ok;
+	}
 	json_decref(doc);
 	return ok ? EXIT_PASS : EXIT_FAIL;
+}
+
+/* icmplab show CASE [PROBE]: one cell of a stored run opened. */
+static int cmd_show(struct cli *c)
+{
+	const char *path = c->results_path ? c->results_path
+					   : c->default_results;
+	char err[PATH_MAX + 1024];
+	json_t *doc, *k, *cell;
+	size_t kept;
+	int rc = EXIT_PASS;
+
+	if (c->nonly < 1 || c->nonly > 2 || (c->pcap_out && c->nonly != 2)) {
+		fprintf(stderr, "icmplab show: usage: icmplab show [--results "
+				"FILE] [--pcap FILE] CASE [PROBE]%s\n",
+			c->pcap_out ? " (--pcap needs PROBE)" : "");
+		return EXIT_USAGE;
+	}
+	doc = resdoc_load(path, err, sizeof(err));
+	if (!doc) {
+		fprintf(stderr, "icmplab show: %s%s\n", err,
+			c->results_path ? ""
+					: " (make run, or icmplab run --out "
+					  "DIR then --results DIR/results.json)");
+		return EXIT_USAGE;
+	}
+	if (show_write(stdout, doc, c->only[0], c->nonly == 2 ? c->only[1] : NULL,
+		       err, sizeof(err)) < 0) {
+		fprintf(stderr, "icmplab show: %s\n", err);
+		json_decref(doc);
+		return EXIT_USAGE;
+	}
+	if (c->pcap_out) {
+		k = cellview_find_case(doc, c->only[0], err, sizeof(err));
+		cell = k ? cellview_find_cell(doc, resdoc_str(k, "name"),
+					      c->only[1], err, sizeof(err))
+			 : NULL;
+		if (cell && !resdoc_str(k, "pcap")[0]) {
+			snprintf(err, sizeof(err), "case %s has no capture (it "
+						   "ran without --out)",
+				 resdoc_str(k, "name"));
+			cell = NULL;
+		}
+		if (!cell || cellpcap_write(cell, resdoc_str(k, "pcap"),
+					    c->pcap_out, &kept, err,
+					    sizeof(err)) < 0) {
+			fprintf(stderr, "icmplab show: --pcap: %s\n", err);
+			rc = EXIT_FAIL;
+		} else {
+			fprintf(stderr, "icmplab show: %zu packet%s of %s x %s "
+					"written to %s\n",
+				kept, kept == 1 ? "" : "s",
+				resdoc_str(k, "name"), resdoc_str(cell, "probe"),
+				c->pcap_out);
+		}
+	}
+	json_decref(doc);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "icmplab show: cannot write to standard "
+				"output: %s\n",
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	return rc;
 }
 
 /* icmplab why STYLE FAULT: the cell from the stored run (--results, or
@@ -1128,6 +1266,9 @@ int main(int argc, char **argv)
 		{"probe", required_argument, NULL, 'p'},
 		{"matrix", required_argument, NULL, 'X'},
 		{"results", required_argument, NULL, 'R'},
+		{"html", required_argument, NULL, 'H'},
+		{"pcap", required_argument, NULL, 'A'},
+		{"pcap-per-cell", no_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1238,6 +1379,15 @@ int main(int argc, char **argv)
 		case 'R':
 			c.results_path = optarg;
 			break;
+		case 'H':
+			c.html_path = optarg;
+			break;
+		case 'A':
+			c.pcap_out = optarg;
+			break;
+		case 'Y':
+			c.pcap_per_cell = true;
+			break;
 		case 'h':
 			if (!command_usage(stdout, cmd))
 				usage(stdout);
@@ -1263,6 +1413,8 @@ int main(int argc, char **argv)
 		return cmd_report(&c);
 	if (strcmp(cmd, "why") == 0)
 		return cmd_why(&c);
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
 	if (strcmp(cmd, "expand") == 0)

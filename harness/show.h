@@ -1,0 +1,29 @@
+/* `icmplab show CASE [PROBE]`: one cell opened on the terminal (the
+ * topology, the fault's rule, the probe's calls and packets on one time
+ * axis, the verdict, the explanation, the references, the capture), from
+ * the model in cellview.h. */
+#ifndef ICMPLAB_SHOW_H
+#define ICMPLAB_SHOW_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "cellview.h"
+
+/* Writes the case's topology and fault (once) onto f. */
+void show_case(FILE *f, const struct cellview *v);
+
+/* Writes the cell: its timeline, verdict, explanation, references and
+ * capture. */
+void show_cell(FILE *f, const struct cellview *v);
+
+/* `show CASE [PROBE]` on doc: the case (name or unique prefix) with one
+ * cell (probe name or unique prefix), or with every cell when probe is
+ * NULL. 0, or -1 with err (unknown or ambiguous names, with suggestions;
+ * out of memory). */
+int show_write(FILE *f, json_t *doc, const char *kase, const char *probe,
+	       char *err, size_t errlen);
+
+#endif
