@@ -1,7 +1,9 @@
 /* One cell's capture: see cellpcap.h. */
 #include "cellpcap.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "match.h"
 #include "names.h"
@@ -195,5 +198,65 @@ int cellpcap_write_all(json_t *doc, char *err, size_t errlen)
 		if (cellpcap_write(c, pcap, path, NULL, err, errlen) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Removes the .pcap files (and ".NAME.pcap.XXXXXX") in the directory fd. */
+static int clear_dir(int fd, const char *path, char *err, size_t errlen)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	size_t n;
+
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (!(n > 5 && strcmp(e->d_name + n - 5, ".pcap") == 0) &&
+		    !(e->d_name[0] == '.' && strstr(e->d_name, ".pcap.")))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot remove %s/%s: %s", path,
+				 e->d_name, strerror(errno));
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+int cellpcap_clear(const char *pcapdir, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *d = opendir(pcapdir);
+	int fd;
+
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s", pcapdir,
+			 strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), e->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* a file (a case's capture) or a link */
+		snprintf(path, sizeof(path), "%s/%s", pcapdir, e->d_name);
+		if (clear_dir(fd, path, err, errlen) < 0) {
+			closedir(d);
+			return -1;
+		}
+		/* Left when something else is in it: not ours to remove. */
+		unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
 	return 0;
 }

@@ -25,4 +25,11 @@ int cellpcap_write(json_t *cell, const char *in, const char *out,
  * failure. */
 int cellpcap_write_all(json_t *doc, char *err, size_t errlen);
 
+/* Before a run into pcapdir: removes what --pcap-per-cell wrote there
+ * (CASE/PROBE.pcap, temporary files of an interrupted write, then each
+ * CASE directory once empty), so that no cell capture of an earlier run
+ * can pass for this run's. Links are removed, never followed; other files
+ * are left. 0, or -1 with err. */
+int cellpcap_clear(const char *pcapdir, char *err, size_t errlen);
+
 #endif

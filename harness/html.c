@@ -155,6 +155,13 @@ void html_escape(FILE *f, const char *s)
 	}
 }
 
+static bool upper_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+}
+
+/* A '_' is kept unless two upper-case hex digits follow it, so that the
+ * "_XX" escapes cannot be taken for text: the encoding is one to one. */
 static void id_part(FILE *f, const char *s)
 {
 	const unsigned char *p;
@@ -162,7 +169,8 @@ static void id_part(FILE *f, const char *s)
 	for (p = (const unsigned char *)s; *p; p++)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    (*p == '_' && p[1] != '_'))
+		    (*p == '_' && !(upper_hex((char)p[1]) &&
+				    upper_hex((char)p[2]))))
 			fputc(*p, f);
 		else
 			fprintf(f, "_%02X", *p);

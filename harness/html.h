@@ -22,9 +22,9 @@
 void html_escape(FILE *f, const char *s);
 
 /* The fragment id of a case ("case-NAME") or a cell ("cell-NAME--PROBE",
- * probe non-NULL) onto f: letters, digits, '_', '-' and '.' as they are,
- * any other byte as "_XX" (hex), so the id needs no further escaping in
- * an attribute or a URL. */
+ * probe non-NULL) onto f: letters, digits, '-', '.' and '_' as they are,
+ * any other byte (and a '_' before two upper-case hex digits) as "_XX",
+ * so the id needs no further escaping in an attribute or a URL. */
 void html_id(FILE *f, const char *name, const char *probe);
 
 /* The report of doc onto f. base: the directory the file will be in,

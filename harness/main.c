@@ -605,6 +605,10 @@ static int prepare_out(const char *out, const char *pcapdir)
 		}
 		closedir(d);
 	}
+	if (cellpcap_clear(pcapdir, path, sizeof(path)) < 0) {
+		fprintf(stderr, "icmplab: %s\n", path);
+		return -1;
+	}
 	stub = json_pack("{s:s, s:b}", "icmplab", "1", "complete", 0);
 	snprintf(path, sizeof(path), "%s/results.json", out);
 	rc = write_file(path, stub);
@@ -740,6 +744,11 @@ static int cmd_run(struct cli *c)
 	bool differs = false;
 	int n;
 
+	if (c->pcap_per_cell && !c->out_dir) {
+		fprintf(stderr, "icmplab: --pcap-per-cell needs --out DIR (the "
+				"cells' captures go to DIR/pcap/CASE/)\n");
+		return EXIT_USAGE;
+	}
 	/* Before anything else: as another user the case directory may not
 	 * even be readable, and the answer must still be exit 4. */
 	require_namespaces();
