@@ -36,7 +36,8 @@ HLIB    := $(B)/libharness.a
 PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
-ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci
+ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
+	$(B)/tests/test_report_html
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
@@ -53,6 +54,13 @@ $(DEPS_OK): scripts/install-deps
 	./scripts/install-deps
 	@touch $@
 deps: $(DEPS_OK)
+
+# What only the tests need (a browser for the HTML report's test).
+TEST_DEPS_OK := $(B)/.test-deps-ok
+$(TEST_DEPS_OK): scripts/install-deps
+	@mkdir -p $(B)
+	./scripts/install-deps --test
+	@touch $@
 
 $(B)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -118,11 +126,11 @@ fuzz: $(FUZZERS)
 	  echo "== $$f"; $$f tests/fuzz/corpus/$$n $(FUZZRUNS); done
 endif
 
-integration: all $(ITESTS)
+integration: all $(TEST_DEPS_OK) $(ITESTS)
 	@scripts/run-tests $(ITESTS)
 
 # One tally for everything: the fuzz replays first, then every cmocka program.
-test: all $(UTESTS) $(ITESTS) fuzz
+test: all $(TEST_DEPS_OK) $(UTESTS) $(ITESTS) fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
