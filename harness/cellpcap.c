@@ -22,8 +22,10 @@
 #define MAX_FLOWS 8
 
 static const struct tok protos[] = {
-	{IPPROTO_UDP, "udp"},	{IPPROTO_TCP, "tcp"},
-	{IPPROTO_ICMP, "icmp"}, {IPPROTO_ICMPV6, "icmpv6"},
+	{IPPROTO_UDP, "udp"},
+	{IPPROTO_TCP, "tcp"},
+	{IPPROTO_ICMP, "icmp"},
+	{IPPROTO_ICMPV6, "icmpv6"},
 	{0, NULL},
 };
 
@@ -43,8 +45,9 @@ static int cell_flows(json_t *cell, struct flow *f, int max, char *err,
 		if (str2tok(protos, resdoc_str(e, "proto"), &proto) < 0 ||
 		    addr_parse(resdoc_str(e, "src"), &f[n].src) < 0 ||
 		    addr_parse(resdoc_str(e, "dst"), &f[n].dst) < 0) {
-			snprintf(err, errlen, "cell %s x %s: a flow event that "
-					      "does not parse",
+			snprintf(err, errlen,
+				 "cell %s x %s: a flow event that "
+				 "does not parse",
 				 resdoc_str(cell, "case"),
 				 resdoc_str(cell, "probe"));
 			return -1;
@@ -74,8 +77,7 @@ static bool reply_of(const struct flow *f, const struct pkt_hdr *h)
 	       (is_any(&f->src) || addr_eq(&h->dst, &f->src));
 }
 
-static bool belongs(const struct flow *f, int n, const uint8_t *b,
-		    size_t len)
+static bool belongs(const struct flow *f, int n, const uint8_t *b, size_t len)
 {
 	struct pkt p;
 	int i;
@@ -93,8 +95,8 @@ static bool belongs(const struct flow *f, int n, const uint8_t *b,
 	return false;
 }
 
-int cellpcap_write(json_t *cell, const char *in, const char *out,
-		   size_t *kept, char *err, size_t errlen)
+int cellpcap_write(json_t *cell, const char *in, const char *out, size_t *kept,
+		   char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct flow flows[MAX_FLOWS];
@@ -110,8 +112,9 @@ int cellpcap_write(json_t *cell, const char *in, const char *out,
 	if (nf < 0)
 		return -1;
 	if (nf == 0) {
-		snprintf(err, errlen, "cell %s x %s announced no flow: there "
-				      "is nothing of its own to cut out",
+		snprintf(err, errlen,
+			 "cell %s x %s announced no flow: there "
+			 "is nothing of its own to cut out",
 			 resdoc_str(cell, "case"), resdoc_str(cell, "probe"));
 		return -1;
 	}
@@ -121,8 +124,8 @@ int cellpcap_write(json_t *cell, const char *in, const char *out,
 		return -1;
 	}
 	if (pcap_datalink(pc) != DLT_EN10MB) {
-		snprintf(err, errlen, "%s: link type %d; expected Ethernet",
-			 in, pcap_datalink(pc));
+		snprintf(err, errlen, "%s: link type %d; expected Ethernet", in,
+			 pcap_datalink(pc));
 		pcap_close(pc);
 		return -1;
 	}

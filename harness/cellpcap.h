@@ -15,8 +15,8 @@
  * packets to out through outfile.h (atomic, never through a link). Sets
  * *kept to how many were written (may be NULL). 0, or -1 with err (a cell
  * without a flow event, an unreadable capture, a failed write). */
-int cellpcap_write(json_t *cell, const char *in, const char *out,
-		   size_t *kept, char *err, size_t errlen);
+int cellpcap_write(json_t *cell, const char *in, const char *out, size_t *kept,
+		   char *err, size_t errlen);
 
 /* run --pcap-per-cell: for every case of doc with a capture and every
  * cell of it with a flow, DIR/CASE/PROBE.pcap next to the case's capture

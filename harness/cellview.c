@@ -72,9 +72,8 @@ static void transport(char *buf, size_t len, json_t *h, int family)
 	if (strcmp(proto, "tcp") == 0)
 		snprintf(buf, len, "TCP [%s]", resdoc_str(h, "flags"));
 	else if (json_is_integer(json_object_get(h, "type"))) {
-		const char *name =
-			icmp_code_name(family, (int)num(h, "type"),
-				       (int)num(h, "code"));
+		const char *name = icmp_code_name(family, (int)num(h, "type"),
+						  (int)num(h, "code"));
 
 		if (!name)
 			name = icmp_type_name(family, (int)num(h, "type"));
@@ -137,7 +136,8 @@ static void event_line(json_t *e, char *buf, size_t len, enum cv_kind *kind)
 	} else if (strcmp(ev, "flow") == 0) {
 		snprintf(buf, len, "its socket's flow: %s %s.%lld > %s.%lld",
 			 resdoc_str(e, "proto"), resdoc_str(e, "src"),
-			 num(e, "sport"), resdoc_str(e, "dst"), num(e, "dport"));
+			 num(e, "sport"), resdoc_str(e, "dst"),
+			 num(e, "dport"));
 	} else if (strcmp(ev, "errqueue") == 0) {
 		snprintf(buf, len,
 			 "error queue (%s): %s, origin %s, type %lld code %lld",
@@ -148,16 +148,18 @@ static void event_line(json_t *e, char *buf, size_t len, enum cv_kind *kind)
 			append(buf, len, ", offender %s",
 			       resdoc_str(e, "offender"));
 	} else if (strcmp(ev, "icmp") == 0) {
-		snprintf(buf, len, "raw socket read (%s): ICMP %lld/%lld from "
-				   "%s, quoting %s datagram",
+		snprintf(buf, len,
+			 "raw socket read (%s): ICMP %lld/%lld from "
+			 "%s, quoting %s datagram",
 			 resdoc_str(e, "via"), num(e, "type"), num(e, "code"),
 			 resdoc_str(e, "from"),
 			 strcmp(resdoc_str(e, "match"), "own") == 0
 				 ? "its own"
 				 : "another");
 	} else if (strcmp(ev, "sync") == 0) {
-		snprintf(buf, len, "datagram %lld %s; the probe waits for the "
-				   "wire",
+		snprintf(buf, len,
+			 "datagram %lld %s; the probe waits for the "
+			 "wire",
 			 num(e, "seq"),
 			 json_is_true(json_object_get(e, "sent")) ? "sent"
 								  : "not sent");
@@ -180,7 +182,8 @@ static int by_time(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
-/* The fault as lines: the TTL the probes used, the parameters, and what
+/* The fault as lines: where the probes send (an address no route or no
+ * neighbour reaches is the fault), the TTL they used, the parameters, and what
  * the topology shows of it: an MTU below Ethernet's, a route that is not
  * a plain unicast one, a firewall ruleset. */
 static void fault_rule(struct cellview *v)
@@ -190,32 +193,34 @@ static void fault_rule(struct cellview *v)
 	size_t i, k;
 
 	v->rule[0] = '\0';
+	if (resdoc_str(v->kase, "dst")[0])
+		append(v->rule, sizeof(v->rule),
+		       "the probes send to %s port %lld\n",
+		       resdoc_str(v->kase, "dst"), num(v->kase, "dport"));
 	if (json_is_integer(json_object_get(v->kase, "ttl")))
 		append(v->rule, sizeof(v->rule),
 		       "the probes send with TTL %lld\n", num(v->kase, "ttl"));
 	if (json_object_size(params)) {
 		append(v->rule, sizeof(v->rule), "parameters:");
-		json_object_foreach(params, key, val)
-			append(v->rule, sizeof(v->rule), " %s=%s", key,
-			       json_is_string(val) ? json_string_value(val)
-						   : "?");
+		json_object_foreach(params, key, val) append(
+			v->rule, sizeof(v->rule), " %s=%s", key,
+			json_is_string(val) ? json_string_value(val) : "?");
 		append(v->rule, sizeof(v->rule), "\n");
 	}
 	for (i = 0; cellview_node(v, i, &node); i++) {
 		const char *n = resdoc_str(node, "node");
 
-		json_array_foreach(json_object_get(node, "interfaces"), k, x)
-			if (num(x, "mtu") != 1500)
-				append(v->rule, sizeof(v->rule),
-				       "%s %s: MTU %lld\n", n,
-				       resdoc_str(x, "name"), num(x, "mtu"));
-		json_array_foreach(json_object_get(node, "routes"), k, x)
-			if (strcmp(resdoc_str(x, "type"), "unicast") != 0 &&
-			    cellview_in_family(resdoc_str(x, "dst"), v->family))
-				append(v->rule, sizeof(v->rule),
-				       "%s: route %s %s\n", n,
-				       resdoc_str(x, "dst"),
-				       resdoc_str(x, "type"));
+		json_array_foreach(json_object_get(node, "interfaces"), k,
+				   x) if (num(x, "mtu") != 1500)
+			append(v->rule, sizeof(v->rule), "%s %s: MTU %lld\n", n,
+			       resdoc_str(x, "name"), num(x, "mtu"));
+		json_array_foreach(
+			json_object_get(node, "routes"), k,
+			x) if (strcmp(resdoc_str(x, "type"), "unicast") != 0 &&
+			       cellview_in_family(resdoc_str(x, "dst"),
+						  v->family))
+			append(v->rule, sizeof(v->rule), "%s: route %s %s\n", n,
+			       resdoc_str(x, "dst"), resdoc_str(x, "type"));
 		if (resdoc_str(node, "nft")[0])
 			append(v->rule, sizeof(v->rule), "%s nftables:\n%s", n,
 			       resdoc_str(node, "nft"));
@@ -249,6 +254,8 @@ int cellview_init(struct cellview *v, json_t *doc, json_t *cell)
 	v->explain = resdoc_str(cell, "explain");
 	v->why = resdoc_str(cell, "why");
 	v->pcap = resdoc_str(v->kase, "pcap");
+	v->command = resdoc_str(cell, "command");
+	v->output = resdoc_str(cell, "stdout");
 	v->refs = json_object_get(cell, "refs");
 	v->topology = json_object_get(v->kase, "topology");
 	resdoc_expected_str(cell, v->expected, sizeof(v->expected));
@@ -279,8 +286,8 @@ int cellview_init(struct cellview *v, json_t *doc, json_t *cell)
 			continue;
 		}
 		v->steps[n].t_ms = ms(p);
-		v->steps[n].kind = strcmp(cls, "datagram") == 0 ? CV_SENT
-								: CV_ERROR;
+		v->steps[n].kind =
+			strcmp(cls, "datagram") == 0 ? CV_SENT : CV_ERROR;
 		cellview_packet_line(p, v->steps[n].text, CV_TEXT_MAX);
 		n++;
 	}
@@ -316,13 +323,13 @@ static int pick(const char *what, const char *arg, const char *const *names,
 	if (hits == 1)
 		return hit;
 	if (hits > 1) {
-		snprintf(err, errlen, "%s '%s' is ambiguous: it starts", what,
-			 arg);
+		snprintf(err, errlen, "%s '%s' is ambiguous:", what, arg);
 		for (i = 0, hits = 0; i < n; i++)
 			if (strncmp(names[i], arg, len) == 0 && hits++ < 6)
-				append(err, errlen, "%s %s", hits > 1 ? "," : "",
-				       names[i]);
-		append(err, errlen, "%s", hits > 6 ? ", ..." : "");
+				append(err, errlen, "%s %s",
+				       hits > 1 ? "," : "", names[i]);
+		append(err, errlen, "%s start with it",
+		       hits > 6 ? ", ..." : "");
 		return -1;
 	}
 	answer_suggest(arg, names, (int)n, tail, sizeof(tail));
@@ -342,8 +349,7 @@ json_t *cellview_find_case(json_t *doc, const char *arg, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	json_array_foreach(cases, i, c)
-		names[i] = resdoc_str(c, "name");
+	json_array_foreach(cases, i, c) names[i] = resdoc_str(c, "name");
 	k = pick("case", arg, names, n, err, errlen);
 	free(names);
 	return k < 0 ? NULL : json_array_get(cases, (size_t)k);
@@ -364,11 +370,12 @@ json_t *cellview_find_cell(json_t *doc, const char *name, const char *arg,
 		free(names);
 		return NULL;
 	}
-	json_array_foreach(cells, i, c)
-		if (strcmp(resdoc_str(c, "case"), name) == 0) {
-			mine[n] = c;
-			names[n++] = resdoc_str(c, "probe");
-		}
+	json_array_foreach(cells, i,
+			   c) if (strcmp(resdoc_str(c, "case"), name) == 0)
+	{
+		mine[n] = c;
+		names[n++] = resdoc_str(c, "probe");
+	}
 	k = pick("probe", arg, names, n, err, errlen);
 	if (k < 0) {
 		char msg[1024];

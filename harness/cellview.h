@@ -33,6 +33,7 @@ struct cellview {
 	json_t *doc, *kase, *cell; /* borrowed; kase NULL when not in doc */
 	const char *name, *probe, *title, *group, *family, *fault, *verdict;
 	const char *kernel, *reason, *explain, *why, *pcap;
+	const char *command, *output; /* a user command's; "" for a probe */
 	char expected[512], surfaced[512], wire[256];
 	json_t *refs;	  /* array of strings, borrowed (may be NULL) */
 	json_t *topology; /* the case's "topology", borrowed (may be NULL) */

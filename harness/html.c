@@ -169,8 +169,8 @@ static void id_part(FILE *f, const char *s)
 	for (p = (const unsigned char *)s; *p; p++)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    (*p == '_' && !(upper_hex((char)p[1]) &&
-				    upper_hex((char)p[2]))))
+		    (*p == '_' &&
+		     !(upper_hex((char)p[1]) && upper_hex((char)p[2]))))
 			fputc(*p, f);
 		else
 			fprintf(f, "_%02X", *p);
@@ -226,12 +226,16 @@ static void node_box(struct html *h, const struct cellview *v, json_t *node)
 
 		fputs("<div class=\"if\">", h->f);
 		text(h, resdoc_str(x, "name"));
-		json_array_foreach(json_object_get(x, "addrs"), k, a)
-			if (cellview_in_family(json_string_value(a), v->family)) {
-				fputc(' ', h->f);
-				text(h, json_string_value(a));
-			}
-		fprintf(h->f, " <span class=\"mtu%s\">mtu %lld</span>%s</div>\n",
+		json_array_foreach(
+			json_object_get(x, "addrs"), k,
+			a) if (cellview_in_family(json_string_value(a),
+						  v->family))
+		{
+			fputc(' ', h->f);
+			text(h, json_string_value(a));
+		}
+		fprintf(h->f,
+			" <span class=\"mtu%s\">mtu %lld</span>%s</div>\n",
 			mtu < 1500 ? " low" : "", mtu,
 			json_is_false(json_object_get(x, "up")) ? " DOWN" : "");
 	}
@@ -287,12 +291,14 @@ static void case_body(struct html *h, const struct cellview *v)
 	fputs("</pre>\n", h->f);
 }
 
-static const char *const kind_class[] = {
-	[CV_SENT] = "k-sent", [CV_ERROR] = "k-error", [CV_CALL] = "k-call",
-	[CV_NOTE] = "k-note"};
-static const char *const kind_text[] = {
-	[CV_SENT] = "wire &rarr;", [CV_ERROR] = "wire &larr;",
-	[CV_CALL] = "call", [CV_NOTE] = "probe"};
+static const char *const kind_class[] = {[CV_SENT] = "k-sent",
+					 [CV_ERROR] = "k-error",
+					 [CV_CALL] = "k-call",
+					 [CV_NOTE] = "k-note"};
+static const char *const kind_text[] = {[CV_SENT] = "wire &rarr;",
+					[CV_ERROR] = "wire &larr;",
+					[CV_CALL] = "call",
+					[CV_NOTE] = "probe"};
 
 static void cell_body(struct html *h, const struct cellview *v)
 {
@@ -338,13 +344,27 @@ static void cell_body(struct html *h, const struct cellview *v)
 		}
 		fputs("</ul>\n", h->f);
 	}
+	if (v->command[0]) {
+		fputs("<p><b>The command</b> (run by /bin/sh -c in the client "
+		      "namespace)</p>\n<pre>",
+		      h->f);
+		text(h, v->command);
+		fputs("</pre>\n", h->f);
+		if (v->output[0]) {
+			fputs("<p><b>Its output</b></p>\n<pre>", h->f);
+			text(h, v->output);
+			fputs("</pre>\n", h->f);
+		}
+	}
 	fputs("<p><b>Timeline</b> (ms since the case started: the probe's "
 	      "calls and its flow's packets)</p>\n<div class=\"scroll\">"
-	      "<table class=\"tl\"><tr><th>ms</th><th></th><th>what</th></tr>\n",
+	      "<table "
+	      "class=\"tl\"><tr><th>ms</th><th></th><th>what</th></tr>\n",
 	      h->f);
 	for (i = 0; i < v->nsteps; i++) {
-		fprintf(h->f, "<tr><td class=\"t\">%.3f</td><td class=\"k %s\">"
-			      "%s</td><td class=\"x\">",
+		fprintf(h->f,
+			"<tr><td class=\"t\">%.3f</td><td class=\"k %s\">"
+			"%s</td><td class=\"x\">",
 			v->steps[i].t_ms, kind_class[v->steps[i].kind],
 			kind_text[v->steps[i].kind]);
 		text(h, v->steps[i].text);
@@ -352,9 +372,10 @@ static void cell_body(struct html *h, const struct cellview *v)
 	}
 	fputs("</table></div>\n", h->f);
 	if (v->left_out)
-		fprintf(h->f, "<p class=\"meta\">%zu other packet%s of the case "
-			      "left out: other probes' flows, neighbour "
-			      "discovery, ARP.</p>\n",
+		fprintf(h->f,
+			"<p class=\"meta\">%zu other packet%s of the case "
+			"left out: other probes' flows, neighbour "
+			"discovery, ARP.</p>\n",
 			v->left_out, v->left_out == 1 ? "" : "s");
 	if (!v->pcap[0])
 		return;
@@ -381,7 +402,8 @@ static void brief(struct html *h, json_t *c)
 	json_t *s = json_object_get(c, "surfaced");
 
 	if (json_array_size(s))
-		text(h, resdoc_item_str(json_array_get(s, 0), tok, sizeof(tok)));
+		text(h,
+		     resdoc_item_str(json_array_get(s, 0), tok, sizeof(tok)));
 	else
 		fputc('-', h->f);
 	if (json_array_size(s) > 1)
@@ -407,7 +429,8 @@ static void short_answer(struct html *h)
 		return;
 	fputs("<h2 id=\"short\">The short answer</h2>\n<p>What each socket "
 	      "style heard of each fault (IPv4). Each cell opens below.</p>\n"
-	      "<div class=\"scroll\"><table class=\"matrix\"><tr><th>fault</th>",
+	      "<div class=\"scroll\"><table "
+	      "class=\"matrix\"><tr><th>fault</th>",
 	      h->f);
 	for (s = 0; s < g.ncols; s++) {
 		fputs("<th>", h->f);
@@ -473,10 +496,10 @@ static json_t *cell_of(json_t *doc, const char *name, const char *probe)
 	json_t *c;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "cells"), i, c)
-		if (strcmp(resdoc_str(c, "case"), name) == 0 &&
-		    strcmp(resdoc_str(c, "probe"), probe) == 0)
-			return c;
+	json_array_foreach(json_object_get(doc, "cells"), i,
+			   c) if (strcmp(resdoc_str(c, "case"), name) == 0 &&
+				  strcmp(resdoc_str(c, "probe"), probe) ==
+					  0) return c;
 	return NULL;
 }
 
@@ -513,7 +536,8 @@ static int group(struct html *h, const char *g)
 		text(h, resdoc_str(kase, "name"));
 		fputs("</a></th>", h->f);
 		for (k = 0; k < np; k++) {
-			c = cell_of(h->doc, resdoc_str(kase, "name"), probes[k]);
+			c = cell_of(h->doc, resdoc_str(kase, "name"),
+				    probes[k]);
 			if (!c) {
 				fputs("<td></td>", h->f);
 				continue;
@@ -598,8 +622,9 @@ static void claims(struct html *h)
 		slot = json_is_true(json_object_get(claim, "holds")) ? 0 : 1;
 		json_array_set_new(
 			t, slot,
-			json_integer(json_integer_value(json_array_get(t, slot)) +
-				     1));
+			json_integer(
+				json_integer_value(json_array_get(t, slot)) +
+				1));
 	}
 	if (json_object_size(seen)) {
 		const char *key;
@@ -610,13 +635,15 @@ static void claims(struct html *h)
 		      h->f);
 		json_object_foreach(seen, key, t)
 		{
-			long long yes = json_integer_value(json_array_get(t, 0));
+			long long yes =
+				json_integer_value(json_array_get(t, 0));
 			long long no = json_integer_value(json_array_get(t, 1));
 
 			fputs("<li>", h->f);
 			text(h, key);
-			fprintf(h->f, " &mdash; <b>confirmed by %lld cell%s, "
-				      "refuted by %lld</b></li>\n",
+			fprintf(h->f,
+				" &mdash; <b>confirmed by %lld cell%s, "
+				"refuted by %lld</b></li>\n",
 				yes, yes == 1 ? "" : "s", no);
 		}
 		fputs("</ul>\n", h->f);
@@ -633,14 +660,16 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 	size_t i, j;
 	int rc = 0;
 
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	      "charset=\"utf-8\">"
 	      "\n<meta name=\"viewport\" content=\"width=device-width, "
 	      "initial-scale=1\">\n<title>icmplab: ICMP errors by socket "
 	      "style, kernel ",
 	      f);
 	text(&h, resdoc_str(doc, "kernel"));
-	fprintf(f, "</title>\n<style>\n%s</style>\n<script>\n%s</script>\n"
-		   "</head><body>\n",
+	fprintf(f,
+		"</title>\n<style>\n%s</style>\n<script>\n%s</script>\n"
+		"</head><body>\n",
 		style_css, head_js);
 	fputs("<h1>icmplab: which socket style hears which ICMP error</h1>\n"
 	      "<p class=\"meta\">kernel ",
@@ -650,8 +679,9 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 	text(&h, resdoc_str(doc, "machine"));
 	fputs("), ", f);
 	text(&h, date);
-	fprintf(f, "; %lld cells: %lld pass, %lld fail, %lld skip, %lld error, "
-		   "%lld info%s</p>\n",
+	fprintf(f,
+		"; %lld cells: %lld pass, %lld fail, %lld skip, %lld error, "
+		"%lld info%s</p>\n",
 		(long long)json_integer_value(json_object_get(s, "cells")),
 		(long long)json_integer_value(json_object_get(s, "pass")),
 		(long long)json_integer_value(json_object_get(s, "fail")),
@@ -691,9 +721,8 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 		fputs("</a> ", f);
 	}
 	fputs("</p>\n", f);
-	json_array_foreach(groups, i, k)
-		if (rc == 0)
-			rc = group(&h, json_string_value(k));
+	json_array_foreach(groups, i, k) if (rc == 0) rc =
+		group(&h, json_string_value(k));
 	claims(&h);
 	fputs("<h2 id=\"settings\">Settings</h2>\n<dl class=\"kv\">"
 	      "<dt>kernel</dt><dd>",
@@ -715,17 +744,18 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 		fputs("</dd>", f);
 		free(v);
 	}
-	fprintf(f, "</dl>\n<p class=\"meta\">Written by icmplab from the "
-		   "results document (docs/results.md); the same cell on a "
-		   "terminal: <code>icmplab show CASE PROBE</code>.</p>\n"
-		   "<script>\n%s</script>\n</body></html>\n",
+	fprintf(f,
+		"</dl>\n<p class=\"meta\">Written by icmplab from the "
+		"results document (docs/results.md); the same cell on a "
+		"terminal: <code>icmplab show CASE PROBE</code>.</p>\n"
+		"<script>\n%s</script>\n</body></html>\n",
 		tail_js);
 	json_decref(groups);
 	return rc < 0 || ferror(f) ? -1 : 0;
 }
 
-int html_write_path(const char *path, json_t *doc, const char *date,
-		    char *err, size_t errlen)
+int html_write_path(const char *path, json_t *doc, const char *date, char *err,
+		    size_t errlen)
 {
 	char dir[PATH_MAX], base[PATH_MAX], now[64];
 	struct outfile o;

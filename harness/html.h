@@ -36,7 +36,7 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date);
 /* html_write to path through outfile.h (atomic, never through a link);
  * links to captures are relative to path's directory; date NULL: now.
  * 0, or -1 with err ("cannot write PATH: why"). */
-int html_write_path(const char *path, json_t *doc, const char *date,
-		    char *err, size_t errlen);
+int html_write_path(const char *path, json_t *doc, const char *date, char *err,
+		    size_t errlen);
 
 #endif

@@ -22,11 +22,14 @@ static void interfaces(FILE *f, const struct cellview *v, json_t *node)
 	json_array_foreach(json_object_get(node, "interfaces"), i, x)
 	{
 		fprintf(f, "%s%s", i ? "; " : "", resdoc_str(x, "name"));
-		json_array_foreach(json_object_get(x, "addrs"), k, a)
-			if (cellview_in_family(json_string_value(a), v->family))
-				fprintf(f, " %s", json_string_value(a));
+		json_array_foreach(
+			json_object_get(x, "addrs"), k,
+			a) if (cellview_in_family(json_string_value(a),
+						  v->family))
+			fprintf(f, " %s", json_string_value(a));
 		fprintf(f, " mtu %lld%s",
-			(long long)json_integer_value(json_object_get(x, "mtu")),
+			(long long)json_integer_value(
+				json_object_get(x, "mtu")),
 			json_is_false(json_object_get(x, "up")) ? " DOWN" : "");
 	}
 }
@@ -38,33 +41,41 @@ void show_case(FILE *f, const struct cellview *v)
 	const char *p, *e;
 	size_t i, k;
 
-	snprintf(line, sizeof(line), "case %s: %s (group %s, %s, fault %s; "
-				     "kernel %s)",
+	snprintf(line, sizeof(line),
+		 "case %s: %s (group %s, %s, fault %s; "
+		 "kernel %s)",
 		 v->name, v->title, v->group, v->family, v->fault, v->kernel);
 	answer_wrap(f, 0, 2, line);
 	if (!v->topology) {
-		fprintf(f, "\nTopology: not in this results document (written "
-			   "by icmplab runs since the topology was recorded)\n");
+		fprintf(f,
+			"\nTopology: not in this results document (written "
+			"by icmplab runs since the topology was recorded)\n");
 	} else {
-		fprintf(f, "\nTopology (network namespaces, the client's link "
-			   "captured; %s only):\n",
+		fprintf(f,
+			"\nTopology (network namespaces, the client's link "
+			"captured; %s only):\n",
 			v->family);
 		for (i = 0; cellview_node(v, i, &node); i++) {
 			fprintf(f, "  %-7s ", resdoc_str(node, "node"));
 			interfaces(f, v, node);
 			fputc('\n', f);
-			json_array_foreach(json_object_get(node, "routes"), k, r)
+			json_array_foreach(json_object_get(node, "routes"), k,
+					   r)
 			{
 				if (!cellview_in_family(resdoc_str(r, "dst"),
 							v->family))
 					continue;
-				fprintf(f, "          route %s", resdoc_str(r, "dst"));
+				fprintf(f, "          route %s",
+					resdoc_str(r, "dst"));
 				if (resdoc_str(r, "via")[0])
-					fprintf(f, " via %s", resdoc_str(r, "via"));
+					fprintf(f, " via %s",
+						resdoc_str(r, "via"));
 				if (resdoc_str(r, "dev")[0])
-					fprintf(f, " dev %s", resdoc_str(r, "dev"));
+					fprintf(f, " dev %s",
+						resdoc_str(r, "dev"));
 				if (strcmp(resdoc_str(r, "type"), "unicast"))
-					fprintf(f, " %s", resdoc_str(r, "type"));
+					fprintf(f, " %s",
+						resdoc_str(r, "type"));
 				fputc('\n', f);
 			}
 		}
@@ -89,6 +100,17 @@ void show_cell(FILE *f, const struct cellview *v)
 	size_t i;
 
 	fprintf(f, "\n%s x %s: %s\n", v->name, v->probe, v->verdict);
+	if (v->command[0]) {
+		fprintf(f,
+			"\nThe command (run by /bin/sh -c in the client "
+			"namespace):\n  %s\n",
+			v->command);
+		if (v->output[0])
+			fprintf(f, "Its output:\n%s%s", v->output,
+				v->output[strlen(v->output) - 1] == '\n'
+					? ""
+					: "\n");
+	}
 	fprintf(f, "\nTimeline (ms since the case started; the probe's calls "
 		   "and its flow's packets):\n");
 	for (i = 0; i < v->nsteps; i++) {
@@ -99,8 +121,9 @@ void show_cell(FILE *f, const struct cellview *v)
 	if (v->nsteps == 0)
 		fprintf(f, "  (nothing recorded)\n");
 	if (v->left_out)
-		fprintf(f, "  (%zu other packet%s of the case left out: other "
-			   "probes' flows, neighbour discovery, ARP)\n",
+		fprintf(f,
+			"  (%zu other packet%s of the case left out: other "
+			"probes' flows, neighbour discovery, ARP)\n",
 			v->left_out, v->left_out == 1 ? "" : "s");
 	fprintf(f, "\nOn the wire: %s\n", v->wire);
 	fprintf(f, "Expected:    %s\n", v->expected);
@@ -121,8 +144,9 @@ void show_cell(FILE *f, const struct cellview *v)
 		fprintf(f, "%s%s\n", i ? "     " : "See: ",
 			json_is_string(r) ? json_string_value(r) : "");
 	if (v->pcap[0]) {
-		snprintf(line, sizeof(line), "Capture: %s (this cell alone: "
-					     "icmplab show --pcap FILE %s %s)",
+		snprintf(line, sizeof(line),
+			 "Capture: %s (this cell alone: "
+			 "icmplab show --pcap FILE %s %s)",
 			 v->pcap, v->name, v->probe);
 		answer_wrap(f, 0, 9, line);
 	} else

@@ -43,7 +43,8 @@ static json_t *interfaces(struct nl_cache *links, struct nl_cache *addrs)
 			json_decref(as);
 			continue;
 		}
-		for (p = nl_cache_get_first(addrs); p; p = nl_cache_get_next(p)) {
+		for (p = nl_cache_get_first(addrs); p;
+		     p = nl_cache_get_next(p)) {
 			struct rtnl_addr *ad = (struct rtnl_addr *)p;
 			struct nl_addr *local = rtnl_addr_get_local(ad);
 
@@ -153,7 +154,8 @@ static json_t *node_dump(const char *name, char *err, size_t errlen)
 	int e = 0;
 
 	if (!sk) {
-		snprintf(err, errlen, "%s: netlink socket: out of memory", name);
+		snprintf(err, errlen, "%s: netlink socket: out of memory",
+			 name);
 		return NULL;
 	}
 	if ((e = nl_connect(sk, NETLINK_ROUTE)) < 0 ||

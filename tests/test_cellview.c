@@ -39,9 +39,10 @@ static void test_timeline(void **state)
 	size_t i, sent = 0, errors = 0, calls = 0;
 
 	(void)state;
-	assert_int_equal(cellview_init(&v, doc, cell(doc, "ttl_exceeded",
-						     "udp-connected")),
-			 0);
+	assert_int_equal(
+		cellview_init(&v, doc,
+			      cell(doc, "ttl_exceeded", "udp-connected")),
+		0);
 	assert_string_equal(v.name, "ttl_exceeded");
 	assert_string_equal(v.probe, "udp-connected");
 	assert_non_null(v.topology);
@@ -52,10 +53,11 @@ static void test_timeline(void **state)
 		errors += v.steps[i].kind == CV_ERROR;
 		calls += v.steps[i].kind == CV_CALL;
 		if (v.steps[i].kind == CV_ERROR) {
-			assert_non_null(strstr(v.steps[i].text,
-					       "IP 198.51.100.1 > 198.51.100.2: "
-					       "ICMP TTL exceeded in transit "
-					       "(11/0)"));
+			assert_non_null(
+				strstr(v.steps[i].text,
+				       "IP 198.51.100.1 > 198.51.100.2: "
+				       "ICMP TTL exceeded in transit "
+				       "(11/0)"));
 			assert_non_null(strstr(v.steps[i].text,
 					       "quoting 198.51.100.2."));
 			assert_non_null(strstr(v.steps[i].text,
@@ -97,8 +99,8 @@ static void test_find(void **state)
 	assert_null(cellview_find_cell(doc, "ttl_exceeded", "udp-", err,
 				       sizeof(err)));
 	assert_non_null(strstr(err, "ambiguous"));
-	assert_null(cellview_find_cell(doc, "ttl_exceeded", "udp-conected",
-				       err, sizeof(err)));
+	assert_null(cellview_find_cell(doc, "ttl_exceeded", "udp-conected", err,
+				       sizeof(err)));
 	assert_non_null(strstr(err, "case ttl_exceeded: no probe "
 				    "'udp-conected'"));
 	assert_non_null(strstr(err, "did you mean udp-connected"));
@@ -164,17 +166,15 @@ static void test_show_text(void **state)
 	/* Without a probe: every cell of the case, the topology once. */
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	assert_int_equal(show_write(f, doc, "ttl_exceeded", NULL, err,
-				    sizeof(err)),
-			 0);
+	assert_int_equal(
+		show_write(f, doc, "ttl_exceeded", NULL, err, sizeof(err)), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(strstr(buf, "ttl_exceeded x udp-connected: pass"));
 	assert_non_null(strstr(buf, "ttl_exceeded x udp-recverr: pass"));
 	assert_null(strstr(strstr(buf, "Topology") + 1, "Topology ("));
 	free(buf);
-	assert_int_equal(show_write(stdout, doc, "nope", NULL, err,
-				    sizeof(err)),
-			 -1);
+	assert_int_equal(
+		show_write(stdout, doc, "nope", NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no case 'nope'"));
 	json_decref(doc);
 }

@@ -118,8 +118,9 @@ static void test_report(void **state)
 	/* Hostile text stays text. */
 	assert_null(strstr(html, "<script>alert"));
 	assert_null(strstr(html, "<img"));
-	assert_non_null(strstr(html, "TTL &lt;script&gt;alert(1)&lt;/script&gt; "
-				     "&amp; &quot;quoted&quot; &#39;text&#39;"));
+	assert_non_null(strstr(html,
+			       "TTL &lt;script&gt;alert(1)&lt;/script&gt; "
+			       "&amp; &quot;quoted&quot; &#39;text&#39;"));
 	assert_non_null(strstr(html, "&lt;/details&gt;&lt;img src=x "
 				     "onerror=alert(1)&gt;"));
 	assert_int_equal(count(html, "<details"), count(html, "</details>"));
@@ -144,7 +145,8 @@ static void test_report(void **state)
 	assert_non_null(strstr(cell, "recv() = -1 EAGAIN"));
 	assert_non_null(strstr(cell, "href=\"pcap/ttl_exceeded.pcap\""));
 	*end = '<';
-	assert_non_null(strstr(html, "href=\"#cell-ttl_exceeded--udp-connected\""));
+	assert_non_null(
+		strstr(html, "href=\"#cell-ttl_exceeded--udp-connected\""));
 	assert_non_null(strstr(html, "<div class=\"node\"><b>router</b>"));
 	assert_non_null(strstr(html, "rs 203.0.113.1/24 <span class=\"mtu\">"
 				     "mtu 1500</span>"));

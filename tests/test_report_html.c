@@ -28,8 +28,8 @@
 #include "resdoc.h"
 #include "runner.h"
 
-#define OUT "build/tests/html"
-#define RUN OUT "/run"
+#define OUT	"build/tests/html"
+#define RUN	OUT "/run"
 #define CELL_ID "cell-ttl_exceeded--udp-connected"
 
 static json_t *doc; /* the run's results, NULL when it could not run */
@@ -57,8 +57,7 @@ static int run_to(const char *const *argv, const char *out, const char *errf)
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* The whole file as a string; caller frees. */
@@ -83,9 +82,9 @@ static char *slurp(const char *path)
 
 static int setup(void **state)
 {
-	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix",
-			      "--pcap-per-cell", "--out", RUN, "ttl_exceeded",
-			      NULL};
+	const char *argv[] = {ICMPLAB_BIN,	 "run",	  "--no-matrix",
+			      "--pcap-per-cell", "--out", RUN,
+			      "ttl_exceeded",	 NULL};
 	char err[4096];
 	int st;
 
@@ -111,12 +110,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define NEED_RUN()                                                          \
-	do {                                                                \
-		if (!doc) {                                                 \
-			fprintf(stderr, "skip: the case did not run here\n"); \
-			skip();                                             \
-		}                                                           \
+#define NEED_RUN()                                                             \
+	do {                                                                   \
+		if (!doc) {                                                    \
+			fprintf(stderr, "skip: the case did not run here\n");  \
+			skip();                                                \
+		}                                                              \
 	} while (0)
 
 /* The cell's explanation as the report writes it. Caller frees. */
@@ -137,10 +136,10 @@ static char *rule_html(void)
 
 static void test_show(void **state)
 {
-	const char *argv[] = {ICMPLAB_BIN, "show", "--results",
-			      RUN "/results.json", "--pcap", OUT "/cell.pcap",
-			      "ttl_exceeded", "udp-conn", NULL};
-	const char *bad[] = {ICMPLAB_BIN, "show", "--results",
+	const char *argv[] = {ICMPLAB_BIN,	   "show",     "--results",
+			      RUN "/results.json", "--pcap",   OUT "/cell.pcap",
+			      "ttl_exceeded",	   "udp-conn", NULL};
+	const char *bad[] = {ICMPLAB_BIN,	  "show",	 "--results",
 			     RUN "/results.json", "ttl_exceded", NULL};
 	json_t *c;
 	char *text;
@@ -158,8 +157,8 @@ static void test_show(void **state)
 				     "ICMP TTL exceeded in transit (11/0)"));
 	assert_non_null(strstr(text, "Verdict:     pass"));
 	assert_non_null(strstr(text, "Time Exceeded is a soft error"));
-	assert_non_null(strstr(text, resdoc_str(resdoc_case(doc, "ttl_exceeded"),
-						"pcap")));
+	assert_non_null(strstr(
+		text, resdoc_str(resdoc_case(doc, "ttl_exceeded"), "pcap")));
 	free(text);
 	assert_int_equal(run_to(bad, OUT "/show.txt", OUT "/show.err"), 2);
 	text = slurp(OUT "/show.err");
@@ -233,11 +232,20 @@ static void browse(const char *url, const char *dom, const char *png,
 		   const char *size, const char *log)
 {
 	char shot[PATH_MAX + 16], win[64];
-	const char *argv[] = {"timeout", "120", chromium(), "--headless",
-			      "--no-sandbox", "--disable-gpu",
-			      "--hide-scrollbars", "--enable-logging=stderr",
-			      "--v=0", "--user-data-dir=" OUT "/profile",
-			      "--virtual-time-budget=5000", NULL, NULL, NULL,
+	const char *argv[] = {"timeout",
+			      "120",
+			      chromium(),
+			      "--headless",
+			      "--no-sandbox",
+			      "--disable-gpu",
+			      "--hide-scrollbars",
+			      "--enable-logging=stderr",
+			      "--v=0",
+			      "--user-data-dir=" OUT "/profile",
+			      "--virtual-time-budget=5000",
+			      NULL,
+			      NULL,
+			      NULL,
 			      NULL};
 	int n = 11, st;
 
@@ -286,7 +294,8 @@ static void test_browser(void **state)
 	assert_non_null(strstr(dom, "data-opened=\"" CELL_ID "\""));
 	el = strstr(dom, "id=\"" CELL_ID "\" open=");
 	if (!el)
-		fail_msg("the cell %s is not open in the browser's DOM", CELL_ID);
+		fail_msg("the cell %s is not open in the browser's DOM",
+			 CELL_ID);
 	end = strstr(el, "</details>");
 	assert_non_null(end);
 	*end = '\0';
