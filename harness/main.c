@@ -955,68 +955,11 @@ static int cmd_report(struct cli *c)
 	return ok ? EXIT_PASS : EXIT_FAIL;
 }
 
-/* icmplab show CASE [PROBE]: one cell of a stored run opened. */
+/* icmplab show CASE [PROBE] (show.h). */
 static int cmd_show(struct cli *c)
 {
-	const char *path = c->results_path ? c->results_path
-					   : c->default_results;
-	char err[PATH_MAX + 1024];
-	json_t *doc, *k, *cell;
-	size_t kept;
-	int rc = EXIT_PASS;
-
-	if (c->nonly < 1 || c->nonly > 2 || (c->pcap_out && c->nonly != 2)) {
-		fprintf(stderr, "icmplab show: usage: icmplab show [--results "
-				"FILE] [--pcap FILE] CASE [PROBE]%s\n",
-			c->pcap_out ? " (--pcap needs PROBE)" : "");
-		return EXIT_USAGE;
-	}
-	doc = resdoc_load(path, err, sizeof(err));
-	if (!doc) {
-		fprintf(stderr, "icmplab show: %s%s\n", err,
-			c->results_path ? ""
-					: " (make run, or icmplab run --out "
-					  "DIR then --results DIR/results.json)");
-		return EXIT_USAGE;
-	}
-	if (show_write(stdout, doc, c->only[0], c->nonly == 2 ? c->only[1] : NULL,
-		       err, sizeof(err)) < 0) {
-		fprintf(stderr, "icmplab show: %s\n", err);
-		json_decref(doc);
-		return EXIT_USAGE;
-	}
-	if (c->pcap_out) {
-		k = cellview_find_case(doc, c->only[0], err, sizeof(err));
-		cell = k ? cellview_find_cell(doc, resdoc_str(k, "name"),
-					      c->only[1], err, sizeof(err))
-			 : NULL;
-		if (cell && !resdoc_str(k, "pcap")[0]) {
-			snprintf(err, sizeof(err), "case %s has no capture (it "
-						   "ran without --out)",
-				 resdoc_str(k, "name"));
-			cell = NULL;
-		}
-		if (!cell || cellpcap_write(cell, resdoc_str(k, "pcap"),
-					    c->pcap_out, &kept, err,
-					    sizeof(err)) < 0) {
-			fprintf(stderr, "icmplab show: --pcap: %s\n", err);
-			rc = EXIT_FAIL;
-		} else {
-			fprintf(stderr, "icmplab show: %zu packet%s of %s x %s "
-					"written to %s\n",
-				kept, kept == 1 ? "" : "s",
-				resdoc_str(k, "name"), resdoc_str(cell, "probe"),
-				c->pcap_out);
-		}
-	}
-	json_decref(doc);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "icmplab show: cannot write to standard "
-				"output: %s\n",
-			strerror(errno));
-		return EXIT_FAIL;
-	}
-	return rc;
+	return show_command(c->results_path, c->default_results, c->pcap_out,
+			    (const char *const *)c->only, c->nonly);
 }
 
 /* icmplab why STYLE FAULT: the cell from the stored run (--results, or

@@ -1,9 +1,12 @@
 /* icmplab show: see show.h. */
 #include "show.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "answer.h"
+#include "cellpcap.h"
 #include "resdoc.h"
 
 static const char *const step_marks[] = {
@@ -198,4 +201,71 @@ int show_write(FILE *f, json_t *doc, const char *kase, const char *probe,
 oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
+}
+
+int show_command(const char *results, const char *dflt, const char *pcap_out,
+		 const char *const *args, int nargs)
+{
+	const char *path = results ? results : dflt;
+	char err[PATH_MAX + 1024];
+	json_t *doc, *k, *cell;
+	size_t kept;
+	int rc = 0;
+
+	if (nargs < 1 || nargs > 2 || (pcap_out && nargs != 2)) {
+		fprintf(stderr,
+			"icmplab show: usage: icmplab show [--results "
+			"FILE] [--pcap FILE] CASE [PROBE]%s\n",
+			pcap_out ? " (--pcap needs PROBE)" : "");
+		return 2;
+	}
+	doc = resdoc_load(path, err, sizeof(err));
+	if (!doc) {
+		fprintf(stderr, "icmplab show: %s%s\n", err,
+			results ? ""
+				: " (make run, or icmplab run --out "
+				  "DIR then --results DIR/results.json)");
+		return 2;
+	}
+	if (show_write(stdout, doc, args[0], nargs == 2 ? args[1] : NULL, err,
+		       sizeof(err)) < 0) {
+		fprintf(stderr, "icmplab show: %s\n", err);
+		json_decref(doc);
+		return 2;
+	}
+	if (pcap_out) {
+		k = cellview_find_case(doc, args[0], err, sizeof(err));
+		cell = k ? cellview_find_cell(doc, resdoc_str(k, "name"),
+					      args[1], err, sizeof(err))
+			 : NULL;
+		if (cell && !resdoc_str(k, "pcap")[0]) {
+			snprintf(err, sizeof(err),
+				 "case %s has no capture (it "
+				 "ran without --out)",
+				 resdoc_str(k, "name"));
+			cell = NULL;
+		}
+		if (!cell ||
+		    cellpcap_write(cell, resdoc_str(k, "pcap"), pcap_out, &kept,
+				   err, sizeof(err)) < 0) {
+			fprintf(stderr, "icmplab show: --pcap: %s\n", err);
+			rc = 1;
+		} else {
+			fprintf(stderr,
+				"icmplab show: %zu packet%s of %s x %s "
+				"written to %s\n",
+				kept, kept == 1 ? "" : "s",
+				resdoc_str(k, "name"),
+				resdoc_str(cell, "probe"), pcap_out);
+		}
+	}
+	json_decref(doc);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr,
+			"icmplab show: cannot write to standard "
+			"output: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	return rc;
 }

@@ -26,4 +26,13 @@ void show_cell(FILE *f, const struct cellview *v);
 int show_write(FILE *f, json_t *doc, const char *kase, const char *probe,
 	       char *err, size_t errlen);
 
+/* The command `icmplab show [--results FILE] [--pcap FILE] CASE [PROBE]`:
+ * loads results (NULL: dflt, the latest run), shows args[0] [args[1]] on
+ * standard output, and with pcap_out writes that cell's own capture
+ * (cellpcap.h). Messages go to stderr. Returns the exit status: 0 shown, 1
+ * the capture or stdout could not be written, 2 bad usage, unknown names
+ * or an unreadable document. */
+int show_command(const char *results, const char *dflt, const char *pcap_out,
+		 const char *const *args, int nargs);
+
 #endif
