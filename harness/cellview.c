@@ -178,7 +178,7 @@ static int by_time(const void *a, const void *b)
 
 	if (x->t_ms != y->t_ms)
 		return x->t_ms < y->t_ms ? -1 : 1;
-	/* The same instant: a call before the packet it caused. */
+	/* The same instant: packets before calls, always in that order. */
 	return (int)x->kind - (int)y->kind;
 }
 
