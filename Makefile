@@ -37,12 +37,16 @@ PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
 ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
+	$(B)/tests/test_install $(B)/tests/test_terminal $(B)/tests/test_rootless \
+	$(B)/tests/test_try \
 	$(B)/tests/test_report_html
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
-.PHONY: all deps run test unit integration fuzz bench clean format
+.PHONY: all deps run test unit integration fuzz fuzz-smoke bench clean format \
+	install \
+	uninstall
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
 .SECONDARY:
@@ -126,11 +130,22 @@ fuzz: $(FUZZERS)
 	  echo "== $$f"; $$f tests/fuzz/corpus/$$n $(FUZZRUNS); done
 endif
 
+# Every committed corpus input once, no mutation: a quick check that no
+# input ever found crashes again (make test runs it, then `fuzz`).
+ifdef FUZZCC
+fuzz-smoke:
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZCC) LIBFUZZER=1 FUZZRUNS=0 fuzz
+else
+fuzz-smoke: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; \
+	  echo "== $$f (corpus replay)"; $$f tests/fuzz/corpus/$$n 0; done
+endif
+
 integration: all $(TEST_DEPS_OK) $(ITESTS)
 	@scripts/run-tests $(ITESTS)
 
 # One tally for everything: the fuzz replays first, then every cmocka program.
-test: all $(TEST_DEPS_OK) $(UTESTS) $(ITESTS) fuzz
+test: all $(TEST_DEPS_OK) $(UTESTS) $(ITESTS) fuzz-smoke fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
@@ -150,6 +165,26 @@ bench: all $(B)/bench
 
 $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# `make install PREFIX=/usr/local DESTDIR=`: the command in bin, the probes
+# in libexec/icmplab, the cases (and try's) in share/icmplab, the manual in
+# man1; the
+# binary finds the others from where it is (harness/main.c, locate()).
+PREFIX ?= /usr/local
+INST   := $(DESTDIR)$(PREFIX)
+install: all
+	install -d $(INST)/bin $(INST)/libexec/icmplab \
+		$(INST)/share/icmplab $(INST)/share/man/man1
+	install -m 755 $(BIN) $(INST)/bin/icmplab
+	install -m 755 $(PROBES) $(INST)/libexec/icmplab/
+	rm -rf $(INST)/share/icmplab/cases $(INST)/share/icmplab/try
+	cp -R cases $(INST)/share/icmplab/cases
+	cp -R try $(INST)/share/icmplab/try
+	install -m 644 docs/icmplab.1 $(INST)/share/man/man1/icmplab.1
+
+uninstall:
+	rm -f $(INST)/bin/icmplab $(INST)/share/man/man1/icmplab.1
+	rm -rf $(INST)/libexec/icmplab $(INST)/share/icmplab
 
 format:
 	clang-format -i lib/*.[ch] probes/*.[ch] harness/*.[ch] tests/*.c tests/fuzz/*.c

@@ -312,8 +312,22 @@ static int do_why(struct parser *p, char *rest)
 	return cf_set_text(p, "why", rest, p->c->why, sizeof(p->c->why));
 }
 
+/* A claim names where it comes from, so that a reader can look it up:
+ * "RFC 1122 4.2.3.9: ..." or "UNP vol. 1, 3rd ed., 8.9: ...". The source
+ * is what comes before the first ": ", and it carries a number (the RFC,
+ * the section or the page). */
 static int do_claim(struct parser *p, char *rest)
 {
+	const char *colon = strstr(rest, ": ");
+	size_t n = colon ? (size_t)(colon - rest) : 0;
+
+	if (!colon || n == 0 || n > CLAIM_SOURCE_MAX ||
+	    strcspn(rest, "0123456789") >= n)
+		return cf_fail(p, p->line,
+			       "a claim names its source first, with its "
+			       "section: 'claim RFC 1122 4.2.3.9: statement' "
+			       "or 'claim UNP vol. 1, 3rd ed., 8.9: "
+			       "statement'");
 	return cf_set_text(p, "claim", rest, p->c->claim, sizeof(p->c->claim));
 }
 
@@ -801,7 +815,7 @@ const struct key_def cf_keys[K_COUNT + 1] = {
 	[K_WHY] = {"why", true, true, "why <one sentence>", do_why},
 	[K_REF] = {"ref", false, false, "ref <reference>", do_ref},
 	[K_QUIET] = {"quiet", true, false, "quiet MILLISECONDS", do_quiet},
-	[K_CLAIM] = {"claim", true, false, "claim <statement>", do_claim},
+	[K_CLAIM] = {"claim", true, false, "claim SOURCE: statement", do_claim},
 	[K_CLAIM_EXPECT] = {"claim-expect", false, false,
 			    "claim-expect PROBE [kernel>=X.Y] [kernel<X.Y] "
 			    "RESULT ...",
@@ -860,7 +874,7 @@ int cf_finish(struct parser *p)
 			return cf_fail(
 				p, c->claims[i].line,
 				"claim-expect without a claim; add a line "
-				"'claim <statement>'");
+				"'claim SOURCE: statement'");
 		if (cf_find_probe(c, c->claims[i].probe) < 0)
 			return cf_fail(
 				p, c->claims[i].line,
@@ -881,7 +895,10 @@ int cf_finish(struct parser *p)
 		for (k = 0; k < c->nexpects; k++)
 			if (strcmp(c->expects[k].probe, c->probes[i]) == 0)
 				break;
-		if (k == c->nexpects)
+		/* A user's command without an expectation is reported, not
+		 * judged (icmplab try: nothing written for other programs
+		 * applies to it), as under run --probe-cmd. */
+		if (k == c->nexpects && strcmp(c->probes[i], "cmd") != 0)
 			return cf_fail(
 				p, p->probe_line[i],
 				"probe '%s' has no expect line; add "

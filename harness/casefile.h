@@ -81,6 +81,8 @@
 
 #define CASE_NAME_MAX	   64
 #define CASE_TEXT_MAX	   1024
+/* The longest source a claim may name before its ": ". */
+#define CLAIM_SOURCE_MAX   64
 #define CASE_MAX_PROBES	   32
 #define CASE_MAX_PARAMS	   16
 #define CASE_MAX_EXPECTS   64 /* expect lines per case */

@@ -872,7 +872,9 @@ static int check_line(struct parser *p, const struct vars *vs, int k,
 
 /* The catalogue's lines of key k for probe, used when the case file has
  * none: the best-scoring ones. Two explain lines with the best score are
- * an error; expect lines with it all apply (kernel ranges). */
+ * an error; expect lines with it all apply (kernel ranges). Returns 0, -1
+ * on an error of the catalogue, -2 when a line fails with this case's
+ * variables in it. */
 static int apply_catalogue(struct parser *p, const struct case_lib *lib, int k,
 			   const struct vars *vs, const char *probe,
 			   struct probe_line *pl)
@@ -916,9 +918,28 @@ static int apply_catalogue(struct parser *p, const struct case_lib *lib, int k,
 				if (k == K_EXPLAIN && ntop > 1)
 					continue;
 				if (apply_one(p, vs, k, pl, probe))
-					return -1;
+					return -2; /* the case's values */
 			}
 	return 0;
+}
+
+/* A catalogue line that fails once this case's variables are in it: the
+ * cause is the case (its row's values), so the error names the case file
+ * and the row's line first, then the catalogue line and what it said. */
+static int catalogue_misfit(struct parser *p, const struct case_src *s,
+			    int row, const char *probe)
+{
+	char said[CASE_TEXT_MAX];
+	int line = row >= 0 ? s->rows[row].line : p->key_line[K_PROBES];
+
+	if (!p->err || p->errlen == 0)
+		return -1;
+	snprintf(said, sizeof(said), "%s", p->err);
+	return cf_fail(p, line,
+		       "%s%s%sprobe '%s' takes the catalogue's line, which "
+		       "this case's values do not fit: %s",
+		       row >= 0 ? "row '" : "", row >= 0 ? s->rows[row].name : "",
+		       row >= 0 ? "': " : "", probe, said);
 }
 
 /* Applies the per-probe lines of key k for every probe of the instance:
@@ -931,7 +952,7 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 {
 	const char *t[CASE_MAX_PROBES + 1];
 	struct case_def *c = p->c;
-	int np = 0, i, j, best, sc;
+	int np = 0, i, j, best, sc, rc;
 
 	for (i = 0; i < s->nlines; i++) {
 		const struct src_line *sl = &s->lines[i];
@@ -975,8 +996,12 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 			    apply_one(p, vs, k, &pls[i], c->probes[j]))
 				return -1;
 		}
-		if (!best && (k == K_EXPLAIN || k == K_EXPECT) &&
-		    apply_catalogue(p, lib, k, vs, c->probes[j], pls + np))
+		if (best || (k != K_EXPLAIN && k != K_EXPECT))
+			continue;
+		rc = apply_catalogue(p, lib, k, vs, c->probes[j], pls + np);
+		if (rc == -2)
+			return catalogue_misfit(p, s, row, c->probes[j]);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;

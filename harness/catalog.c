@@ -139,10 +139,16 @@ int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
  * cannot forward it (RFC 1812 5.3.1, RFC 4443 3.3). With listen=tcp the
  * server also accepts TCP on the port, so a TCP probe can establish a
  * connection with the default TTL and then send its data with TTL 1. */
-enum { TTL_LISTEN, TTL_NPARAMS };
+enum { TTL_LISTEN, TTL_SET, TTL_NPARAMS };
 
 static const struct tok listen_kinds[] = {
 	{1, "tcp"},
+	{0, NULL},
+};
+
+static const struct tok ttl_setters[] = {
+	{0, "probe"},
+	{1, "network"},
 	{0, NULL},
 };
 
@@ -152,14 +158,48 @@ static const struct param_spec ttl_params[TTL_NPARAMS + 1] = {
 			.tokens = listen_kinds,
 			.doc = "tcp: the server also accepts TCP (for "
 			       "tcp-established); absent: nothing listens"},
+	[TTL_SET] = {.name = "set",
+		     .kind = PARAM_ENUM,
+		     .tokens = ttl_setters,
+		     .dflt = "probe",
+		     .doc = "network: nftables in the client sets TTL 1 on "
+			    "every packet to the server, so a program that "
+			    "sets no TTL meets it too"},
 };
+
+int fault_ttl_by_network(struct topo *t, struct fault_plan *plan, char *err,
+			 size_t errlen)
+{
+	char script[512], dst[ADDR_STRLEN];
+	bool v6 = plan->dst.family == AF_INET6;
+
+	addr_str(&plan->dst, dst);
+	/* The output hook, after routing: the packet leaves the client with
+	 * TTL 1 and the router, which must decrement it to forward, cannot
+	 * (ip_forward: ttl <= 1 -> icmp_send 11/0; ip6_forward: 3/0). nft
+	 * rewrites the header checksum with the field. */
+	snprintf(script, sizeof(script),
+		 "table inet icmplab_ttl {\n"
+		 "  chain out {\n"
+		 "    type filter hook output priority 0; policy accept;\n"
+		 "    %s daddr %s %s set 1\n"
+		 "  }\n"
+		 "}\n",
+		 v6 ? "ip6" : "ip", dst, v6 ? "ip6 hoplimit" : "ip ttl");
+	return topo_nft(t, NODE_CLIENT, script, err, errlen);
+}
 
 static int apply_ttl_exceeded(struct topo *t, const struct case_def *c,
 			      const struct param_block *a,
 			      struct fault_plan *plan, char *err, size_t errlen)
 {
 	(void)c;
-	plan->ttl = 1;
+	if (a->v[TTL_SET].n) {
+		if (fault_ttl_by_network(t, plan, err, errlen) < 0)
+			return -1;
+	} else {
+		plan->ttl = 1;
+	}
 	if (a->v[TTL_LISTEN].set)
 		return fault_tcp_listener(t, plan, err, errlen);
 	return 0;

@@ -93,6 +93,13 @@ void fault_foreach(void (*fn)(const struct fault_def *f, void *arg),
 int fault_tcp_listener(struct topo *t, struct fault_plan *plan, char *err,
 		       size_t errlen);
 
+/* Makes every packet the client sends to plan's destination leave with
+ * TTL (hop limit) 1: an nftables rule in the client's output hook, so
+ * that the router answers Time Exceeded to any program, whatever its
+ * sockets ask for. 0, or -1 with err. */
+int fault_ttl_by_network(struct topo *t, struct fault_plan *plan, char *err,
+			 size_t errlen);
+
 /* The parser's vocabulary, built from the probe and fault tables; its
  * check_param validates a value through the fault's schema, its
  * check_case the whole instance as fault_apply would before setup: the

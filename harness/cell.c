@@ -193,6 +193,9 @@ json_t *cell_json(const struct cell *c)
 		json_object_set_new(o, "stdout", json_text(c->output));
 		json_object_set_new(o, "duration_ms",
 				    json_real(c->duration_ms));
+		if (c->timed_out_ms)
+			json_object_set_new(o, "timed_out_ms",
+					    json_integer(c->timed_out_ms));
 	}
 	if (c->errtext && c->errtext[0])
 		json_object_set_new(o, "stderr", json_text(c->errtext));
@@ -250,6 +253,8 @@ static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 		set_addr(o, "src", &p->src);
 		set_addr(o, "dst", &p->dst);
 	}
+	if (p->src.family == AF_INET)
+		json_object_set_new(o, "df", json_boolean(p->df));
 	if (p->icmp) {
 		json_object_set_new(o, "type", json_integer(p->type));
 		json_object_set_new(o, "code", json_integer(p->code));

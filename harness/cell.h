@@ -66,6 +66,7 @@ struct cell {
 	const char *command; /* is_cmd: the command line that ran */
 	const char *output;  /* is_cmd: its stdout */
 	double duration_ms;  /* is_cmd: its wall time */
+	int timed_out_ms;    /* is_cmd: killed at --cmd-timeout; 0: not */
 	/* What it is judged against. expect: NULL when no line applies to
 	 * this kernel; claim: NULL when the case has no claim-expect line for
 	 * the probe. */

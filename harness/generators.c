@@ -29,10 +29,12 @@
  * client whole, with DF (IP_PMTUDISC_WANT, the Linux default). */
 #define PMTU_PAYLOAD  1400
 #define PMTU_DATAGRAM (PMTU_PAYLOAD + 28)
-/* 576: every IPv4 host must take datagrams this large (RFC 791, RFC 1122
- * 3.3.2), and an ICMP error is at most 576 bytes (icmp_send). Below it the
- * server's own port unreachable would have to be fragmented too. */
-#define PMTU_MIN 576
+/* 68: the smallest MTU an IPv4 link may have (RFC 791; ETH_MIN_MTU), so
+ * that a program's small datagrams can meet the fault too (icmplab try).
+ * Below 576, the least every host must take (RFC 1122 3.3.2), the
+ * server's own errors, up to 576 bytes (icmp_send), leave in fragments,
+ * and a client clamps what it learns to route/min_pmtu (552). */
+#define PMTU_MIN 68
 
 static const struct param_spec no_params[] = {{.name = NULL}};
 
@@ -302,7 +304,13 @@ static const struct {
 	{NULL, NULL},
 };
 
-enum { RL_BURST, RL_RATELIMIT, RL_NPARAMS };
+enum { RL_BURST, RL_RATELIMIT, RL_SET, RL_NPARAMS };
+
+static const struct tok ttl_setters[] = {
+	{0, "probe"},
+	{1, "network"},
+	{0, NULL},
+};
 
 static const struct param_spec rate_params[RL_NPARAMS + 1] = {
 	[RL_BURST] = {.name = "burst",
@@ -320,6 +328,13 @@ static const struct param_spec rate_params[RL_NPARAMS + 1] = {
 			  .doc = "the router's net.ipv4.icmp_ratelimit, in "
 				 "milliseconds; 0: the per-destination bucket "
 				 "off"},
+	[RL_SET] = {.name = "set",
+		    .kind = PARAM_ENUM,
+		    .tokens = ttl_setters,
+		    .dflt = "probe",
+		    .doc = "network: nftables in the client sets TTL 1 on "
+			   "every packet to the server (a program's own "
+			   "datagrams, however many it sends)"},
 };
 
 static int apply_rate_limit(struct topo *t, const struct case_def *c,
@@ -344,8 +359,10 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 		return -1;
 	/* TTL 1: every datagram draws a Time Exceeded (11/0), a type in
 	 * the default mask, from the router (ip_forward). */
-	plan->ttl = 1;
 	plan->burst = (unsigned)a->v[RL_BURST].n;
+	if (a->v[RL_SET].n)
+		return fault_ttl_by_network(t, plan, err, errlen);
+	plan->ttl = 1;
 	return 0;
 }
 

@@ -6,17 +6,12 @@
 #include <getopt.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <linux/capability.h>
-#include <linux/if_ether.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +26,7 @@
 #include "html.h"
 #include "names.h"
 #include "outfile.h"
+#include "privilege.h"
 #include "num.h"
 #include "helper.h"
 #include "junit.h"
@@ -40,6 +36,7 @@
 #include "show.h"
 #include "suite.h"
 #include "topo.h"
+#include "try.h"
 
 #define EXIT_PASS 0
 #define EXIT_FAIL 1
@@ -62,6 +59,8 @@ struct cli {
 	int timeout_ms;
 	int fixed_wait_ms;
 	const char *probe_cmd;
+	int cmd_timeout_ms; /* try, run --probe-cmd: --cmd-timeout */
+	int family;	    /* try --family: AF_INET, AF_INET6, 0 all */
 	bool quiet_matrix;
 	char **only;
 	int nonly;
@@ -77,6 +76,9 @@ struct cli {
 
 static const char commands_text[] =
 		"usage: icmplab run [options] [CASE ...]   run cases, print the short answer\n"
+		"       icmplab try [options] 'CMD {addr} {port}'\n"
+		"                                          your program under every fault,\n"
+		"                                          one row per fault (docs/try.md)\n"
 		"       icmplab list [--cases DIR]         list the cases\n"
 		"       icmplab check [--cases DIR]        parse every case file\n"
 		"       icmplab expand [CASE ...]          print cases as the one-case\n"
@@ -126,7 +128,9 @@ static const char run_options[] =
 		"                   fault; {addr}, {port}, {hostport} ([v6]:port) and\n"
 		"                   {dir} are passed as variables, never pasted\n"
 		"                   (e.g. 'nc -u -z -w1 {addr} {port}'); its exit status\n"
-		"                   is reported beside the wire in a column 'cmd'\n"
+		"                   is reported beside the wire in a column 'cmd';\n"
+		"                   without CASE names: icmplab try CMD\n"
+		"  --cmd-timeout MS kill a command (and all it started) after MS\n"
 		"  --no-matrix      do not print the report\n"
 		"  --matrix full    print every cell (blocks by probe group) instead of\n"
 		"                   the short answer; matrix.txt always has them\n"
@@ -134,8 +138,9 @@ static const char run_options[] =
 		"                   each observing after N ms whatever the wire says\n"
 		"exit: 0 every cell as expected, 1 a cell differs (or a result file\n"
 		"could not be written, or the run differs from --baseline), 2 bad\n"
-		"usage, case file or unreadable document, 4 cannot run here (needs\n"
-		"root and network namespaces)\n";
+		"usage, case file or unreadable document, 4 cannot run here (an\n"
+		"ordinary user runs in a user namespace of its own where the system\n"
+		"allows one; the message says what is missing)\n";
 
 
 /* Each command's own --help: what it does and its arguments. */
@@ -150,6 +155,28 @@ static const struct {
 	 "the short answer, a tally per group, the claims and every cell that\n"
 	 "did not pass.\n",
 	 true},
+	{"try",
+	 "usage: icmplab try [options] 'CMD {addr} {port}'\n"
+	 "Runs CMD (with /bin/sh, as PID 1 of its own PID namespace) once under\n"
+	 "every fault of try/*.case, each in a fresh topology, and prints one\n"
+	 "row per fault: its datagrams, the ICMP errors quoting them (by source\n"
+	 "address and port), its exit status, its last line, its wall time, and\n"
+	 "'!' where such an error came and it exited 0 or timed out. Nothing is\n"
+	 "judged. Same as run --probe-cmd CMD without case names.\n"
+	 "Placeholders, passed as variables, never pasted: {addr}, {port},\n"
+	 "{hostport} (addr:port, [addr]:port for IPv6), {family} (4 or 6),\n"
+	 "{dir} (the case file's folder); any other {name} is refused.\n"
+	 "  --cmd-timeout MS  kill CMD and every process it started after MS\n"
+	 "                   (default 3000); the row says timed out\n"
+	 "  --family F       ipv4 (default), ipv6 or all: the faults of that\n"
+	 "                   family (IPv6: closed port, hop limit, drop)\n"
+	 "  --out DIR        also write results.json, matrix.txt and pcap/\n"
+	 "  --json FILE      also write the results document to FILE\n"
+	 "  -j, --jobs N     faults run at once (default: the CPUs, at most 4)\n"
+	 "  --cases DIR      the try case files (default: the repository's try/)\n"
+	 "exit: 0 every row ran the program, 1 it could not start (an error\n"
+	 "row) or a file could not be written, 2 bad usage, 4 cannot run here\n",
+	 false},
 	{"why",
 	 "usage: icmplab why [--results FILE] STYLE FAULT\n"
 	 "Answers one question in sentences: what the wire carried for STYLE's\n"
@@ -247,146 +274,52 @@ static long number(const char *opt, const char *s, long lo, long hi)
 	return v;
 }
 
-/* Probes and cases are found next to the binary (build/icmplab ->
- * build/probes, cases/), so the tool runs from any directory. */
+/* Probes and cases are found next to the binary, so the tool runs from
+ * any directory: in the build tree (build/icmplab -> build/probes, cases/,
+ * results/latest/), or as `make install` lays it out (PREFIX/bin/icmplab
+ * -> PREFIX/libexec/icmplab, PREFIX/share/icmplab/cases, and the results
+ * of the current directory). */
 static void locate(struct cli *c)
 {
 	char exe[PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
 
-	if (n <= 0) {
-		snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
-		snprintf(c->default_cases, sizeof(c->default_cases), "cases");
-		snprintf(c->default_results, sizeof(c->default_results),
-			 "results/latest/results.json");
+	snprintf(c->probe_dir, sizeof(c->probe_dir), "build/probes");
+	snprintf(c->default_cases, sizeof(c->default_cases), "cases");
+	snprintf(c->default_results, sizeof(c->default_results),
+		 "results/latest/results.json");
+	if (n <= 0)
 		return;
-	}
 	exe[n] = '\0';
 	dir = dirname(exe);
 	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/probes", dir);
-	snprintf(c->default_cases, sizeof(c->default_cases), "%s/../cases",
-		 dir);
-	snprintf(c->default_results, sizeof(c->default_results),
-		 "%s/../results/latest/results.json", dir);
-}
-
-/* The capabilities a run uses, each with what for. */
-static const struct {
-	int cap;
-	const char *name;
-	const char *use;
-} needed_caps[] = {
-	{CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "to create namespaces"},
-	{CAP_NET_ADMIN, "CAP_NET_ADMIN", "to build the topology"},
-	{CAP_NET_RAW, "CAP_NET_RAW", "to capture and to open raw sockets"},
-};
-
-/* Names the needed capabilities missing from the effective set into buf
- * ("CAP_NET_RAW (to capture ...)"; empty: none missing). */
-static void missing_caps(char *buf, size_t len)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0) {
-		snprintf(buf, len, "capget: %s", strerror(errno));
+	if (stat(c->probe_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(c->default_cases, sizeof(c->default_cases),
+			 "%s/../cases", dir);
+		snprintf(c->default_results, sizeof(c->default_results),
+			 "%s/../results/latest/results.json", dir);
 		return;
 	}
-	for (i = 0; i < sizeof(needed_caps) / sizeof(needed_caps[0]); i++) {
-		int c = needed_caps[i].cap;
-
-		if (d[c / 32].effective & (1u << (c % 32)))
-			continue;
-		if (n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s (%s)",
-					      n ? ", " : "", needed_caps[i].name,
-					      needed_caps[i].use);
-	}
+	snprintf(c->probe_dir, sizeof(c->probe_dir), "%s/../libexec/icmplab",
+		 dir);
+	snprintf(c->default_cases, sizeof(c->default_cases),
+		 "%s/../share/icmplab/cases", dir);
 }
 
-/* In a throwaway child: what a case does first, in namespaces of its own
- * (a network namespace with a packet socket and the suite's sysctls, a
- * mount and a PID namespace for commands). Writes the first failure to
- * fd and exits 1; exits 0 when all worked. */
-_Noreturn static void try_namespaces(int fd)
-{
-	char err[512];
-	int s;
-
-	if (unshare(CLONE_NEWNET) < 0) {
-		dprintf(fd, "unshare(CLONE_NEWNET): %s (no CONFIG_NET_NS, or "
-			    "a container without CAP_SYS_ADMIN)",
-			strerror(errno));
-		_exit(1);
-	}
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (s < 0) {
-		dprintf(fd, "no packet socket in a new network namespace: %s "
-			    "(the capture needs CAP_NET_RAW)",
-			strerror(errno));
-		_exit(1);
-	}
-	close(s);
-	if (topo_check_sysctls(err, sizeof(err)) < 0) {
-		dprintf(fd, "cannot set the namespace sysctls the suite needs: "
-			    "%s",
-			err);
-		_exit(1);
-	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
-		dprintf(fd, "unshare(CLONE_NEWNS|CLONE_NEWPID): %s (commands "
-			    "run in mount and PID namespaces of their own)",
-			strerror(errno));
-		_exit(1);
-	}
-	_exit(0);
-}
-
-/* Exit 4 naming what is missing when this machine cannot run the suite:
- * root, the capabilities, and what a case does first, tried in a
- * throwaway child. */
+/* Exit 4 with the reason when this machine cannot run the suite
+ * (privilege.c); an ordinary user's run goes on in a user namespace. */
 static void require_namespaces(void)
 {
 	char why[1024];
-	pid_t pid;
-	int status, p[2];
-	ssize_t n;
+	int rc = privilege_require(why, sizeof(why));
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "icmplab: skip: needs root (CAP_SYS_ADMIN, "
-				"CAP_NET_ADMIN and CAP_NET_RAW to build network "
-				"namespaces and capture); run as root\n");
+	if (rc < 0) {
+		fprintf(stderr, "icmplab: skip: %s\n", why);
 		exit(EXIT_SKIP);
 	}
-	missing_caps(why, sizeof(why));
-	if (why[0]) {
-		fprintf(stderr, "icmplab: skip: root without %s; run as root "
-				"with these capabilities\n",
-			why);
-		exit(EXIT_SKIP);
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		fprintf(stderr, "icmplab: pipe: %s\n", strerror(errno));
-		exit(EXIT_FAILURE);
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		try_namespaces(p[1]);
-	}
-	close(p[1]);
-	n = pid < 0 ? -1 : read(p[0], why, sizeof(why) - 1);
-	why[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "icmplab: skip: cannot run here: %s\n",
-			why[0] ? why : "the namespace check did not finish");
-		exit(EXIT_SKIP);
-	}
+	if (rc > 0)
+		fprintf(stderr, "icmplab: %s\n", why);
 }
 
 /* The user command probe: --probe-cmd adds it to every case; a case that
@@ -719,15 +652,18 @@ static void progress_line(void *arg, int done, int total, int failed)
 static void run_defaults(const struct cli *c, struct suite_opts *so,
 			 const struct utsname *u)
 {
-	so->jobs = c->jobs;
+	so->jobs = c->jobs ? c->jobs : 1;
 	so->run.probe_dir = c->probe_dir;
 	so->run.quiet_ms = c->quiet_ms;
 	so->run.timeout_ms = c->timeout_ms;
 	so->run.fixed_wait_ms = c->fixed_wait_ms;
 	so->run.probe_cmd = c->probe_cmd;
+	so->run.cmd_timeout_ms = c->cmd_timeout_ms;
 	so->run.kver = kernel_version_parse(u->release);
 	so->run.cpu = -1;
 }
+
+static int cmd_try(struct cli *c);
 
 static int cmd_run(struct cli *c)
 {
@@ -749,6 +685,9 @@ static int cmd_run(struct cli *c)
 				"cells' captures go to DIR/pcap/CASE/)\n");
 		return EXIT_USAGE;
 	}
+	/* Without case names, --probe-cmd asks what try answers. */
+	if (c->probe_cmd && c->nonly == 0)
+		return cmd_try(c);
 	/* Before anything else: as another user the case directory may not
 	 * even be readable, and the answer must still be exit 4. */
 	require_namespaces();
@@ -851,6 +790,38 @@ static int cmd_run(struct cli *c)
 	if (k.skip && !k.pass)
 		return EXIT_SKIP;
 	return EXIT_PASS;
+}
+
+/* icmplab try CMD (or run --probe-cmd CMD alone): try.h. */
+static int cmd_try(struct cli *c)
+{
+	struct try_opts t = {.command = c->probe_cmd,
+			     .family = c->family,
+			     .out_dir = c->out_dir,
+			     .json_path = c->json_path};
+	char err[PATH_MAX + 256];
+	struct utsname u;
+	bool usage_err = false;
+	json_t *doc;
+	int errors;
+
+	require_namespaces();
+	uname(&u);
+	run_defaults(c, &t.so, &u);
+	if (try_defaults(&t, c->jobs,
+			 c->cases_dir != c->default_cases ? c->cases_dir : NULL,
+			 c->default_cases, err, sizeof(err)) < 0 ||
+	    !(doc = try_run(&t, &usage_err, err, sizeof(err)))) {
+		fprintf(stderr, "icmplab try: %s\n", err);
+		return usage_err ? EXIT_USAGE : EXIT_FAIL;
+	}
+	errors = try_print(stdout, doc, c->probe_cmd);
+	if (try_write(&t, doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "icmplab try: %s\n", err);
+		errors++;
+	}
+	json_decref(doc);
+	return errors ? EXIT_FAIL : EXIT_PASS;
 }
 
 /* icmplab diff OLD NEW, or diff --normalize IN OUT. */
@@ -1215,16 +1186,20 @@ int main(int argc, char **argv)
 		{"no-matrix", no_argument, NULL, 'M'},
 		{"fixed-wait-ms", required_argument, NULL, 'F'},
 		{"probe-cmd", required_argument, NULL, 'C'},
+		{"cmd-timeout", required_argument, NULL, 'W'},
+		{"family", required_argument, NULL, 'Y'},
 		{"probe", required_argument, NULL, 'p'},
 		{"matrix", required_argument, NULL, 'X'},
 		{"results", required_argument, NULL, 'R'},
 		{"html", required_argument, NULL, 'H'},
 		{"pcap", required_argument, NULL, 'A'},
-		{"pcap-per-cell", no_argument, NULL, 'Y'},
+		{"pcap-per-cell", no_argument, NULL, 'Z'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cli c = {.quiet_ms = 100, .jobs = 1, .timeout_ms = 10000};
+	/* jobs 0: not given (run: 1; try: the CPUs). */
+	struct cli c = {
+		.quiet_ms = 100, .jobs = 0, .timeout_ms = 10000, .family = AF_INET};
 	const char *cmd;
 	int o;
 
@@ -1337,8 +1312,25 @@ int main(int argc, char **argv)
 		case 'A':
 			c.pcap_out = optarg;
 			break;
-		case 'Y':
+		case 'Z':
 			c.pcap_per_cell = true;
+			break;
+		case 'W':
+			c.cmd_timeout_ms = (int)number("--cmd-timeout", optarg,
+						       10, 600000);
+			break;
+		case 'Y':
+			if (strcmp(optarg, "ipv4") != 0 &&
+			    strcmp(optarg, "ipv6") != 0 &&
+			    strcmp(optarg, "all") != 0) {
+				fprintf(stderr, "icmplab: --family: '%s'; "
+						"expected ipv4, ipv6 or all\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			c.family = strcmp(optarg, "ipv4") == 0	 ? AF_INET
+				   : strcmp(optarg, "ipv6") == 0 ? AF_INET6
+								 : 0;
 			break;
 		case 'h':
 			if (!command_usage(stdout, cmd))
@@ -1369,6 +1361,23 @@ int main(int argc, char **argv)
 		return cmd_show(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
+	if (strcmp(cmd, "try") == 0) {
+		if (c.nonly != 1 || c.probe_cmd) {
+			fprintf(stderr, "icmplab try: expected one command "
+					"(quoted), such as 'nc -u -w1 {addr} "
+					"{port}'\n");
+			return EXIT_USAGE;
+		}
+		if (strlen(c.only[0]) >= CASE_TEXT_MAX) {
+			fprintf(stderr, "icmplab try: the command has %zu "
+					"bytes; at most %d (put a longer "
+					"command in a script)\n",
+				strlen(c.only[0]), CASE_TEXT_MAX - 1);
+			return EXIT_USAGE;
+		}
+		c.probe_cmd = c.only[0];
+		return cmd_try(&c);
+	}
 	if (strcmp(cmd, "expand") == 0)
 		return cmd_expand(&c);
 	if (c.nonly) {

@@ -24,7 +24,7 @@ bool flow_has(const struct flow *f, const struct pkt_hdr *h)
 	case PK_UDP:
 	case PK_TCP:
 		return (!f->sport || h->sport == f->sport) &&
-		       h->dport == f->dport;
+		       (!f->dport || h->dport == f->dport);
 	case PK_ICMP_ECHO:
 		return !f->sport || h->echo_id == f->sport;
 	default:

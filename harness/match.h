@@ -16,7 +16,7 @@
 struct flow {
 	int proto; /* 0: any protocol (a user's command: we do not know) */
 	struct ipaddr src, dst; /* src may be the wildcard (all zero) */
-	uint16_t sport, dport; /* sport 0: any source port */
+	uint16_t sport, dport; /* 0: any port (a user's command) */
 };
 
 /* True when h (a packet's own headers, or a quote) is a datagram of f. A

@@ -74,6 +74,10 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen)
 {
 	int bad = fflush(o->f) == EOF ? errno : ferror(o->f) ? EIO : 0;
 
+	/* On disk before it takes the real name: a crash after the rename
+	 * must not leave a named file with lost contents. */
+	if (!bad && o->tmp[0] && fsync(fileno(o->f)) < 0)
+		bad = errno;
 	/* A write error may show only when the buffer is flushed, or on a
 	 * network file system only at close. */
 	if (fclose(o->f) == EOF && !bad)

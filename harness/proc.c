@@ -274,7 +274,40 @@ static const struct {
 	{"{port}", "ICMPLAB_PORT"},
 	{"{dir}", "ICMPLAB_DIR"},
 	{"{hostport}", "ICMPLAB_HOSTPORT"},
+	{"{family}", "ICMPLAB_FAMILY"},
 };
+
+int proc_command_check(const char *tpl, char *err, size_t errlen)
+{
+	const char *s, *e;
+	size_t len;
+	int i;
+
+	for (s = strchr(tpl, '{'); s; s = strchr(s + 1, '{')) {
+		if (s > tpl && s[-1] == '$')
+			continue;
+		for (e = s + 1; (*e >= 'a' && *e <= 'z') || *e == '_' ||
+				(e > s + 1 && *e >= '0' && *e <= '9');
+		     e++)
+			;
+		if (*e != '}' || e == s + 1)
+			continue; /* not a {name}: shell text */
+		len = (size_t)(e - s) + 1;
+		for (i = 0; i < PROC_NVARS; i++)
+			if (strlen(placeholders[i].name) == len &&
+			    strncmp(s, placeholders[i].name, len) == 0)
+				break;
+		if (i == PROC_NVARS) {
+			snprintf(err, errlen,
+				 "unknown placeholder '%.*s'; expected one "
+				 "of: {addr}, {port}, {hostport}, {family}, "
+				 "{dir}",
+				 (int)len, s);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /* Appends s to out (size bytes, *at used). -1 when it does not fit. */
 static int append(char *out, size_t size, size_t *at, const char *s)
@@ -298,6 +331,8 @@ int proc_command_build(const char *tpl, const struct fault_plan *plan,
 	size_t at = 0, k;
 	int i;
 
+	if (proc_command_check(tpl, err, errlen) < 0)
+		return -1;
 	/* The values, as variables of the command's environment. */
 	addr_str(&plan->dst, addr);
 	for (i = 0; i < PROC_NVARS; i++) {
@@ -324,11 +359,15 @@ int proc_command_build(const char *tpl, const struct fault_plan *plan,
 						       : slash - case_path),
 					 case_path);
 			break;
-		default:
+		case 3:
 			snprintf(value, sizeof(value),
 				 plan->dst.family == AF_INET6 ? "[%s]:%u"
 							      : "%s:%u",
 				 addr, plan->dport);
+			break;
+		default:
+			snprintf(value, sizeof(value), "%s",
+				 plan->dst.family == AF_INET6 ? "6" : "4");
 			break;
 		}
 		snprintf(cmd->env[i], sizeof(cmd->env[i]), "%s=%s",

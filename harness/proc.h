@@ -63,11 +63,12 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
 /* A user's command, ready to run: its template's placeholders {addr},
- * {port}, {dir} and {hostport} become quoted references to the variables
- * ICMPLAB_ADDR, ICMPLAB_PORT, ICMPLAB_DIR and ICMPLAB_HOSTPORT of its
- * environment ("${ICMPLAB_ADDR}"), never the values pasted into shell
- * text: a case directory named $(reboot) is a path, not a command. */
-#define PROC_NVARS 4
+ * {port}, {dir}, {hostport} and {family} become quoted references to the
+ * variables ICMPLAB_ADDR, ICMPLAB_PORT, ICMPLAB_DIR, ICMPLAB_HOSTPORT and
+ * ICMPLAB_FAMILY of its environment ("${ICMPLAB_ADDR}"), never the values
+ * pasted into shell text: a case directory named $(reboot) is a path, not
+ * a command. */
+#define PROC_NVARS 5
 /* A placeholder of 5 bytes or more becomes at most '"${ICMPLAB_HOSTPORT}"'
  * (23 bytes), so every template of fewer than CASE_TEXT_MAX bytes fits. */
 #define PROC_COMMAND_MAX (5 * CASE_TEXT_MAX)
@@ -78,13 +79,20 @@ struct proc_command {
 
 /* Fills cmd from template tpl for the destination of plan: {addr} the
  * bare address, {port} the port, {hostport} addr:port ([addr]:port for
- * IPv6), {dir} the folder of case_path (for scripts shipped beside a
- * case; "." when it has none). The template's quoting is followed: a
- * placeholder inside '...' or "..." stays one word. 0, or -1 with err when
- * the result does not fit (never cut). */
+ * IPv6), {family} 4 or 6, {dir} the folder of case_path (for scripts
+ * shipped beside a case; "." when it has none). The template's quoting is
+ * followed: a placeholder inside '...' or "..." stays one word. 0, or -1
+ * with err when the result does not fit (never cut) or tpl names a
+ * placeholder that does not exist (proc_command_check). */
 int proc_command_build(const char *tpl, const struct fault_plan *plan,
 		       const char *case_path, struct proc_command *cmd,
 		       char *err, size_t errlen);
+
+/* Checks tpl's placeholders: {NAME}, a lowercase name in braces not
+ * preceded by '$' (so ${HOME} and awk's '{print $1}' are shell text), must
+ * be one of {addr}, {port}, {hostport}, {family}, {dir}. 0, or -1 with
+ * err naming the first unknown one and the known ones. */
+int proc_command_check(const char *tpl, char *err, size_t errlen);
 
 /* Runs cmd->text with /bin/sh in t's client namespace, contained (see
  * above), its variables added to the harness's environment, stdin at end

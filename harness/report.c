@@ -10,6 +10,8 @@
 
 #define MAX_COLS 32
 #define MAX_ROWS 512
+/* The widest a block of the full matrix grows, in columns. */
+#define MATRIX_WIDTH 132
 
 static void cat(char *buf, size_t len, size_t *at, const char *s)
 {
@@ -35,7 +37,10 @@ static const char *verdict_mark(const char *v)
 	return "E ";
 }
 
-const char *report_cell_text(json_t *cell, char *buf, size_t len)
+/* A cell as the matrix shows it: its first `shown` surfaced items, then
+ * how many more (" +3"). */
+static const char *cell_text(json_t *cell, size_t shown, char *buf,
+			     size_t len)
 {
 	json_t *s = json_object_get(cell, "surfaced"), *e;
 	const char *v = json_string_value(json_object_get(cell, "verdict"));
@@ -54,9 +59,9 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 	{
 		/* A sweep surfaces many: the terminal shows two and a count,
 		 * the JSON has them all. */
-		if (i == 2 && json_array_size(s) > 3) {
-			snprintf(item, sizeof(item), ",+%zu more",
-				 json_array_size(s) - 2);
+		if (i == shown) {
+			snprintf(item, sizeof(item), " +%zu",
+				 json_array_size(s) - shown);
 			cat(buf, len, &at, item);
 			break;
 		}
@@ -85,6 +90,11 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 	if (json_is_true(json_object_get(cell, "unsurfaced")))
 		cat(buf, len, &at, "!");
 	return buf;
+}
+
+const char *report_cell_text(json_t *cell, char *buf, size_t len)
+{
+	return cell_text(cell, 1, buf, len);
 }
 
 /* "3/3 x5" style summary of what the case's wire carried back. */
@@ -204,54 +214,82 @@ static json_t *cell_at(json_t *cells, const char *kase, const char *probe)
 	return NULL;
 }
 
-/* One block of the full matrix: the columns cols[0..ncols), the rows that
- * have a cell in one of them. */
-static void matrix_block(FILE *f, json_t *cells, const char **cols, int ncols,
-			 const char **rows, int nrows)
-{
-	int w0 = 4, ww = 4, widths[MAX_COLS], r, k;
+/* The widths of one row of the full matrix: the case and wire columns
+ * (w0, ww) and each probe column's (widths[k] for cols[k]); has[r] says
+ * whether row r has a cell in any of cols. */
+struct block_widths {
+	int w0, ww, widths[MAX_COLS];
 	bool has[MAX_ROWS];
-	char buf[512], wire[128];
+};
 
+static void block_measure(json_t *cells, const char **cols, int ncols,
+			  const char **rows, int nrows, struct block_widths *b)
+{
+	char buf[512], wire[128];
+	int r, k;
+
+	b->w0 = b->ww = 4;
 	for (k = 0; k < ncols; k++)
-		widths[k] = (int)strlen(cols[k]);
+		b->widths[k] = (int)strlen(cols[k]);
 	for (r = 0; r < nrows; r++) {
-		has[r] = false;
+		b->has[r] = false;
 		for (k = 0; k < ncols; k++) {
 			json_t *c = cell_at(cells, rows[r], cols[k]);
 			int l;
 
 			if (!c)
 				continue;
-			has[r] = true;
-			l = (int)strlen(report_cell_text(c, buf, sizeof(buf)));
-			if (l > widths[k])
-				widths[k] = l;
+			b->has[r] = true;
+			l = (int)strlen(cell_text(c, 1, buf, sizeof(buf)));
+			if (l > b->widths[k])
+				b->widths[k] = l;
 		}
-		if (!has[r])
+		if (!b->has[r])
 			continue;
-		if ((int)strlen(rows[r]) > w0)
-			w0 = (int)strlen(rows[r]);
+		if ((int)strlen(rows[r]) > b->w0)
+			b->w0 = (int)strlen(rows[r]);
 		wire_summary(cells, rows[r], wire, sizeof(wire));
-		if ((int)strlen(wire) > ww)
-			ww = (int)strlen(wire);
+		if ((int)strlen(wire) > b->ww)
+			b->ww = (int)strlen(wire);
 	}
-	fprintf(f, "%-*s  %-*s", w0, "case", ww, "wire");
-	for (k = 0; k < ncols; k++)
-		fprintf(f, "  %-*s", widths[k], cols[k]);
-	fputc('\n', f);
-	for (r = 0; r < nrows; r++) {
-		if (!has[r])
-			continue;
-		wire_summary(cells, rows[r], wire, sizeof(wire));
-		fprintf(f, "%-*s  %-*s", w0, rows[r], ww, wire);
-		for (k = 0; k < ncols; k++) {
-			json_t *c = cell_at(cells, rows[r], cols[k]);
+}
 
-			fprintf(f, "  %-*s", widths[k],
-				c ? report_cell_text(c, buf, sizeof(buf)) : "");
+/* One block of the full matrix: the columns cols[0..ncols), the rows that
+ * have a cell in one of them; no padding after a line's last cell. */
+static void matrix_block(FILE *f, json_t *cells, const char **cols, int ncols,
+			 const char **rows, int nrows)
+{
+	struct block_widths b;
+	char buf[512], wire[128], line[MAX_COLS * 520];
+	int r, k;
+
+	block_measure(cells, cols, ncols, rows, nrows, &b);
+	for (r = -1; r < nrows; r++) {
+		size_t at;
+
+		if (r >= 0 && !b.has[r])
+			continue;
+		if (r >= 0)
+			wire_summary(cells, rows[r], wire, sizeof(wire));
+		at = (size_t)snprintf(line, sizeof(line), "%-*s  %-*s", b.w0,
+				      r < 0 ? "case" : rows[r], b.ww,
+				      r < 0 ? "wire" : wire);
+		for (k = 0; k < ncols && at < sizeof(line); k++) {
+			json_t *c = r < 0 ? NULL : cell_at(cells, rows[r],
+							   cols[k]);
+			const char *t = r < 0 ? cols[k]
+				: c ? cell_text(c, 1, buf, sizeof(buf)) : "";
+			int n = snprintf(line + at, sizeof(line) - at,
+					 "  %-*s", b.widths[k], t);
+
+			if (n > 0)
+				at += (size_t)n;
 		}
-		fputc('\n', f);
+		if (at >= sizeof(line))
+			at = sizeof(line) - 1;
+		while (at > 0 && line[at - 1] == ' ')
+			at--;
+		fprintf(f, "%.*s\n", (int)at, line);
 	}
 }
 
@@ -288,7 +326,15 @@ static void report_claims(FILE *f, json_t *cells)
 	for (k = 0; k < n; k++) {
 		char line[2048];
 
-		snprintf(line, sizeof(line), "claim: \"%s\"", texts[k]);
+		/* "SOURCE: statement", as the case language requires. */
+		const char *colon = strstr(texts[k], ": ");
+
+		if (colon)
+			snprintf(line, sizeof(line), "%.*s says: \"%s\"",
+				 (int)(colon - texts[k]), texts[k], colon + 2);
+		else
+			snprintf(line, sizeof(line), "claim: \"%s\"",
+				 texts[k]);
 		fputc('\n', f);
 		answer_wrap(f, 0, 2, line);
 		fprintf(f, "  confirmed by %d cell%s, refuted by %d on this "
@@ -301,7 +347,7 @@ static void report_claims(FILE *f, json_t *cells)
 static void report_details(FILE *f, json_t *cells)
 {
 	json_t *c;
-	char buf[512];
+	char buf[4096];
 	size_t i;
 
 	json_array_foreach(cells, i, c)
@@ -317,8 +363,9 @@ static void report_details(FILE *f, json_t *cells)
 		fprintf(f, "\n%s %s / %s\n", v ? v : "error",
 			json_string_value(json_object_get(c, "case")),
 			json_string_value(json_object_get(c, "probe")));
-		fprintf(f, "  surfaced: %s\n", report_cell_text(c, buf,
-								 sizeof(buf)));
+		/* Every item, as expected lists them all. */
+		fprintf(f, "  surfaced: %s\n",
+			cell_text(c, SIZE_MAX - 1, buf, sizeof(buf)));
 		fprintf(f, "  expected:");
 		if (json_is_array(exp) && json_array_size(exp) == 0)
 			fprintf(f, " none");
@@ -336,6 +383,7 @@ void report_matrix(FILE *f, json_t *results)
 {
 	json_t *cells = json_object_get(results, "cells"), *c;
 	const char *cols[MAX_COLS], *rows[MAX_ROWS];
+	struct block_widths all;
 	int ncols = 0, nrows = 0, from, to;
 	size_t i;
 
@@ -352,24 +400,38 @@ void report_matrix(FILE *f, json_t *results)
 			rows[nrows++] = cn;
 	}
 	/* Columns in the probe table's order, whatever order cases list
-	 * them in; blocks of one probe group, at most 8 columns, so that a
-	 * block can be read on a screen. */
+	 * them in; blocks of one probe group, as many columns as fit in
+	 * MATRIX_WIDTH (measured once over every row: an upper bound), so
+	 * that a block can be read on a wide terminal or a printed page. */
 	qsort(cols, (size_t)ncols, sizeof(cols[0]), by_probe_order);
+	block_measure(cells, cols, ncols, rows, nrows, &all);
 	for (from = 0; from < ncols; from = to) {
-		for (to = from + 1; to < ncols && to - from < 8 &&
-				    probe_block(cols[to]) == probe_block(cols[from]);
+		int w = all.w0 + 2 + all.ww + 2 + all.widths[from];
+
+		for (to = from + 1; to < ncols &&
+				    probe_block(cols[to]) ==
+					    probe_block(cols[from]) &&
+				    w + 2 + all.widths[to] <= MATRIX_WIDTH;
 		     to++)
-			;
+			w += 2 + all.widths[to];
 		if (from)
 			fputc('\n', f);
 		matrix_block(f, cells, cols + from, to - from, rows, nrows);
 	}
-	fprintf(f, "\nVIA:ERRNO what the socket said and through which call; "
-		   "errqueue entries show (type/code).\n"
-		   "-  nothing surfaced    !  an ICMP error for this socket "
-		   "was on the wire and the socket never said so\n"
-		   "X  differs from the expectation    S  skipped    E  "
-		   "could not run\n");
+	fprintf(f,
+		"\nVIA:ERRNO what the socket said and through which call, in "
+		"order; errqueue entries\n"
+		"  show (type/code); +N that many more items after the first "
+		"(results.json has them all)\n"
+		"-  nothing surfaced    !  an ICMP error for this socket was "
+		"on the wire and the socket\n"
+		"   never said so    blank  the case does not run that probe\n"
+		"X  differs from the expectation    S  skipped    E  could not "
+		"run\n"
+		"a cell without X, S or E passed, or is info: a command's "
+		"result, shown but not judged\n"
+		"wire: ICMP type/code x how many came back for the case's "
+		"datagrams (how many were sent)\n");
 	report_claims(f, cells);
 	report_details(f, cells);
 }

@@ -68,6 +68,7 @@ struct probe_run {
 	char protocol_error[400];
 	char skip[EV_TEXT_MAX];
 	struct proc_command cmd; /* is_cmd: what it runs */
+	int timed_out_ms; /* is_cmd: killed at --cmd-timeout; 0: not */
 };
 
 struct case_run {
@@ -299,10 +300,11 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 	if (proc_command_build(tpl, r->plan, r->c->path, &p->cmd, err,
 			       errlen) < 0)
 		return -1;
-	/* Its errors are matched by destination only (a wildcard flow):
-	 * icmplab cannot know which port or protocol the program will use. */
+	/* A wildcard flow, to the destination only: icmplab cannot know
+	 * which protocol and ports the program will use. What the capture
+	 * sees it send becomes its exact flows at the end (wire_finish), and
+	 * only errors quoting those are credited to it. */
 	f.dst = r->plan->dst;
-	f.dport = r->plan->dport;
 	if (wire_add_flow(&r->wire, &f, i, p->def->name) >= 0)
 		p->has_flow = true;
 	return proc_start_command(&p->proc, r->topo, &p->cmd, err, errlen);
@@ -392,6 +394,35 @@ static void abandon_late(struct case_run *r)
 	}
 }
 
+/* --cmd-timeout: a user's command still running cmd_timeout_ms after it
+ * started is killed with every process it started (its PID namespace
+ * ends with it). That is a result of the command, not an error of the
+ * case: the cell says it timed out. */
+static void kill_slow_commands(struct case_run *r, uint64_t now,
+			       uint64_t *next)
+{
+	uint64_t limit;
+	int i;
+
+	if (r->o->cmd_timeout_ms <= 0)
+		return;
+	limit = (uint64_t)r->o->cmd_timeout_ms * 1000000u;
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (!p->is_cmd || p->proc.reaped || p->proc.pid <= 0 ||
+		    p->timed_out_ms)
+			continue;
+		if (now - p->proc.t_start < limit) {
+			if (p->proc.t_start + limit < *next)
+				*next = p->proc.t_start + limit;
+			continue;
+		}
+		kill(p->proc.pid, SIGKILL);
+		p->timed_out_ms = r->o->cmd_timeout_ms;
+	}
+}
+
 static int loop(struct case_run *r, struct capture *cap, char *err,
 		size_t errlen)
 {
@@ -416,6 +447,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 			if (p->sync_pending && p->sync_deadline < next)
 				next = p->sync_deadline;
 		}
+		kill_slow_commands(r, now, &next);
 		timeout =
 			next > now ? (int)((next - now + 999999) / 1000000) : 0;
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR) {
@@ -495,6 +527,7 @@ static void fill_cell(const struct case_run *r, const struct probe_run *p,
 	c->errtext = p->proc.errtext;
 	c->command = p->cmd.text;
 	c->output = p->proc.outtext;
+	c->timed_out_ms = p->timed_out_ms;
 	c->duration_ms =
 		p->proc.t_end > p->proc.t_start
 			? (double)(p->proc.t_end - p->proc.t_start) / 1e6

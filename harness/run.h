@@ -23,6 +23,10 @@ struct run_opts {
 	/* The user command probe's template ({addr}, {port}); overrides a
 	 * case's `command`. NULL: the case's own. */
 	const char *probe_cmd;
+	/* A user command still running this long after it started is
+	 * killed, with every process it started; the cell says it timed
+	 * out. <= 0: only the case's timeout_ms applies. */
+	int cmd_timeout_ms;
 };
 
 /* Runs case c in the calling process, which it changes (namespaces, CPU

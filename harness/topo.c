@@ -55,6 +55,7 @@ static const char *const node_names[NODE_MAX] = {
  * kernel resets conf/all/accept_redirects to its opposite
  * (inet_forward_change), so writing it later would undo ours. */
 #define SYSCTL_OPTIONAL 1u /* missing on older kernels: ENOENT is fine */
+#define SYSCTL_MAPPED_GIDS 2u /* the value: the groups this user ns maps */
 
 struct sysctl_setting {
 	unsigned nodes;
@@ -95,8 +96,10 @@ static const struct sysctl_setting ns_settings[] = {
 	 * list limits none. Older kernels lack the knob (and limit only by
 	 * ratelimit, which is 0 here), hence optional. */
 	{N_ROUTER | N_SERVER, "net/ipv6/icmp/ratemask", "", SYSCTL_OPTIONAL},
-	/* Any group may open ICMP datagram ("ping") sockets. */
-	{N_CLIENT, "net/ipv4/ping_group_range", "0 2147483647", 0},
+	/* Any group may open ICMP datagram ("ping") sockets: every group
+	 * this user namespace maps (all of them, "0 2147483647", outside
+	 * one; the kernel refuses a range with an unmapped group). */
+	{N_CLIENT, "net/ipv4/ping_group_range", NULL, SYSCTL_MAPPED_GIDS},
 };
 
 /* Per-interface settings, written before the interface goes up. The
@@ -294,15 +297,51 @@ int topo_sysctl(const struct topo *t, enum topo_node node, const char *path,
 	return go_home(t, err, errlen);
 }
 
+/* "LOW HIGH": the group ids of this process's user namespace that map to
+ * groups outside it (/proc/self/gid_map's first range), at most
+ * 2147483647: all groups in the initial namespace, only the mapped ones
+ * in a user namespace (the range an unprivileged run can write). */
+static int mapped_gids(char *val, size_t len, char *err, size_t errlen)
+{
+	unsigned long long in = 0, out = 0, count = 0, high;
+	FILE *f = fopen("/proc/self/gid_map", "re");
+	int n = f ? fscanf(f, "%llu %llu %llu", &in, &out, &count) : -1;
+
+	if (f)
+		fclose(f);
+	if (n != 3 || count == 0) {
+		seterr(err, errlen, "/proc/self/gid_map: %s",
+		       f ? "no mapped group" : strerror(errno));
+		return -1;
+	}
+	high = in + count - 1;
+	if (high > 2147483647ULL)
+		high = 2147483647ULL;
+	snprintf(val, len, "%llu %llu", in, high);
+	return 0;
+}
+
+/* Writes one of ns_settings in the current network namespace. */
+static int ns_setting(const char *node, const struct sysctl_setting *s,
+		      char *err, size_t errlen)
+{
+	char val[64];
+
+	if (s->flags & SYSCTL_MAPPED_GIDS) {
+		if (mapped_gids(val, sizeof(val), err, errlen) < 0)
+			return -1;
+		return write_sysctl(node, s->path, val, false, err, errlen);
+	}
+	return write_sysctl(node, s->path, s->val, s->flags & SYSCTL_OPTIONAL,
+			    err, errlen);
+}
+
 int topo_check_sysctls(char *err, size_t errlen)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(ns_settings) / sizeof(ns_settings[0]); i++)
-		if (write_sysctl("here", ns_settings[i].path,
-				 ns_settings[i].val,
-				 ns_settings[i].flags & SYSCTL_OPTIONAL, err,
-				 errlen) < 0)
+		if (ns_setting("here", &ns_settings[i], err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -316,8 +355,7 @@ static int ns_sysctls(enum topo_node node, char *err, size_t errlen)
 
 		if (!(s->nodes & (1u << node)))
 			continue;
-		if (write_sysctl(node_names[node], s->path, s->val,
-				 s->flags & SYSCTL_OPTIONAL, err, errlen) < 0)
+		if (ns_setting(node_names[node], s, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -115,8 +115,10 @@ void verdict_decide(struct cell *c)
 bool verdict_unsurfaced(const struct cell *c)
 {
 	/* A command always "surfaces" its exit status: for it, the wire's
-	 * error went unsaid when it still exited 0. */
+	 * error went unsaid when it still exited 0, or when it was still
+	 * waiting at --cmd-timeout (whatever the kill made of its status). */
 	return c->nwire > 0 &&
-	       (c->is_cmd ? WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0
+	       (c->is_cmd ? c->timed_out_ms || (WIFEXITED(c->status) &&
+						WEXITSTATUS(c->status) == 0)
 			  : c->nsurfaced == 0);
 }

@@ -34,7 +34,7 @@ void verdict_decide(struct cell *c);
 
 /* True when the wire carried an ICMP error for the cell's socket and the
  * program heard nothing of it: no observation, or for a command an exit
- * status of 0. */
+ * status of 0 or a kill at --cmd-timeout. */
 bool verdict_unsurfaced(const struct cell *c);
 
 #endif

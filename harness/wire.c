@@ -215,19 +215,56 @@ static void hold(struct wire *w, const struct pkt *p, uint64_t t, size_t entry)
 	w->held[w->nheld++] = (struct wire_held){*p, t, entry};
 }
 
-/* Credits held packets whose flow is now known; with final set, wildcard
- * flows may take what no exact flow did. */
+/* A datagram that only a wildcard flow (a user's command) claims: its
+ * exact protocol, addresses and ports become a flow of the same owner, so
+ * that the errors credited to the owner are those quoting a datagram it
+ * was seen sending, from that source address and port, and no others (a
+ * forged error quoting another port is not the program's). No room left:
+ * the datagram stays its wildcard flow's, and errors quoting it go to no
+ * one. */
+static void learn(struct wire *w, const struct pkt *p, int wild)
+{
+	struct flow f = {.proto = p->h.proto, .src = p->h.src,
+			 .dst = p->h.dst, .sport = p->h.sport,
+			 .dport = p->h.dport};
+	int i;
+
+	if (p->h.kind == PK_ICMP_ECHO)
+		f.sport = f.dport = p->h.echo_id;
+	if (!f.proto || !f.sport || w->nflows >= WIRE_MAX_FLOWS)
+		return;
+	for (i = 0; i < w->nflows; i++)
+		if (same_flow(&w->flows[i], &f))
+			return;
+	w->flows[w->nflows] = f;
+	w->flow_owner[w->nflows] = w->flow_owner[wild];
+	w->flow_start[w->nflows] = 0;
+	w->nflows++;
+}
+
+/* Credits held packets whose flow is now known. With final set, every
+ * exact flow is known: the datagrams left to wildcard flows are theirs,
+ * and teach them their exact flows (learn); an error that then matches a
+ * wildcard flow only quotes nothing its owner sent, and goes to no one. */
 static void rematch(struct wire *w, bool final)
 {
 	int i, j, flow;
+	enum wire_class cls;
 
+	for (i = 0; final && i < w->nheld; i++)
+		if (match_packet(&w->held[i].p, w->flows, w->nflows, &flow) ==
+			    WIRE_OUT &&
+		    is_wildcard_flow(&w->flows[flow]))
+			learn(w, &w->held[i].p, flow);
 	for (i = 0, j = 0; i < w->nheld; i++) {
 		struct wire_held *h = &w->held[i];
-		enum wire_class cls =
-			match_packet(&h->p, w->flows, w->nflows, &flow);
 
-		if ((cls == WIRE_ERROR || cls == WIRE_OUT) &&
-		    (final || !is_wildcard_flow(&w->flows[flow])))
+		cls = match_packet(&h->p, w->flows, w->nflows, &flow);
+		if (final && cls == WIRE_ERROR &&
+		    is_wildcard_flow(&w->flows[flow]))
+			w->packets[h->entry].cls = WIRE_ERROR_OTHER;
+		else if ((cls == WIRE_ERROR || cls == WIRE_OUT) &&
+			 (final || !is_wildcard_flow(&w->flows[flow])))
 			own(w, h->entry, cls, &h->p, flow, h->t);
 		else
 			w->held[j++] = *h;
@@ -286,6 +323,7 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	if (p.h.family) {
 		o->src = p.h.src;
 		o->dst = p.h.dst;
+		o->df = p.h.df;
 	}
 	if (p.h.kind == PK_ICMP_ERROR || p.h.kind == PK_ICMP_ECHO ||
 	    p.h.kind == PK_ICMP_OTHER) {

@@ -41,6 +41,7 @@ struct wire_packet {
 	enum wire_class cls;
 	struct ipaddr src, dst; /* family 0: not an IP packet */
 	bool icmp;		/* type and code are set */
+	bool df; /* IPv4: Don't Fragment was set (a path MTU can bite) */
 	int type, code;
 	char parse[WIRE_PARSE_MAX];
 	const char *probe; /* the owner of its flow; NULL: none known */
@@ -107,8 +108,11 @@ int wire_add_flow_at(struct wire *w, const struct flow *f, int owner,
 void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 		    size_t wirelen, uint64_t t_real);
 
-/* The end of the case: held packets go to wildcard flows if they match
- * one. */
+/* The end of the case: held datagrams go to wildcard flows if they match
+ * one, and each becomes an exact flow of its owner; held errors go to the
+ * exact flows they quote, never to a wildcard flow (a user's command is
+ * credited only errors quoting the source address and port of a datagram
+ * it was seen sending). */
 void wire_finish(struct wire *w);
 
 /* The owners credited an error since the last call, as a bit mask (bit k:

@@ -52,6 +52,50 @@ int run_cmd(const char *const *argv, char *errbuf, size_t errlen)
 				 : 128 + WTERMSIG(status);
 }
 
+int run_capture(const char *const *argv, char *out, size_t outlen,
+		char *err, size_t errlen)
+{
+	char po[] = "/tmp/icmplab-test-out-XXXXXX",
+	     pe[] = "/tmp/icmplab-test-err-XXXXXX";
+	int fo = mkstemp(po), fe = mkstemp(pe), status = 0;
+	ssize_t n;
+	pid_t pid = -1;
+
+	if (fo >= 0 && fe >= 0)
+		pid = fork();
+	if (pid == 0) {
+		union {
+			const char *const *c;
+			char *const *v;
+		} u = {argv};
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(argv[0], u.v);
+		_exit(127);
+	}
+	out[0] = err[0] = '\0';
+	if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+		n = pread(fo, out, outlen - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+		n = pread(fe, err, errlen - 1, 0);
+		err[n > 0 ? n : 0] = '\0';
+	} else {
+		status = -1;
+	}
+	if (fo >= 0) {
+		close(fo);
+		unlink(po);
+	}
+	if (fe >= 0) {
+		close(fe);
+		unlink(pe);
+	}
+	if (status < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 json_t *load_results(const char *dir)
 {
 	char path[512];

@@ -18,6 +18,12 @@
  * when killed); the first errlen-1 bytes of stderr go to errbuf. */
 int run_cmd(const char *const *argv, char *errbuf, size_t errlen);
 
+/* Runs argv with stdout and stderr into files and waits; fills out and err
+ * (NUL-terminated, truncated to their lengths). Returns the exit status
+ * (128+sig when killed), -1 when it could not run it. */
+int run_capture(const char *const *argv, char *out, size_t outlen,
+		char *err, size_t errlen);
+
 /* Loads a results document through resdoc_load (its shape checked);
  * fails the running cmocka test if it cannot. New reference. */
 json_t *load_document(const char *path);

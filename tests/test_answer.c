@@ -122,6 +122,47 @@ static void test_full_blocks(void **state)
 	assert_non_null(strstr(tcp, "tcp-connect"));
 	/* The udp block has no raw-icmp column. */
 	assert_true(strstr(udp, "raw-icmp") > icmp);
+	/* A block fits a wide terminal, and no line ends in padding. */
+	assert_true(widest(out) <= 132);
+	assert_null(strstr(out, " \n"));
+	/* The legend defines every mark the matrix can show. */
+	line_of(strstr(out, "\nVIA:ERRNO") + 1, "VIA:ERRNO");
+	assert_non_null(strstr(out, "blank  the case does not run that "
+				    "probe"));
+	assert_non_null(strstr(out, "is info: a command's result"));
+	assert_non_null(strstr(out, "+N that many more items"));
+	free(out);
+	json_decref(doc);
+}
+
+/* Each claim once, under the source its case names, with its tally. */
+static void test_claims_attributed(void **state)
+{
+	json_t *doc = load_document(DOC), *cells = json_object_get(doc, "cells");
+	json_t *c;
+	char *out;
+	size_t i;
+
+	(void)state;
+	json_array_foreach(cells, i, c)
+	{
+		if (i > 2)
+			break;
+		assert_int_equal(
+			json_object_set_new(
+				c, "claim",
+				json_pack("{s:s, s:b}", "text",
+					  "RFC 1122 4.2.3.9: soft errors do "
+					  "not abort",
+					  "holds", i != 1)),
+			0);
+	}
+	out = text_of(doc, false);
+	line_of(out, "RFC 1122 4.2.3.9 says: \"soft errors do not abort\"\n"
+		     "  confirmed by 2 cells, refuted by 1 on this kernel\n");
+	/* Once, however many cells carry it. */
+	assert_null(strstr(strstr(out, "says: \"soft errors") + 1,
+			   "says: \"soft errors"));
 	free(out);
 	json_decref(doc);
 }
@@ -249,6 +290,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_short_answer),
 		cmocka_unit_test(test_full_blocks),
+		cmocka_unit_test(test_claims_attributed),
 		cmocka_unit_test(test_why_seed),
 		cmocka_unit_test(test_why_unknown),
 		cmocka_unit_test(test_case_matches),

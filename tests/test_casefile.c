@@ -159,7 +159,7 @@ static void test_valid_full(void **state)
 		"ref    RFC 1122 4.1.3.3; udp(7)\n"
 		"ref    see rfc792#page4\n"
 		"quiet  250\n"
-		"claim  UDP gets ICMP errors\n";
+		"claim  RFC 1122 4.1.3.3: UDP gets ICMP errors\n";
 
 	expect_ok(f, text);
 	assert_string_equal(c->path, PATH);
@@ -217,7 +217,7 @@ static void test_valid_full(void **state)
 	assert_string_equal(c->refs[0], "RFC 1122 4.1.3.3; udp(7)");
 	assert_string_equal(c->refs[1], "see rfc792#page4");
 	assert_int_equal(c->quiet_ms, 250);
-	assert_string_equal(c->claim, "UDP gets ICMP errors");
+	assert_string_equal(c->claim, "RFC 1122 4.1.3.3: UDP gets ICMP errors");
 }
 
 static void test_minimal_defaults(void **state)
@@ -334,7 +334,7 @@ static void test_duplicate_once_keys(void **state)
 		{"quiet 5\n\nquiet 5\n", PATH ":9: second 'quiet' line; the "
 					      "first is on line 7, keep only "
 					      "one"},
-		{"claim a\nclaim b\n", PATH ":8: second 'claim' line; the "
+		{"claim RFC 1: a\nclaim RFC 2: b\n", PATH ":8: second 'claim' line; the "
 					    "first is on line 7, keep only "
 					    "one"},
 	};
@@ -485,6 +485,7 @@ static void test_value_too_long(void **state)
 	snprintf(line, sizeof(line), "\nref %s\n", t);
 	too_long(f, line, 2, "ref");
 	snprintf(line, sizeof(line), "claim %s\n", t);
+	memcpy(line + 6, "RFC 1: ", 7); /* its source, as a claim needs */
 	too_long(f, line, 1, "claim");
 	snprintf(line, sizeof(line), "explain ping %s\n", t);
 	too_long(f, line, 1, "explain");
@@ -758,12 +759,29 @@ static void test_no_errno_and_numbers(void **state)
 			    "exit:1");
 }
 
+/* A claim says where it comes from, with a number to look it up by. */
+static void test_claim_source(void **state)
+{
+	struct fx *f = *state;
+	static const char want[] =
+		PATH ":7: a claim names its source first, with its section: "
+		"'claim RFC 1122 4.2.3.9: statement' or 'claim UNP vol. 1, "
+		"3rd ed., 8.9: statement'";
+
+	expect_err(f, HEAD "claim the textbook says so\n", want);
+	expect_err(f, HEAD "claim the textbook: says so\n", want);
+	expect_err(f, HEAD "claim : says so\n", want);
+	expect_err(f, HEAD "claim RFC 1122 4.2.3.9 says so\n", want);
+	expect_ok(f, HEAD "claim UNP vol. 1, 3rd ed., 8.9: says so\n");
+	assert_string_equal(f->c.claim, "UNP vol. 1, 3rd ed., 8.9: says so");
+}
+
 /* A claim's predictions are kept apart from the expectations. */
 static void test_claim_expect(void **state)
 {
 	struct fx *f = *state;
 
-	expect_ok(f, HEAD "claim the textbook says so\n"
+	expect_ok(f, HEAD "claim UNP 8.9: the textbook says so\n"
 			  "claim-expect udp_connected recv:EHOSTUNREACH\n"
 			  "command nc -u -z -w1 {addr} {port}\n");
 	assert_int_equal(f->c.nclaims, 1);
@@ -773,8 +791,8 @@ static void test_claim_expect(void **state)
 	assert_string_equal(f->c.command, "nc -u -z -w1 {addr} {port}");
 	head_err(f, "claim-expect udp_connected none\n",
 		 PATH ":7: claim-expect without a claim; add a line "
-		      "'claim <statement>'");
-	head_err(f, "claim c\nclaim-expect ping none\n",
+		      "'claim SOURCE: statement'");
+	head_err(f, "claim RFC 1: c\nclaim-expect ping none\n",
 		 PATH ":8: claim-expect for probe 'ping', which is not in "
 		      "'probes'; add it there or remove this line");
 }
@@ -1315,6 +1333,7 @@ int main(void)
 		T(test_load_dir_malformed),
 		T(test_load_dir_duplicate_names),
 		T(test_no_errno_and_numbers),
+		T(test_claim_source),
 		T(test_claim_expect),
 		T(test_load_dir_missing_or_empty),
 		T(test_parse_file_errors),

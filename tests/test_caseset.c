@@ -186,6 +186,24 @@ static void test_rows(void **state)
 			    "recv:EMSGSIZE send:EMSGSIZE");
 }
 
+/* A user's command may go without an expect line: it is reported, not
+ * judged (icmplab try's rows); every other probe still needs one. */
+static void test_cmd_without_expect(void **state)
+{
+	struct fx *f = *state;
+
+	expect_n(f,
+		 "family ipv4\nfault port_unreachable\nprobes cmd\n"
+		 "title t\nwhy w\nrow a\nrow b\n",
+		 2);
+	assert_null(case_expect_for(&f->set[0], "cmd", 6001));
+	expect_err(f,
+		   "family ipv4\nfault port_unreachable\nprobes cmd ping\n"
+		   "title t\nwhy w\n",
+		   PATH ":3: probe 'ping' has no expect line; add 'expect "
+			"ping RESULT ...' or 'expect ping none'");
+}
+
 /* A row's parameter replaces the file's; a file without rows is one case
  * named after it. */
 static void test_row_overrides_param(void **state)
@@ -289,6 +307,23 @@ static void test_groups_and_catalogue(void **state)
 		 "expect @all none\n",
 		 1);
 	assert_int_equal(f->set[0].nprobes, 4);
+}
+
+/* A catalogue line this case's values do not fit: the error names the
+ * case's row first (the typo is there), then the catalogue's line. */
+static void test_catalogue_misfit(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(lib_add(f, "expect ping recv:{errno}\n"), 0);
+	expect_err(f,
+		   "vars errno\nfamily ipv4\nfault forge\nprobes ping\n"
+		   "title t\nwhy w\nrow good errno=EIO\nrow typo errno=EIOO\n",
+		   PATH ":8: row 'typo': probe 'ping' takes the catalogue's "
+			"line, which this case's values do not fit: " DEFS
+			":1: unknown errno 'EIOO' in result 'recv:EIOO'; "
+			"expected an errno name such as ECONNREFUSED, '-' or a "
+			"number");
 }
 
 /* What every malformed form says: file, line, what was expected. */
@@ -434,10 +469,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_rows),
+		T(test_cmd_without_expect),
 		T(test_row_overrides_param),
 		T(test_isolate),
 		T(test_family_axis),
 		T(test_groups_and_catalogue),
+		T(test_catalogue_misfit),
 		T(test_malformed),
 		T(test_defs_malformed),
 		T(test_write_round_trip),

@@ -238,6 +238,7 @@ static void test_case_record(void **state)
 		 .cls = WIRE_OUT,
 		 .src = ip("198.51.100.2"),
 		 .dst = ip("203.0.113.2"),
+		 .df = true,
 		 .parse = "ok",
 		 .probe = "udp-connected"},
 		{.t_ns = 500000,
@@ -275,6 +276,7 @@ static void test_case_record(void **state)
 		"\"pcap\":\"out/port_unreachable.pcap\","
 		"\"packets\":[{\"t_ms\":2.0,\"len\":74,\"class\":\"datagram\","
 		"\"src\":\"198.51.100.2\",\"dst\":\"203.0.113.2\","
+		"\"df\":true,"
 		"\"parse\":\"ok\",\"probe\":\"udp-connected\"},"
 		"{\"t_ms\":0.0,\"len\":42,\"class\":\"other\","
 		"\"parse\":\"unsupported: ARP\"}],"

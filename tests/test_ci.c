@@ -23,43 +23,6 @@
 
 #define OUT_MAX (256 * 1024)
 
-/* Runs argv with stdout and stderr into files; returns the exit status and
- * fills out and err (NUL-terminated, truncated). */
-static int run_capture(const char *const *argv, char *out, size_t outlen,
-		       char *err, size_t errlen)
-{
-	char po[] = "/tmp/icmplab-ci-out-XXXXXX",
-	     pe[] = "/tmp/icmplab-ci-err-XXXXXX";
-	int fo = mkstemp(po), fe = mkstemp(pe), status;
-	ssize_t n;
-	pid_t pid;
-
-	assert_true(fo >= 0 && fe >= 0);
-	pid = fork();
-	if (pid == 0) {
-		union {
-			const char *const *c;
-			char *const *v;
-		} u = {argv};
-
-		dup2(fo, 1);
-		dup2(fe, 2);
-		execv(argv[0], u.v);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	assert_true(waitpid(pid, &status, 0) == pid);
-	n = pread(fo, out, outlen - 1, 0);
-	out[n > 0 ? n : 0] = '\0';
-	n = pread(fe, err, errlen - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fo);
-	close(fe);
-	unlink(po);
-	unlink(pe);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 struct ci_run {
 	bool ran;
 	int status;

@@ -151,14 +151,15 @@ static void test_arp_failure_params(void **state)
 
 static void test_pmtu_params(void **state)
 {
-	static const char *const mtu_msg = "expected mtu=576..1427";
+	static const char *const mtu_msg = "expected mtu=68..1427";
 
 	(void)state;
 	assert_ok("pmtu", "mtu", "576");
 	assert_ok("pmtu", "mtu", "1280");
 	assert_ok("pmtu", "mtu", "1427");
-	assert_refused("pmtu", "mtu", "575", mtu_msg);
-	assert_refused("pmtu", "mtu", "68", mtu_msg);
+	/* The least an IPv4 link may have, for small datagrams (try). */
+	assert_ok("pmtu", "mtu", "68");
+	assert_refused("pmtu", "mtu", "67", mtu_msg);
 	/* The datagram fits: no error to measure. */
 	assert_refused("pmtu", "mtu", "1428", mtu_msg);
 	assert_refused("pmtu", "mtu", "1280x", mtu_msg);
@@ -189,6 +190,10 @@ static void test_rate_limit_params(void **state)
 	assert_refused("rate_limit", "ratelimit", "0x10",
 		       "expected ratelimit=0..60000");
 	assert_refused("rate_limit", "burst", " 20", "expected burst=2..1000");
+	assert_ok("rate_limit", "set", "network");
+	assert_ok("rate_limit", "set", "probe");
+	assert_refused("rate_limit", "set", "nft",
+		       "expected set=probe or network");
 }
 
 /* The checks as the parser runs them: a bad value stops the file at its

@@ -68,6 +68,36 @@ static void test_hostport_ipv6(void **state)
 	assert_string_equal(cmd.env[0], "ICMPLAB_ADDR=2001:db8:2::2");
 	assert_string_equal(cmd.env[3],
 			    "ICMPLAB_HOSTPORT=[2001:db8:2::2]:33434");
+	build("2001:db8:2::2", "dig -{family} @{addr}", "x.case");
+	assert_string_equal(cmd.text,
+			    "dig -\"${ICMPLAB_FAMILY}\" @\"${ICMPLAB_ADDR}\"");
+	assert_string_equal(cmd.env[4], "ICMPLAB_FAMILY=6");
+	build("203.0.113.2", "nc -{family} {addr}", "x.case");
+	assert_string_equal(cmd.env[4], "ICMPLAB_FAMILY=4");
+}
+
+/* A misspelt placeholder is refused, never run as the literal text; shell
+ * braces that are not {name} are the shell's. */
+static void test_unknown_placeholder(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(proc_command_check("nc {adr} {port}", err,
+					    sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "unknown placeholder '{adr}'"));
+	assert_non_null(strstr(err, "{hostport}"));
+	assert_int_equal(proc_command_check("nc {addr} {Port}", err,
+					    sizeof(err)),
+			 0); /* not lowercase: shell text */
+	assert_int_equal(proc_command_check("echo ${HOME} {a,b} {} "
+					    "| awk '{print $1}' {port}",
+					    err, sizeof(err)),
+			 0);
+	assert_int_equal(proc_command_check("x {fam1ly}", err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "'{fam1ly}'"));
 }
 
 /* Too long for the buffer is an error, never a cut command. */
@@ -94,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_placeholders_quoted),
 		cmocka_unit_test(test_values_in_environment),
 		cmocka_unit_test(test_hostport_ipv6),
+		cmocka_unit_test(test_unknown_placeholder),
 		cmocka_unit_test(test_too_long),
 	};
 

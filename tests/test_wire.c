@@ -139,12 +139,55 @@ static void test_single_flow(void **state)
 	wire_free(w);
 }
 
+/* A user's command: a flow to the destination only (any protocol and
+ * ports). Only errors quoting a datagram it was seen sending, by source
+ * address and port, are its: one quoting another source port (a forger's
+ * guess) is nobody's, and so is one quoting a datagram that never left. */
+static void test_command_learns_its_flows(void **state)
+{
+	struct wire *w = new_wire();
+	struct flow f;
+	uint8_t other[sizeof(fx_eth_v4_port_unreach)];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(addr_parse("203.0.113.2", &f.dst), 0);
+	assert_int_equal(wire_add_flow(w, &f, 0, "cmd"), 0);
+	/* The quoted source port 40000 becomes 40001 (offset: Ethernet 14,
+	 * IP 20, ICMP 8, quoted IP 20). */
+	memcpy(other, fx_eth_v4_port_unreach, sizeof(other));
+	assert_int_equal(other[62] << 8 | other[63], 40000);
+	other[63] = 0x41;
+	datagram(w, 1 * SEC);
+	error(w, 1 * SEC + 1000);
+	feed(w, other, sizeof(other), 1 * SEC + 2000);
+	error(w, 1 * SEC + 3000);
+	wire_finish(w);
+	assert_int_equal(w->owners[0].datagrams, 1);
+	assert_int_equal(w->owners[0].nerrors, 2);
+	assert_int_equal(w->packets[1].cls, WIRE_ERROR);
+	assert_int_equal(w->packets[2].cls, WIRE_ERROR_OTHER);
+	assert_null(w->packets[2].probe);
+	wire_free(w);
+
+	/* Nothing sent: the same error is nobody's. */
+	w = new_wire();
+	assert_int_equal(wire_add_flow(w, &f, 0, "cmd"), 0);
+	error(w, 1 * SEC);
+	wire_finish(w);
+	assert_int_equal(w->owners[0].datagrams, 0);
+	assert_int_equal(w->owners[0].nerrors, 0);
+	assert_int_equal(w->packets[0].cls, WIRE_ERROR_OTHER);
+	wire_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reuse_known_flow),
 		cmocka_unit_test(test_reuse_late_flow_event),
 		cmocka_unit_test(test_single_flow),
+		cmocka_unit_test(test_command_learns_its_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
