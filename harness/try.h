@@ -36,8 +36,7 @@ int try_defaults(struct try_opts *o, int jobs_given, const char *cases_dir,
 		 const char *default_cases, char *err, size_t errlen);
 
 /* Writes doc where o asks (out_dir's results.json, matrix.txt and
- * index.html,
- * json_path), each whole or not at all. 0, or -1 with err naming the
+ * index.html, json_path), each whole or not at all. 0, or -1 with err naming the
  * first file that could not be written. */
 int try_write(const struct try_opts *o, json_t *doc, char *err, size_t errlen);
 
