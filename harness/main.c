@@ -28,6 +28,7 @@
 #include "outfile.h"
 #include "privilege.h"
 #include "num.h"
+#include "readcap.h"
 #include "helper.h"
 #include "junit.h"
 #include "ktap.h"
@@ -87,6 +88,7 @@ static const char commands_text[] =
 		"       icmplab faults                     list faults\n"
 		"       icmplab COMMAND --help             that command's own help\n"
 		"       icmplab diff OLD.json NEW.json     compare two results documents\n"
+		"       icmplab read FILE.pcap             explain the ICMP errors in a capture\n"
 		"                                          cell by cell (exit 1: they differ)\n"
 		"       icmplab diff --normalize IN OUT    write IN as a baseline (no times,\n"
 		"                                          ports, pids, paths, events)\n"
@@ -190,6 +192,18 @@ static const struct {
 	 "  --cases DIR     case files (default: the repository's cases/)\n"
 	 "exit: 0 answered, 1 the run failed, 2 unknown names or unreadable\n"
 	 "document, 4 cannot run here\n",
+	 false},
+	{"read",
+	 "usage: icmplab read [--results FILE] [--json FILE] CAPTURE\n"
+	 "Lists every ICMP and ICMPv6 error in a pcap or pcapng file, the\n"
+	 "datagram each quotes and the datagram of the capture it answers,\n"
+	 "marks forged and malformed ones, and says which socket styles heard\n"
+	 "errors like it on this kernel (docs/read.md).\n"
+	 "  --results FILE  the results document (default\n"
+	 "                  results/latest/results.json, from make run)\n"
+	 "  --json FILE     the report as JSON instead ('-': stdout)\n"
+	 "exit: 0 read, 1 the capture is damaged (what came before is listed),\n"
+	 "2 not a capture, unsupported link type, unreadable document\n",
 	 false},
 	{"report",
 	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--html FILE]\n"
@@ -933,6 +947,56 @@ static int cmd_show(struct cli *c)
 			    (const char *const *)c->only, c->nonly);
 }
 
+/* icmplab read CAPTURE: see readcap.h. */
+static int cmd_read(struct cli *c)
+{
+	const char *path = c->results_path ? c->results_path
+					   : c->default_results;
+	char err[PATH_MAX + 512];
+	struct readcap r;
+	json_t *doc = NULL;
+	int rc, wr;
+
+	if (c->nonly != 1) {
+		fprintf(stderr, "icmplab read: usage: icmplab read [--results "
+				"FILE] [--json FILE] CAPTURE.pcap\n");
+		return EXIT_USAGE;
+	}
+	if (c->results_path || access(path, F_OK) == 0) {
+		doc = resdoc_load(path, err, sizeof(err));
+		if (!doc) {
+			fprintf(stderr, "icmplab read: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	rc = readcap_open(&r, c->only[0], err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "icmplab read: %s\n", err);
+		readcap_free(&r);
+		json_decref(doc);
+		return EXIT_USAGE;
+	}
+	if (c->json_path) {
+		wr = readcap_write_json_path(c->json_path, &r, doc, path, err,
+					     sizeof(err));
+	} else {
+		wr = readcap_text(stdout, &r, doc, path);
+		if (fflush(stdout) == EOF || wr < 0) {
+			wr = -1;
+			snprintf(err, sizeof(err),
+				 "cannot write standard output: %s",
+				 strerror(errno));
+		}
+	}
+	readcap_free(&r);
+	json_decref(doc);
+	if (wr < 0) {
+		fprintf(stderr, "icmplab read: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return rc > 0 ? EXIT_FAIL : EXIT_PASS;
+}
+
 /* icmplab why STYLE FAULT: the cell from the stored run (--results, or
  * results/latest), or from a run of just the cases that show it. */
 static int cmd_why(struct cli *c)
@@ -1359,6 +1423,8 @@ int main(int argc, char **argv)
 		return cmd_why(&c);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(&c);
+	if (strcmp(cmd, "read") == 0)
+		return cmd_read(&c);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&c);
 	if (strcmp(cmd, "try") == 0) {

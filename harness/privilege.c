@@ -111,43 +111,60 @@ static int put(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-/* Makes this process root of a new user namespace that maps only its own
- * user and group (all an unprivileged process may map); 0, or -1 with
- * msg. */
-static int enter_user_namespace(char *msg, size_t len)
+int privilege_user_ns(int flags, char *err, size_t len)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
 	char map[64];
 
-	if (unshare(CLONE_NEWUSER) < 0) {
-		snprintf(msg, len,
-			 "not root, and no user namespace for an ordinary user "
-			 "here: unshare(CLONE_NEWUSER): %s (user."
-			 "max_user_namespaces is 0, or unprivileged user "
-			 "namespaces are turned off); run as root",
+	if (unshare(CLONE_NEWUSER | flags) < 0) {
+		snprintf(err, len, "unshare(CLONE_NEWUSER): %s",
 			 strerror(errno));
 		return -1;
 	}
-	/* setgroups must be denied before an unprivileged gid_map. */
+	/* Only its own user and group: all a process may map without
+	 * CAP_SETUID in the parent namespace; setgroups must be denied
+	 * before such a gid_map. */
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
 	if (put("/proc/self/uid_map", map) < 0) {
-		snprintf(msg, len, "not root, and cannot map this user in a "
-				   "user namespace: /proc/self/uid_map: %s",
-			 strerror(errno));
+		snprintf(err, len, "/proc/self/uid_map: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
 	if (put("/proc/self/setgroups", "deny") < 0 ||
 	    put("/proc/self/gid_map", map) < 0) {
-		snprintf(msg, len, "not root, and cannot map this group in a "
-				   "user namespace: /proc/self/gid_map: %s",
-			 strerror(errno));
+		snprintf(err, len, "/proc/self/gid_map: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes this process root of a new user namespace of its own; 1 with msg
+ * saying so, or -1 with msg saying what is missing. */
+static int enter_user_namespace(char *msg, size_t len)
+{
+	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+	char why[256];
+
+	if (privilege_user_ns(0, why, sizeof(why)) < 0) {
+		if (strncmp(why, "unshare", 7) == 0)
+			snprintf(msg, len,
+				 "not root, and no user namespace for an "
+				 "ordinary user here: %s (user."
+				 "max_user_namespaces is 0, or unprivileged "
+				 "user namespaces are turned off); run as "
+				 "root",
+				 why);
+		else
+			snprintf(msg, len,
+				 "not root, and cannot map this user in a "
+				 "user namespace: %s",
+				 why);
 		return -1;
 	}
 	snprintf(msg, len, "not root: running as root of a user namespace "
 			   "of its own (uid %u, gid %u outside)",
-		 (unsigned)uid, (unsigned)gid);
+		 uid, gid);
 	return 1;
 }
 

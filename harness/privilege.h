@@ -16,4 +16,11 @@
  * has one thread. */
 int privilege_require(char *msg, size_t len);
 
+/* Makes the calling process (single-threaded) root of a new user
+ * namespace, with the namespaces of flags (CLONE_NEWPID, ...) made in it
+ * too: its own user and group map to 0, nothing else is mapped, and its
+ * capabilities hold only over namespaces that this one owns. 0, or -1 with
+ * err. */
+int privilege_user_ns(int flags, char *err, size_t len);
+
 #endif

@@ -19,6 +19,7 @@
 
 #include "event.h"
 #include "helper.h"
+#include "privilege.h"
 
 void proc_init(struct proc *p)
 {
@@ -96,8 +97,15 @@ static void run_holder(const char *path, const char *const *argv,
 		dprintf(2, "%s\n", why);
 		_exit(PROC_EXIT_NOSTART);
 	}
-	if (unshare(CLONE_NEWPID) < 0) {
-		dprintf(2, "unshare(CLONE_NEWPID): %s\n", strerror(errno));
+	/* A user namespace of its own, which owns its PID and (in the
+	 * program) mount namespaces: the program's capabilities hold there
+	 * and nowhere else. It has none over the client's network namespace
+	 * (made outside it) or any other, so it cannot configure links or
+	 * routes (netlink wants CAP_NET_ADMIN there) nor enter another
+	 * namespace, the host's included (setns wants CAP_SYS_ADMIN over
+	 * it). Its user id stays that of the harness, for files. */
+	if (privilege_user_ns(CLONE_NEWPID, why, sizeof(why)) < 0) {
+		dprintf(2, "a user namespace of its own: %s\n", why);
 		_exit(PROC_EXIT_NOSTART);
 	}
 	if (pipe(life) < 0) {

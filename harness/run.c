@@ -256,6 +256,8 @@ static void on_event(struct case_run *r, struct probe_run *p,
 		on_sync(r, p, e);
 	else if (e->kind == EV_SKIP)
 		snprintf(p->skip, sizeof(p->skip), "%s", e->text);
+	else if (e->kind == EV_END) /* after its sockets closed */
+		wire_end_owner(&r->wire, p->index, e->t_ns);
 }
 
 /* One line of a probe's stdout (proc_line_fn); arg is its probe_run. */

@@ -122,11 +122,17 @@ static int alive_at(const struct wire *w, int flow, uint64_t t)
 }
 
 /* Gives entry (and what it is: a datagram leaving, or an error) to the
- * flow alive at t among flow and its namesakes. */
+ * flow alive at t among flow and its namesakes; to no one when that flow
+ * had ended by t. */
 static void own(struct wire *w, size_t entry, enum wire_class cls,
 		const struct pkt *p, int flow, uint64_t t)
 {
 	flow = alive_at(w, flow, t);
+	if (w->flow_end[flow] && t > w->flow_end[flow]) {
+		w->packets[entry].cls =
+			cls == WIRE_ERROR ? WIRE_ERROR_OTHER : WIRE_OTHER;
+		return;
+	}
 	w->packets[entry].cls = cls;
 	w->packets[entry].probe = w->owner_name[w->flow_owner[flow]];
 	w->packets[entry].flow = flow;
@@ -239,6 +245,7 @@ static void learn(struct wire *w, const struct pkt *p, int wild)
 	w->flows[w->nflows] = f;
 	w->flow_owner[w->nflows] = w->flow_owner[wild];
 	w->flow_start[w->nflows] = 0;
+	w->flow_end[w->nflows] = 0;
 	w->nflows++;
 }
 
@@ -282,12 +289,49 @@ int wire_add_flow_at(struct wire *w, const struct flow *f, int owner,
 	w->flows[nf] = *f;
 	w->flow_owner[nf] = owner;
 	w->flow_start[nf] = start;
+	w->flow_end[nf] = 0;
 	w->owner_name[owner] = name;
 	w->nflows++;
 	if (!is_wildcard_flow(f))
 		take_reused(w, nf);
 	rematch(w, false);
 	return nf;
+}
+
+void wire_end_owner(struct wire *w, int owner, uint64_t t)
+{
+	struct wire_owner *o;
+	size_t i, j;
+	int f;
+
+	if (owner < 0 || owner >= WIRE_MAX_FLOWS || t == 0)
+		return;
+	for (f = 0; f < w->nflows; f++)
+		if (w->flow_owner[f] == owner && !w->flow_end[f])
+			w->flow_end[f] = t;
+	/* What was credited before the end was known, captured after it. */
+	for (i = 0; i < w->npackets; i++) {
+		struct wire_packet *q = &w->packets[i];
+
+		if (!q->probe || w->flow_owner[q->flow] != owner ||
+		    q->t_ns <= t || !w->flow_end[q->flow])
+			continue;
+		if (q->cls == WIRE_OUT) {
+			if (w->owners[owner].datagrams)
+				w->owners[owner].datagrams--;
+			q->cls = WIRE_OTHER;
+		} else if (q->cls == WIRE_ERROR) {
+			q->cls = WIRE_ERROR_OTHER;
+		} else {
+			continue;
+		}
+		q->probe = NULL;
+	}
+	o = &w->owners[owner];
+	for (i = 0, j = 0; i < o->nerrors; i++)
+		if (w->packets[o->errors[i].packet].probe)
+			o->errors[j++] = o->errors[i];
+	o->nerrors = j;
 }
 
 int wire_add_flow(struct wire *w, const struct flow *f, int owner,

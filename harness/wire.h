@@ -69,6 +69,9 @@ struct wire {
 	struct flow flows[WIRE_MAX_FLOWS];
 	int flow_owner[WIRE_MAX_FLOWS];
 	uint64_t flow_start[WIRE_MAX_FLOWS]; /* its flow event, monotonic ns */
+	/* Its probe's end event (its socket closed): nothing captured later
+	 * is its. 0: still open. */
+	uint64_t flow_end[WIRE_MAX_FLOWS];
 	int nflows;
 	const char *owner_name[WIRE_MAX_FLOWS];
 	struct wire_owner owners[WIRE_MAX_FLOWS];
@@ -105,6 +108,12 @@ int wire_add_flow_at(struct wire *w, const struct flow *f, int owner,
 		     const char *name, uint64_t start);
 
 /* The capture callback (capture_dispatch): arg is the struct wire. */
+/* Owner's probe ended at t (monotonic ns): its flows closed then. What
+ * the capture saw of them later (an error for a datagram whose socket is
+ * gone, a datagram from its port) is no longer the owner's: an error goes
+ * to a flow that took the port again, or to no one (error-other). */
+void wire_end_owner(struct wire *w, int owner, uint64_t t);
+
 void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 		    size_t wirelen, uint64_t t_real);
 

@@ -11,6 +11,7 @@
 #include "pkt.h"
 
 #include <netinet/in.h>
+#include <pcap/dlt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -582,21 +583,22 @@ enum pkt_status pkt_decode_ip(const uint8_t *buf, size_t len, struct pkt *out)
 	return dec_packet(&c, 0, out);
 }
 
-enum pkt_status pkt_decode_eth(const uint8_t *frame, size_t len,
-			       struct pkt *out)
+static enum pkt_status link_fail(struct pkt *out, enum pkt_status st,
+				 const char *why)
 {
-	struct cursor c;
-	uint16_t type, tci;
+	out->status = st;
+	out->why = why;
+	return st;
+}
 
-	pkt_reset(out);
-	cur_init(&c, frame, len);
-	if (cur_skip(&c, 12) || cur_be16(&c, &type)) {
-		out->status = PKT_TRUNCATED;
-		out->why = "ends inside the Ethernet header";
-		return out->status;
-	}
+/* Decodes what follows an ethertype (Ethernet, Linux cooked headers). */
+static enum pkt_status dec_ethertype(struct cursor *c, uint16_t type,
+				     struct pkt *out)
+{
+	uint16_t tci;
+
 	if (type == ETH_P_8021Q) {
-		if (cur_be16(&c, &tci) || cur_be16(&c, &type)) {
+		if (cur_be16(c, &tci) || cur_be16(c, &type)) {
 			out->status = PKT_TRUNCATED;
 			out->why = "ends inside the 802.1Q tag";
 			return out->status;
@@ -608,12 +610,117 @@ enum pkt_status pkt_decode_eth(const uint8_t *frame, size_t len,
 		}
 	}
 	if (type == ETH_P_IPV4)
-		return dec_packet(&c, AF_INET, out);
+		return dec_packet(c, AF_INET, out);
 	if (type == ETH_P_IPV6)
-		return dec_packet(&c, AF_INET6, out);
+		return dec_packet(c, AF_INET6, out);
 	out->status = PKT_UNSUPPORTED;
 	out->why = "ethertype is neither IPv4 nor IPv6";
 	return out->status;
+}
+
+enum pkt_status pkt_decode_eth(const uint8_t *frame, size_t len,
+			       struct pkt *out)
+{
+	struct cursor c;
+	uint16_t type;
+
+	pkt_reset(out);
+	cur_init(&c, frame, len);
+	if (cur_skip(&c, 12) || cur_be16(&c, &type))
+		return link_fail(out, PKT_TRUNCATED,
+				 "ends inside the Ethernet header");
+	return dec_ethertype(&c, type, out);
+}
+
+/* The address family in a BSD loopback header: a host-order AF_ value of
+ * the machine that wrote it (DLT_NULL), or network order (DLT_LOOP).
+ * AF_INET is 2 everywhere; AF_INET6 is 10 on Linux, 24 on NetBSD and
+ * OpenBSD, 28 on FreeBSD, 30 on macOS. Both byte orders are tried, since
+ * the file does not say which host wrote it. */
+static int loop_family(const uint8_t b[4])
+{
+	uint32_t v[2];
+	int i;
+
+	v[0] = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+	v[1] = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[1] << 8 | b[0];
+	for (i = 0; i < 2; i++) {
+		if (v[i] == 2)
+			return AF_INET;
+		if (v[i] == 10 || v[i] == 24 || v[i] == 28 || v[i] == 30)
+			return AF_INET6;
+	}
+	return 0;
+}
+
+bool pkt_link_supported(int linktype)
+{
+	switch (linktype) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+	case DLT_NULL:
+	case DLT_LOOP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum pkt_status pkt_decode_link(int linktype, const uint8_t *frame, size_t len,
+				struct pkt *out)
+{
+	struct cursor c;
+	uint16_t type;
+	uint8_t af[4];
+	int family;
+
+	if (linktype == DLT_EN10MB)
+		return pkt_decode_eth(frame, len, out);
+	pkt_reset(out);
+	cur_init(&c, frame, len);
+	switch (linktype) {
+	case DLT_LINUX_SLL:
+		/* packet type, ARPHRD type, address length, 8 address
+		 * bytes, then the ethertype (pcap-linktype(7)). */
+		if (cur_skip(&c, 14) || cur_be16(&c, &type))
+			return link_fail(out, PKT_TRUNCATED,
+					 "ends inside the Linux cooked header");
+		return dec_ethertype(&c, type, out);
+	case DLT_LINUX_SLL2:
+		/* The ethertype first, then 18 bytes: reserved, ifindex,
+		 * ARPHRD type, packet type, address length, address. */
+		if (cur_be16(&c, &type) || cur_skip(&c, 18))
+			return link_fail(out, PKT_TRUNCATED,
+					 "ends inside the Linux cooked v2 "
+					 "header");
+		return dec_ethertype(&c, type, out);
+	case DLT_RAW:
+		return dec_packet(&c, 0, out);
+	case DLT_IPV4:
+		return dec_packet(&c, AF_INET, out);
+	case DLT_IPV6:
+		return dec_packet(&c, AF_INET6, out);
+	case DLT_NULL:
+	case DLT_LOOP:
+		if (cur_bytes(&c, af, 4))
+			return link_fail(out, PKT_TRUNCATED,
+					 "ends inside the loopback header");
+		family = loop_family(af);
+		if (!family)
+			return link_fail(out, PKT_UNSUPPORTED,
+					 "loopback family is neither IPv4 nor "
+					 "IPv6");
+		return dec_packet(&c, family, out);
+	default:
+		return link_fail(out, PKT_UNSUPPORTED,
+				 "link type not decoded by icmplab");
+	}
 }
 
 static const char *status_word(enum pkt_status s)

@@ -114,6 +114,18 @@ struct pkt {
 enum pkt_status pkt_decode_eth(const uint8_t *frame, size_t len,
 			       struct pkt *out);
 
+/* True for the link types pkt_decode_link reads (libpcap DLT_ values):
+ * DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4, DLT_IPV6,
+ * DLT_NULL and DLT_LOOP. */
+bool pkt_link_supported(int linktype);
+
+/* Decodes one captured frame of a link type pkt_link_supported accepts;
+ * any other gives PKT_UNSUPPORTED. Always fills *out; returns out->status.
+ * A non-IP frame (ARP, another ethertype or loopback family) is
+ * PKT_UNSUPPORTED too, with why saying so. */
+enum pkt_status pkt_decode_link(int linktype, const uint8_t *frame, size_t len,
+				struct pkt *out);
+
 /* Decodes from the IP header on (version taken from the first nibble). */
 enum pkt_status pkt_decode_ip(const uint8_t *buf, size_t len, struct pkt *out);
 

@@ -140,7 +140,7 @@ static void test_full_cell(void **state)
 	const struct case_vocab v = {faults, probes, NULL, NULL};
 	const char text[] = "title t\nfamily ipv4\nfault port\n"
 			    "probes udp-connected\nwhy because\n"
-			    "ref udp(7)\nclaim the RFC says so\n"
+			    "ref udp(7)\nclaim RFC 1122 4.1.3.3: the RFC says so\n"
 			    "expect udp-connected recv:ECONNREFUSED\n"
 			    "claim-expect udp-connected recv:ECONNREFUSED\n"
 			    "explain udp-connected connected: it hears\n";
@@ -197,7 +197,7 @@ static void test_full_cell(void **state)
 		    "\"expected\":[\"recv:ECONNREFUSED\"],\"verdict\":\"pass\","
 		    "\"unsurfaced\":false,\"why\":\"because\","
 		    "\"explain\":\"connected: it hears\",\"refs\":[\"udp(7)\"],"
-		    "\"claim\":{\"text\":\"the RFC says so\","
+		    "\"claim\":{\"text\":\"RFC 1122 4.1.3.3: the RFC says so\","
 		    "\"predicts\":[\"recv:ECONNREFUSED\"],\"holds\":true},"
 		    "\"events\":[{\"ev\":\"call\",\"call\":\"recv\",\"ret\":-1,"
 		    "\"errno\":\"ECONNREFUSED\",\"t_ms\":2.0}]}");

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <netinet/in.h>
+#include <pcap/dlt.h>
 #include <sys/socket.h>
 
 #include "fixtures.h"
@@ -915,6 +916,68 @@ static void test_describe_small_buffers(void **state)
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The link types read accepts, around fx_ip_v4_quote_4 (an IPv4 3/3):
+ * each header whole decodes to the same packet; each header cut is
+ * truncated, never garbage; a family or ethertype that is not IP, and a
+ * link type not decoded, are unsupported. */
+static void test_link_types(void **state)
+{
+	static const struct {
+		int dlt;
+		size_t hlen;
+		uint8_t h[20];
+	} lt[] = {
+		{DLT_LINUX_SLL, 16, {[14] = 0x08, [15] = 0x00}},
+		{DLT_LINUX_SLL2, 20, {0x08, 0x00}},
+		{DLT_RAW, 0, {0}},
+		{DLT_IPV4, 0, {0}},
+		{DLT_NULL, 4, {2, 0, 0, 0}}, /* AF_INET, little-endian */
+		{DLT_LOOP, 4, {0, 0, 0, 2}}, /* network order */
+	};
+	uint8_t buf[512];
+	struct pkt want, p;
+	size_t i, n = sizeof(fx_ip_v4_quote_4);
+
+	(void)state;
+	assert_true(n + 20 <= sizeof(buf));
+	pkt_decode_ip(fx_ip_v4_quote_4, n, &want);
+	for (i = 0; i < N_OF(lt); i++) {
+		assert_true(pkt_link_supported(lt[i].dlt));
+		memcpy(buf, lt[i].h, lt[i].hlen);
+		memcpy(buf + lt[i].hlen, fx_ip_v4_quote_4, n);
+		assert_int_equal(
+			pkt_decode_link(lt[i].dlt, buf, lt[i].hlen + n, &p),
+			want.status);
+		assert_int_equal(p.flags, want.flags);
+		assert_int_equal(p.h.kind, PK_ICMP_ERROR);
+		assert_int_equal(p.quote.dport, want.quote.dport);
+		if (lt[i].hlen) {
+			assert_int_equal(pkt_decode_link(lt[i].dlt, buf,
+							 lt[i].hlen - 1, &p),
+					 PKT_TRUNCATED);
+			assert_int_equal(p.h.family, 0);
+		}
+	}
+	/* IPv6 bytes where DLT_IPV4 promises IPv4. */
+	assert_int_equal(pkt_decode_link(DLT_IPV4, fx_ip_v6_echo,
+					 sizeof(fx_ip_v6_echo), &p),
+			 PKT_INVALID);
+	/* A loopback family that is not IP (AF_UNIX 1 in both orders). */
+	buf[0] = 1;
+	buf[1] = buf[2] = buf[3] = 0;
+	assert_int_equal(pkt_decode_link(DLT_NULL, buf, 4 + n, &p),
+			 PKT_UNSUPPORTED);
+	/* ARP behind a cooked header. */
+	memset(buf, 0, 20);
+	buf[0] = 0x08;
+	buf[1] = 0x06;
+	assert_int_equal(pkt_decode_link(DLT_LINUX_SLL2, buf, 20 + n, &p),
+			 PKT_UNSUPPORTED);
+	assert_false(pkt_link_supported(DLT_IEEE802_11));
+	assert_int_equal(pkt_decode_link(DLT_IEEE802_11, buf, 20, &p),
+			 PKT_UNSUPPORTED);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -937,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_outer_invalid),
 		cmocka_unit_test(test_is_error),
 		cmocka_unit_test(test_describe_small_buffers),
+		cmocka_unit_test(test_link_types),
 	};
 	/* The rows of decode_cases first, then the tests above. */
 	struct CMUnitTest tests[N_OF(decode_cases) + N_OF(fixed)];

@@ -248,6 +248,28 @@ static void test_timeout_kills_tree(void **state)
 	assert_false(running(mark));
 }
 
+/* A program has no capability outside its own user namespace: it cannot
+ * enter a network namespace (its own client's here; the host's no less),
+ * which root in the client's namespace could. */
+static void test_no_capability_outside(void **state)
+{
+	const char *d = make_tmpdir("try-caps");
+	char out[16384];
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	assert_non_null(d);
+	assert_int_equal(run_try(d,
+				 "--family ipv4 'if nsenter "
+				 "--net=/proc/1/ns/net true 2>/dev/null; then "
+				 "echo escaped; else echo contained; fi'",
+				 out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(row(out, "closed_port"), " contained"));
+	assert_null(strstr(out, " escaped\n")); /* no row */
+}
+
 /* The last line is the program's, and a terminal obeys none of it. */
 static void test_last_line(void **state)
 {
@@ -268,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_last_line),
+		cmocka_unit_test(test_no_capability_outside),
 		cmocka_unit_test(test_cannot_start),
 		cmocka_unit_test(test_timeout_kills_tree),
 		cmocka_unit_test(test_netcat),

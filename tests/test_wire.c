@@ -123,6 +123,43 @@ static void test_reuse_late_flow_event(void **state)
 	wire_free(w);
 }
 
+/* A probe's end closes its flow: an error captured later quotes a socket
+ * that is gone, and is nobody's until a later flow takes the port (issue
+ * 13 item 5, reproduced on purpose): whether the end is known before the
+ * error reaches the ledger or after. */
+static void test_flow_ends_with_probe(void **state)
+{
+	struct wire *w = new_wire();
+	struct flow f = udp_flow();
+
+	(void)state;
+	assert_int_equal(wire_add_flow_at(w, &f, 0, "first", 10 * SEC), 0);
+	datagram(w, 11 * SEC);
+	error(w, 11 * SEC + 1000);
+	/* Captured after the end, read before the end event. */
+	error(w, 14 * SEC);
+	assert_int_equal(w->owners[0].nerrors, 2);
+	wire_end_owner(w, 0, 12 * SEC);
+	assert_int_equal(w->owners[0].nerrors, 1);
+	assert_int_equal(w->packets[2].cls, WIRE_ERROR_OTHER);
+	assert_null(w->packets[2].probe);
+	/* Captured after the end, read after it too. */
+	error(w, 15 * SEC);
+	assert_int_equal(w->packets[3].cls, WIRE_ERROR_OTHER);
+	/* A later probe gets the port: what follows its start is its. */
+	assert_int_equal(wire_add_flow_at(w, &f, 1, "second", 20 * SEC), 1);
+	datagram(w, 21 * SEC);
+	error(w, 21 * SEC + 1000);
+	wire_finish(w);
+	assert_int_equal(w->owners[0].datagrams, 1);
+	assert_int_equal(w->owners[0].nerrors, 1);
+	assert_int_equal(w->owners[0].errors[0].t_ns, 11 * SEC + 1000);
+	assert_int_equal(w->owners[1].datagrams, 1);
+	assert_int_equal(w->owners[1].nerrors, 1);
+	assert_string_equal(w->packets[5].probe, "second");
+	wire_free(w);
+}
+
 /* One flow, as before: every packet is its own, whatever the times. */
 static void test_single_flow(void **state)
 {
@@ -187,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_reuse_known_flow),
 		cmocka_unit_test(test_reuse_late_flow_event),
 		cmocka_unit_test(test_single_flow),
+		cmocka_unit_test(test_flow_ends_with_probe),
 		cmocka_unit_test(test_command_learns_its_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
