@@ -38,7 +38,8 @@ TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
 ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
 	$(B)/tests/test_install $(B)/tests/test_terminal $(B)/tests/test_rootless \
-	$(B)/tests/test_try
+	$(B)/tests/test_try \
+	$(B)/tests/test_report_html
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
@@ -57,6 +58,13 @@ $(DEPS_OK): scripts/install-deps
 	./scripts/install-deps
 	@touch $@
 deps: $(DEPS_OK)
+
+# What only the tests need (a browser for the HTML report's test).
+TEST_DEPS_OK := $(B)/.test-deps-ok
+$(TEST_DEPS_OK): scripts/install-deps
+	@mkdir -p $(B)
+	./scripts/install-deps --test
+	@touch $@
 
 $(B)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -133,11 +141,11 @@ fuzz-smoke: $(FUZZERS)
 	  echo "== $$f (corpus replay)"; $$f tests/fuzz/corpus/$$n 0; done
 endif
 
-integration: all $(ITESTS)
+integration: all $(TEST_DEPS_OK) $(ITESTS)
 	@scripts/run-tests $(ITESTS)
 
 # One tally for everything: the fuzz replays first, then every cmocka program.
-test: all $(UTESTS) $(ITESTS) fuzz-smoke fuzz
+test: all $(TEST_DEPS_OK) $(UTESTS) $(ITESTS) fuzz-smoke fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)

@@ -800,3 +800,35 @@ int answer_why(FILE *f, json_t *doc, const char *style, const char *asked)
 	why_instead(f, doc, cell, style, asked);
 	return 0;
 }
+
+void answer_short_grid(json_t *doc, struct answer_grid *g)
+{
+	const struct core_fault *k;
+	int s, r;
+	bool any;
+
+	memset(g, 0, sizeof(*g));
+	for (s = 0; core_styles[s].probe && s < ANSWER_COLS; s++) {
+		g->style[s] = core_styles[s].probe;
+		g->head[s] = core_styles[s].head;
+	}
+	g->ncols = s;
+	for (k = core_faults; k->label && g->nrows < ANSWER_ROWS; k++) {
+		r = g->nrows;
+		any = false;
+		for (s = 0; s < g->ncols; s++) {
+			json_t *c = find_cell(doc, g->style[s], k->fault);
+
+			if (c && strcmp(resdoc_str(c, "family"), "ipv4") != 0)
+				c = NULL;
+			g->cell[r][s] = c;
+			brief_cell(c, g->text[r][s], sizeof(g->text[r][s]));
+			any = any || c;
+		}
+		if (!any)
+			continue;
+		g->label[r] = k->label;
+		g->fault[r] = k->fault;
+		g->nrows++;
+	}
+}

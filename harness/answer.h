@@ -57,4 +57,19 @@ void answer_suggest(const char *word, const char *const *names, int n,
  * of that style for that fault. style must be resolved (answer_resolve). */
 int answer_why(FILE *f, json_t *doc, const char *style, const char *asked);
 
+/* The short answer as data, for reports other than the terminal's (the
+ * HTML report): the rows answer_short writes (core faults present in doc)
+ * by the core socket styles, each cell borrowed from doc (NULL: none) with
+ * the text the terminal shows for it. */
+#define ANSWER_ROWS 8
+#define ANSWER_COLS 8
+struct answer_grid {
+	int nrows, ncols;
+	const char *label[ANSWER_ROWS], *fault[ANSWER_ROWS];
+	const char *style[ANSWER_COLS], *head[ANSWER_COLS];
+	json_t *cell[ANSWER_ROWS][ANSWER_COLS];
+	char text[ANSWER_ROWS][ANSWER_COLS][16];
+};
+void answer_short_grid(json_t *doc, struct answer_grid *g);
+
 #endif

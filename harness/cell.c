@@ -2,6 +2,8 @@
  * The field order here is the document's. */
 #include "cell.h"
 
+#include <netinet/in.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -209,6 +211,46 @@ json_t *cell_json(const struct cell *c)
 	return o;
 }
 
+/* The transport fields of a decoded header that tie it to a flow:
+ * "proto" (udp, tcp, icmp, icmpv6, or the number), "ttl", "sport" and
+ * "dport" for UDP and TCP, "flags" for TCP, "id" and "seq" for an echo. */
+static void hdr_json(json_t *o, const struct pkt_hdr *h)
+{
+	static const struct tok protos[] = {
+		{IPPROTO_UDP, "udp"},	{IPPROTO_TCP, "tcp"},
+		{IPPROTO_ICMP, "icmp"}, {IPPROTO_ICMPV6, "icmpv6"},
+		{0, NULL},
+	};
+	static const char tcpf[] = "FSRPAUEC";
+	char name[16], flags[9];
+	int i, n = 0;
+
+	snprintf(name, sizeof(name), "%u", h->proto);
+	json_object_set_new(o, "proto",
+			    json_text(tok2str(protos, h->proto, name)));
+	json_object_set_new(o, "ttl", json_integer(h->ttl));
+	switch (h->kind) {
+	case PK_UDP:
+	case PK_TCP:
+		json_object_set_new(o, "sport", json_integer(h->sport));
+		json_object_set_new(o, "dport", json_integer(h->dport));
+		if (h->kind != PK_TCP)
+			break;
+		for (i = 0; i < 8; i++)
+			if (h->tcp_flags & (1u << i))
+				flags[n++] = tcpf[i];
+		flags[n] = '\0';
+		json_object_set_new(o, "flags", json_text(flags));
+		break;
+	case PK_ICMP_ECHO:
+		json_object_set_new(o, "id", json_integer(h->echo_id));
+		json_object_set_new(o, "seq", json_integer(h->echo_seq));
+		break;
+	default:
+		break;
+	}
+}
+
 static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 {
 	json_t *o = json_object();
@@ -229,6 +271,18 @@ static json_t *packet_json(const struct wire_packet *p, uint64_t t0)
 	json_object_set_new(o, "parse", json_text(p->parse));
 	if (p->probe)
 		json_object_set_new(o, "probe", json_text(p->probe));
+	if (p->hdr.family)
+		hdr_json(o, &p->hdr);
+	if (p->mtu)
+		json_object_set_new(o, "mtu", json_integer(p->mtu));
+	if (p->has_quote) {
+		json_t *q = json_object();
+
+		set_addr(q, "src", &p->quote.src);
+		set_addr(q, "dst", &p->quote.dst);
+		hdr_json(q, &p->quote);
+		json_object_set_new(o, "quote", q);
+	}
 	return o;
 }
 
@@ -269,6 +323,8 @@ json_t *case_record_json(const struct case_record *r)
 		json_array_append_new(a, packet_json(&r->packets[i], r->t0));
 	json_object_set_new(o, "packets", a);
 	json_object_set_new(o, "capture_drops", json_integer(r->drops));
+	if (r->topology)
+		json_object_set(o, "topology", r->topology);
 	a = json_array();
 	for (i = 0; i < r->nhelpers; i++) {
 		json_t *h = json_pack("{s:o}", "name",

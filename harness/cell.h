@@ -106,6 +106,7 @@ struct case_record {
 	const struct helper_note *helpers;
 	size_t nhelpers;
 	uint64_t t0, t_end;
+	json_t *topology; /* topodump.h; NULL: not written (borrowed) */
 };
 
 /* The case as its results-document object. New reference. */

@@ -20,7 +20,10 @@
 #include "answer.h"
 #include "casefile.h"
 #include "catalog.h"
+#include "cellpcap.h"
+#include "cellview.h"
 #include "diff.h"
+#include "html.h"
 #include "names.h"
 #include "outfile.h"
 #include "privilege.h"
@@ -31,6 +34,7 @@
 #include "ktap.h"
 #include "report.h"
 #include "resdoc.h"
+#include "show.h"
 #include "suite.h"
 #include "topo.h"
 #include "try.h"
@@ -64,7 +68,10 @@ struct cli {
 	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
 	int nfilter;
 	bool full_matrix;	     /* --matrix full */
-	const char *results_path;    /* why --results */
+	const char *results_path;    /* why, show --results */
+	const char *html_path;	     /* run, report --html */
+	const char *pcap_out;	     /* show --pcap FILE */
+	bool pcap_per_cell;	     /* run --pcap-per-cell */
 	char default_results[PATH_MAX];
 };
 
@@ -93,13 +100,21 @@ static const char commands_text[] =
 		"                                          to use instead (e.g. why\n"
 		"                                          udp-connected ttl); reads\n"
 		"                                          results/latest/results.json, or\n"
-		"                                          runs the case when no run has it\n";
+		"                                          runs the case when no run has it\n"
+		"       icmplab show [--results FILE] [--pcap FILE] CASE [PROBE]\n"
+		"                                          one cell opened: topology, the\n"
+		"                                          fault, calls and packets in time\n"
+		"                                          order, verdict, references\n";
 
 /* The options of run (and of why, when it runs a case). */
 static const char run_options[] =
 		"options:\n"
 		"  --cases DIR      case files (default: the repository's cases/)\n"
-		"  --out DIR        write results.json, matrix.txt and pcap/ there\n"
+		"  --out DIR        write results.json, matrix.txt, index.html and pcap/\n"
+		"                   there\n"
+		"  --pcap-per-cell  with --out: also DIR/pcap/CASE/PROBE.pcap, each\n"
+		"                   cell's own flow\n"
+		"  --html FILE      also write the HTML report to FILE\n"
 		"  --json FILE      also write the results document to FILE ('-': stdout)\n"
 		"  --ktap FILE      also write KTAP version 1 to FILE ('-': stdout)\n"
 		"  --junit FILE     also write JUnit XML to FILE ('-': stdout)\n"
@@ -191,11 +206,26 @@ static const struct {
 	 "2 not a capture, unsupported link type, unreadable document\n",
 	 false},
 	{"report",
-	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--matrix full]\n"
-	 "                      RESULTS.json\n"
-	 "Converts a stored run to KTAP or JUnit XML ('-': stdout), or with\n"
-	 "neither prints its terminal report again (the short answer, or every\n"
-	 "cell with --matrix full).\n",
+	 "usage: icmplab report [--ktap FILE] [--junit FILE] [--html FILE]\n"
+	 "                      [--matrix full] RESULTS.json\n"
+	 "Converts a stored run to KTAP, JUnit XML ('-': stdout) or an HTML\n"
+	 "report, or with none of them prints its terminal report again (the\n"
+	 "short answer, or every cell with --matrix full).\n",
+	 false},
+	{"show",
+	 "usage: icmplab show [--results FILE] [--pcap FILE] CASE [PROBE]\n"
+	 "Opens one cell of a stored run (every cell of CASE without PROBE):\n"
+	 "the case's topology and fault, the probe's system calls and its\n"
+	 "flow's packets on one time axis, the verdict with expected and\n"
+	 "surfaced, the explanation, the references and the capture. CASE: a\n"
+	 "case name or a unique prefix; PROBE: a probe name or a unique prefix.\n"
+	 "  --results FILE  the results document (default\n"
+	 "                  results/latest/results.json, from make run)\n"
+	 "  --pcap FILE     also write the cell's own packets (its flow and the\n"
+	 "                  errors quoting it, no neighbour discovery) from the\n"
+	 "                  case's capture to FILE; needs PROBE\n"
+	 "exit: 0 shown, 1 the capture could not be written, 2 unknown names\n"
+	 "or unreadable document\n",
 	 false},
 	{"diff",
 	 "usage: icmplab diff OLD.json NEW.json\n"
@@ -475,7 +505,8 @@ static int write_matrix(const char *path, json_t *doc)
  * removed, never followed. 0, or -1 after saying why on stderr. */
 static int prepare_out(const char *out, const char *pcapdir)
 {
-	static const char *const mine[] = {"results.json", "matrix.txt", NULL};
+	static const char *const mine[] = {"results.json", "matrix.txt",
+					   "index.html", NULL};
 	char path[PATH_MAX];
 	struct dirent *e;
 	size_t n;
@@ -506,6 +537,7 @@ static int prepare_out(const char *out, const char *pcapdir)
 			    !(e->d_name[0] == '.' &&
 			      (strncmp(e->d_name, ".results.json.", 14) == 0 ||
 			       strncmp(e->d_name, ".matrix.txt.", 12) == 0 ||
+			       strncmp(e->d_name, ".index.html.", 12) == 0 ||
 			       (i && strstr(e->d_name, ".pcap.")))))
 				continue;
 			if (unlinkat(dirfd(d), e->d_name, 0) < 0 &&
@@ -519,6 +551,10 @@ static int prepare_out(const char *out, const char *pcapdir)
 			}
 		}
 		closedir(d);
+	}
+	if (cellpcap_clear(pcapdir, path, sizeof(path)) < 0) {
+		fprintf(stderr, "icmplab: %s\n", path);
+		return -1;
 	}
 	stub = json_pack("{s:s, s:b}", "icmplab", "1", "complete", 0);
 	snprintf(path, sizeof(path), "%s/results.json", out);
@@ -564,6 +600,29 @@ static bool write_report(const char *path, resdoc_writer w, json_t *doc)
 	if (!path || resdoc_write_path(path, w, doc, err, sizeof(err)) == 0)
 		return true;
 	fprintf(stderr, "icmplab: %s\n", err);
+	return false;
+}
+
+/* The HTML report of doc to path, dated date (NULL: now); false after
+ * saying why it could not. */
+static bool write_html(const char *path, json_t *doc, const char *date)
+{
+	char err[PATH_MAX + 256];
+
+	if (html_write_path(path, doc, date, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "icmplab: %s\n", err);
+	return false;
+}
+
+/* --pcap-per-cell: every cell's own capture; false after saying why. */
+static bool write_cell_pcaps(json_t *doc)
+{
+	char err[PATH_MAX + 256];
+
+	if (cellpcap_write_all(doc, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "icmplab: --pcap-per-cell: %s\n", err);
 	return false;
 }
 
@@ -635,6 +694,11 @@ static int cmd_run(struct cli *c)
 	bool differs = false;
 	int n;
 
+	if (c->pcap_per_cell && !c->out_dir) {
+		fprintf(stderr, "icmplab: --pcap-per-cell needs --out DIR (the "
+				"cells' captures go to DIR/pcap/CASE/)\n");
+		return EXIT_USAGE;
+	}
 	/* Without case names, --probe-cmd asks what try answers. */
 	if (c->probe_cmd && c->nonly == 0)
 		return cmd_try(c);
@@ -708,7 +772,14 @@ static int cmd_run(struct cli *c)
 		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
 		if (write_matrix(path, doc) < 0)
 			unwritten = true;
+		if (c->pcap_per_cell && !write_cell_pcaps(doc))
+			unwritten = true;
+		snprintf(path, sizeof(path), "%s/index.html", c->out_dir);
+		if (!write_html(path, doc, NULL))
+			unwritten = true;
 	}
+	if (c->html_path && !write_html(c->html_path, doc, NULL))
+		unwritten = true;
 	if (c->json_path && write_file(c->json_path, doc) < 0)
 		unwritten = true;
 	if (!write_report(c->ktap_path, ktap_write, doc))
@@ -844,7 +915,7 @@ static int cmd_report(struct cli *c)
 		return EXIT_USAGE;
 	}
 	/* No converter asked for: the terminal report of the stored run. */
-	if (!c->ktap_path && !c->junit_path) {
+	if (!c->ktap_path && !c->junit_path && !c->html_path) {
 		ok = write_report("-", c->full_matrix ? report_text_full
 						      : report_text_short,
 				  doc);
@@ -853,8 +924,27 @@ static int cmd_report(struct cli *c)
 	}
 	ok = write_report(c->ktap_path, ktap_write, doc);
 	ok = write_report(c->junit_path, junit_write, doc) && ok;
+	if (c->html_path) {
+		struct stat st;
+		char date[64];
+		struct tm tm;
+
+		/* A stored run is dated by its document. */
+		date[0] = '\0';
+		if (stat(c->only[0], &st) == 0)
+			strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC",
+				 gmtime_r(&st.st_mtime, &tm));
+		ok = write_html(c->html_path, doc, date[0] ? date : NULL) && ok;
+	}
 	json_decref(doc);
 	return ok ? EXIT_PASS : EXIT_FAIL;
+}
+
+/* icmplab show CASE [PROBE] (show.h). */
+static int cmd_show(struct cli *c)
+{
+	return show_command(c->results_path, c->default_results, c->pcap_out,
+			    (const char *const *)c->only, c->nonly);
 }
 
 /* icmplab read CAPTURE: see readcap.h. */
@@ -1165,6 +1255,9 @@ int main(int argc, char **argv)
 		{"probe", required_argument, NULL, 'p'},
 		{"matrix", required_argument, NULL, 'X'},
 		{"results", required_argument, NULL, 'R'},
+		{"html", required_argument, NULL, 'H'},
+		{"pcap", required_argument, NULL, 'A'},
+		{"pcap-per-cell", no_argument, NULL, 'Z'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1277,6 +1370,15 @@ int main(int argc, char **argv)
 		case 'R':
 			c.results_path = optarg;
 			break;
+		case 'H':
+			c.html_path = optarg;
+			break;
+		case 'A':
+			c.pcap_out = optarg;
+			break;
+		case 'Z':
+			c.pcap_per_cell = true;
+			break;
 		case 'W':
 			c.cmd_timeout_ms = (int)number("--cmd-timeout", optarg,
 						       10, 600000);
@@ -1319,6 +1421,8 @@ int main(int argc, char **argv)
 		return cmd_report(&c);
 	if (strcmp(cmd, "why") == 0)
 		return cmd_why(&c);
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(&c);
 	if (strcmp(cmd, "read") == 0)
 		return cmd_read(&c);
 	if (strcmp(cmd, "run") == 0)

@@ -37,6 +37,7 @@
 #include "observe.h"
 #include "proc.h"
 #include "topo.h"
+#include "topodump.h"
 #include "verdict.h"
 #include "wire.h"
 
@@ -82,6 +83,7 @@ struct case_run {
 	long drops;
 	const struct topo *topo;
 	const struct fault_plan *plan;
+	json_t *topology; /* topodump.h, read once the fault is set up */
 	/* What the fault's helpers reported, "; "-separated; "" when every
 	 * helper ran to the end of the case. */
 	char helper_error[600];
@@ -557,6 +559,7 @@ static json_t *result_json(const struct case_run *r, const char *pcap)
 		.nhelpers = (size_t)r->nhelpers,
 		.t0 = r->t0,
 		.t_end = event_now_ns(),
+		.topology = r->topology,
 	};
 	json_t *result = json_object(), *cells = json_array();
 	struct cell c;
@@ -640,6 +643,10 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	plan.dst = *topo_addr(&t, NODE_SERVER, c->family, 1);
 	if (f->apply(&t, c, &plan, err, errlen) < 0)
 		goto out_topo;
+	/* As the fault left it: what the reports draw (topodump.h). */
+	r->topology = topo_dump(&t, err, errlen);
+	if (!r->topology)
+		goto out_topo;
 	r->topo = &t;
 	r->plan = &plan;
 	/* Before any packet is read: the ledger holds datagrams to dst. */
@@ -705,6 +712,7 @@ out_topo:
 	topo_destroy(&t);
 out:
 	wire_free(&r->wire);
+	json_decref(r->topology);
 	free(r);
 	return result;
 }

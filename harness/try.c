@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "proc.h"
+#include "html.h"
 #include "report.h"
 #include "resdoc.h"
 
@@ -92,6 +93,9 @@ int try_write(const struct try_opts *o, json_t *doc, char *err, size_t errlen)
 			return -1;
 		snprintf(path, sizeof(path), "%s/matrix.txt", o->out_dir);
 		if (resdoc_write_path(path, write_matrix, doc, err, errlen) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/index.html", o->out_dir);
+		if (html_write_path(path, doc, NULL, err, errlen) < 0)
 			return -1;
 	}
 	if (o->json_path &&

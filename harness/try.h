@@ -17,7 +17,7 @@
 #define TRY_CMD_TIMEOUT_MS 3000 /* --cmd-timeout's default */
 
 struct try_opts {
-	const char *out_dir;   /* --out: results.json, matrix.txt, pcap/ */
+	const char *out_dir;   /* --out: results.json, matrix.txt, index.html, pcap/ */
 	const char *json_path; /* --json: the document ('-': stdout) */
 	const char *command;   /* the template: 'nc -u {addr} {port}' */
 	const char *cases_dir; /* the try case files */
@@ -35,8 +35,8 @@ struct try_opts {
 int try_defaults(struct try_opts *o, int jobs_given, const char *cases_dir,
 		 const char *default_cases, char *err, size_t errlen);
 
-/* Writes doc where o asks (out_dir's results.json and matrix.txt,
- * json_path), each whole or not at all. 0, or -1 with err naming the
+/* Writes doc where o asks (out_dir's results.json, matrix.txt and
+ * index.html, json_path), each whole or not at all. 0, or -1 with err naming the
  * first file that could not be written. */
 int try_write(const struct try_opts *o, json_t *doc, char *err, size_t errlen);
 

@@ -376,6 +376,12 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 		o->code = p.h.icmp_code;
 	}
 	pkt_describe(&p, o->parse, sizeof(o->parse));
+	o->hdr = p.h;
+	if (p.h.kind == PK_ICMP_ERROR && p.quote.family) {
+		o->quote = p.quote;
+		o->has_quote = true;
+		o->mtu = p.mtu;
+	}
 
 	if ((cls == WIRE_OUT || cls == WIRE_ERROR) &&
 	    !is_wildcard_flow(&w->flows[flow])) {

@@ -46,6 +46,12 @@ struct wire_packet {
 	char parse[WIRE_PARSE_MAX];
 	const char *probe; /* the owner of its flow; NULL: none known */
 	int flow; /* the index of that flow; meaningful only when probe is set */
+	/* As decoded (pkt.h), for the tcpdump-like lines of a report: its
+	 * own headers (family 0: not IP), and for an ICMP error the quoted
+	 * datagram's (has_quote) and the MTU it carries (0: none). */
+	struct pkt_hdr hdr, quote;
+	bool has_quote;
+	unsigned mtu;
 };
 
 /* What one owner (a probe) has on the wire. */
