@@ -95,9 +95,35 @@ static bool belongs(const struct flow *f, int n, const uint8_t *b, size_t len)
 	return false;
 }
 
-int cellpcap_write(json_t *cell, const char *in, const char *out, size_t *kept,
-		   char *err, size_t errlen)
+/* Whether the ledger's record of the i-th captured packet (wire length
+ * len) gives it to someone other than probe; NULL packets, or a record
+ * that is not this packet (the capture and the record disagree), say
+ * nothing, and *agree turns false for good. */
+static bool owned_elsewhere(json_t *packets, size_t i, size_t len,
+			    const char *probe, bool *agree)
 {
+	json_t *pk = json_array_get(packets, i);
+	const char *owner, *cls;
+
+	if (!*agree || !pk ||
+	    json_integer_value(json_object_get(pk, "len")) != (json_int_t)len) {
+		*agree = false;
+		return false;
+	}
+	owner = json_string_value(json_object_get(pk, "probe"));
+	cls = json_string_value(json_object_get(pk, "class"));
+	if (owner)
+		return strcmp(owner, probe) != 0;
+	return cls && strcmp(cls, "error-other") == 0;
+}
+
+int cellpcap_write(json_t *cell, json_t *kase, const char *in,
+		   const char *out, size_t *kept, char *err, size_t errlen)
+{
+	json_t *packets = kase ? json_object_get(kase, "packets") : NULL;
+	const char *probe = resdoc_str(cell, "probe");
+	bool agree = json_is_array(packets);
+	size_t i = 0;
 	char perr[PCAP_ERRBUF_SIZE];
 	struct flow flows[MAX_FLOWS];
 	struct pcap_pkthdr *h;
@@ -143,7 +169,8 @@ int cellpcap_write(json_t *cell, const char *in, const char *out, size_t *kept,
 		return -1;
 	}
 	while ((rc = pcap_next_ex(pc, &h, &bytes)) == 1)
-		if (belongs(flows, nf, bytes, h->caplen)) {
+		if (!owned_elsewhere(packets, i++, h->len, probe, &agree) &&
+		    belongs(flows, nf, bytes, h->caplen)) {
 			pcap_dump((u_char *)d, h, bytes);
 			n++;
 		}
@@ -198,7 +225,7 @@ int cellpcap_write_all(json_t *doc, char *err, size_t errlen)
 		}
 		snprintf(path, sizeof(path), "%s/%s.pcap", dir,
 			 resdoc_str(c, "probe"));
-		if (cellpcap_write(c, pcap, path, NULL, err, errlen) < 0)
+		if (cellpcap_write(c, k, pcap, path, NULL, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -13,10 +13,14 @@
 
 /* Reads the capture in (a pcap file of the case), writes the cell's
  * packets to out through outfile.h (atomic, never through a link). Sets
- * *kept to how many were written (may be NULL). 0, or -1 with err (a cell
- * without a flow event, an unreadable capture, a failed write). */
-int cellpcap_write(json_t *cell, const char *in, const char *out, size_t *kept,
-		   char *err, size_t errlen);
+ * *kept to how many were written (may be NULL). kase (the case's record
+ * in the same document, or NULL) lends its packets' owners: a packet the
+ * ledger gave another probe (a port used again) or no one (an error after
+ * the probe's end) is left out, while the capture and the record agree
+ * packet by packet. 0, or -1 with err (a cell without a flow event, an
+ * unreadable capture, a failed write). */
+int cellpcap_write(json_t *cell, json_t *kase, const char *in,
+		   const char *out, size_t *kept, char *err, size_t errlen);
 
 /* run --pcap-per-cell: for every case of doc with a capture and every
  * cell of it with a flow, DIR/CASE/PROBE.pcap next to the case's capture

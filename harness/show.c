@@ -246,7 +246,7 @@ int show_command(const char *results, const char *dflt, const char *pcap_out,
 			cell = NULL;
 		}
 		if (!cell ||
-		    cellpcap_write(cell, resdoc_str(k, "pcap"), pcap_out, &kept,
+		    cellpcap_write(cell, k, resdoc_str(k, "pcap"), pcap_out, &kept,
 				   err, sizeof(err)) < 0) {
 			fprintf(stderr, "icmplab show: --pcap: %s\n", err);
 			rc = 1;
