@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "resdoc.h"
+#include "text.h"
 
 /* A core fault of the short answer: the rows a person asks about first.
  * cases names the case rows that show it (a trailing '*' is a prefix), in
@@ -239,13 +240,6 @@ void answer_wrap(FILE *f, int first_w, int indent, const char *text)
 	fputc('\n', f);
 }
 
-static void append(char *buf, size_t len, const char *s)
-{
-	size_t at = strlen(buf);
-
-	if (at + 1 < len)
-		snprintf(buf + at, len - at, "%s", s);
-}
 
 int answer_short(FILE *f, json_t *doc)
 {
@@ -304,18 +298,16 @@ int answer_short(FILE *f, json_t *doc)
 			nwire += (int)json_array_size(json_object_get(c, "wire"));
 			item = json_array_get(json_object_get(c, "surfaced"), 0);
 			if (item && judged(c)) {
-				append(line, sizeof(line), heard ? ", " : "");
-				append(line, sizeof(line), core_styles[s].probe);
 				resdoc_item_str(item, text, sizeof(text));
-				append(line, sizeof(line), " (");
-				append(line, sizeof(line), text);
-				append(line, sizeof(line), ")");
+				text_appendf(line, sizeof(line), "%s%s (%s)",
+					     heard ? ", " : "",
+					     core_styles[s].probe, text);
 				heard = true;
 			} else if (json_is_true(
 					   json_object_get(c, "unsurfaced"))) {
-				append(deafs, sizeof(deafs), deaf ? ", " : "");
-				append(deafs, sizeof(deafs),
-				       core_styles[s].probe);
+				text_appendf(deafs, sizeof(deafs), "%s%s",
+					     deaf ? ", " : "",
+					     core_styles[s].probe);
 				deaf = true;
 			}
 		}
@@ -464,12 +456,12 @@ static void suggestion(const struct suggest *s, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!s->n)
 		return;
-	append(buf, len, "; did you mean ");
-	for (i = 0; i < s->n; i++) {
-		append(buf, len, i ? (i + 1 == s->n ? " or " : ", ") : "");
-		append(buf, len, s->best[i]);
-	}
-	append(buf, len, "?");
+	text_appendf(buf, len, "; did you mean ");
+	for (i = 0; i < s->n; i++)
+		text_appendf(buf, len, "%s%s",
+			     i ? (i + 1 == s->n ? " or " : ", ") : "",
+			     s->best[i]);
+	text_appendf(buf, len, "?");
 }
 
 void answer_suggest(const char *word, const char *const *names, int n,

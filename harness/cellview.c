@@ -10,6 +10,7 @@
 #include "answer.h"
 #include "names.h"
 #include "resdoc.h"
+#include "text.h"
 
 static long long num(json_t *o, const char *key)
 {
@@ -21,20 +22,6 @@ static double ms(json_t *o)
 	return json_number_value(json_object_get(o, "t_ms"));
 }
 
-static void append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t at = strlen(buf);
-	va_list ap;
-
-	if (at + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + at, len - at, fmt, ap);
-	va_end(ap);
-}
 
 bool cellview_in_family(const char *addr, const char *family)
 {
@@ -80,7 +67,7 @@ static void transport(char *buf, size_t len, json_t *h, int family)
 		snprintf(buf, len, "%s %s (%lld/%lld)", up, name ? name : "?",
 			 num(h, "type"), num(h, "code"));
 		if (json_is_integer(json_object_get(h, "id")))
-			append(buf, len, ", id %lld seq %lld", num(h, "id"),
+			text_appendf(buf, len, ", id %lld seq %lld", num(h, "id"),
 			       num(h, "seq"));
 	} else
 		snprintf(buf, len, "%s", up[0] ? up : "?");
@@ -104,18 +91,18 @@ void cellview_packet_line(json_t *p, char *buf, size_t len)
 	snprintf(buf, len, "%s %s > %s: %s", family == AF_INET6 ? "IP6" : "IP",
 		 a, b, t);
 	if (json_is_integer(json_object_get(p, "mtu")))
-		append(buf, len, ", mtu %lld", num(p, "mtu"));
+		text_appendf(buf, len, ", mtu %lld", num(p, "mtu"));
 	if (json_is_integer(json_object_get(p, "ttl")))
-		append(buf, len, ", ttl %lld", num(p, "ttl"));
-	append(buf, len, ", %lld bytes", num(p, "len"));
+		text_appendf(buf, len, ", ttl %lld", num(p, "ttl"));
+	text_appendf(buf, len, ", %lld bytes", num(p, "len"));
 	if (q) {
 		endpoint(a, sizeof(a), q, resdoc_str(q, "src"), "sport");
 		endpoint(b, sizeof(b), q, resdoc_str(q, "dst"), "dport");
 		transport(t, sizeof(t), q, family);
-		append(buf, len, ", quoting %s > %s: %s", a, b, t);
+		text_appendf(buf, len, ", quoting %s > %s: %s", a, b, t);
 	}
 	if (strcmp(resdoc_str(p, "parse"), "ok") != 0)
-		append(buf, len, " [%s]", resdoc_str(p, "parse"));
+		text_appendf(buf, len, " [%s]", resdoc_str(p, "parse"));
 }
 
 /* A probe event as one line. */
@@ -130,9 +117,9 @@ static void event_line(json_t *e, char *buf, size_t len, enum cv_kind *kind)
 		snprintf(buf, len, "%s(%s) = %lld", resdoc_str(e, "call"),
 			 resdoc_str(e, "via"), num(e, "ret"));
 		if (json_is_string(en))
-			append(buf, len, " %s", json_string_value(en));
+			text_appendf(buf, len, " %s", json_string_value(en));
 		if (json_is_string(json_object_get(e, "value")))
-			append(buf, len, ", value %s", resdoc_str(e, "value"));
+			text_appendf(buf, len, ", value %s", resdoc_str(e, "value"));
 	} else if (strcmp(ev, "flow") == 0) {
 		snprintf(buf, len, "its socket's flow: %s %s.%lld > %s.%lld",
 			 resdoc_str(e, "proto"), resdoc_str(e, "src"),
@@ -145,7 +132,7 @@ static void event_line(json_t *e, char *buf, size_t len, enum cv_kind *kind)
 			 resdoc_str(e, "origin"), num(e, "type"),
 			 num(e, "code"));
 		if (resdoc_str(e, "offender")[0])
-			append(buf, len, ", offender %s",
+			text_appendf(buf, len, ", offender %s",
 			       resdoc_str(e, "offender"));
 	} else if (strcmp(ev, "icmp") == 0) {
 		snprintf(buf, len,
@@ -194,39 +181,39 @@ static void fault_rule(struct cellview *v)
 
 	v->rule[0] = '\0';
 	if (resdoc_str(v->kase, "dst")[0])
-		append(v->rule, sizeof(v->rule),
+		text_appendf(v->rule, sizeof(v->rule),
 		       "the probes send to %s port %lld\n",
 		       resdoc_str(v->kase, "dst"), num(v->kase, "dport"));
 	if (json_is_integer(json_object_get(v->kase, "ttl")))
-		append(v->rule, sizeof(v->rule),
+		text_appendf(v->rule, sizeof(v->rule),
 		       "the probes send with TTL %lld\n", num(v->kase, "ttl"));
 	if (json_object_size(params)) {
-		append(v->rule, sizeof(v->rule), "parameters:");
-		json_object_foreach(params, key, val) append(
+		text_appendf(v->rule, sizeof(v->rule), "parameters:");
+		json_object_foreach(params, key, val) text_appendf(
 			v->rule, sizeof(v->rule), " %s=%s", key,
 			json_is_string(val) ? json_string_value(val) : "?");
-		append(v->rule, sizeof(v->rule), "\n");
+		text_appendf(v->rule, sizeof(v->rule), "\n");
 	}
 	for (i = 0; cellview_node(v, i, &node); i++) {
 		const char *n = resdoc_str(node, "node");
 
 		json_array_foreach(json_object_get(node, "interfaces"), k,
 				   x) if (num(x, "mtu") != 1500)
-			append(v->rule, sizeof(v->rule), "%s %s: MTU %lld\n", n,
+			text_appendf(v->rule, sizeof(v->rule), "%s %s: MTU %lld\n", n,
 			       resdoc_str(x, "name"), num(x, "mtu"));
 		json_array_foreach(
 			json_object_get(node, "routes"), k,
 			x) if (strcmp(resdoc_str(x, "type"), "unicast") != 0 &&
 			       cellview_in_family(resdoc_str(x, "dst"),
 						  v->family))
-			append(v->rule, sizeof(v->rule), "%s: route %s %s\n", n,
+			text_appendf(v->rule, sizeof(v->rule), "%s: route %s %s\n", n,
 			       resdoc_str(x, "dst"), resdoc_str(x, "type"));
 		if (resdoc_str(node, "nft")[0])
-			append(v->rule, sizeof(v->rule), "%s nftables:\n%s", n,
+			text_appendf(v->rule, sizeof(v->rule), "%s nftables:\n%s", n,
 			       resdoc_str(node, "nft"));
 	}
 	json_array_foreach(json_object_get(v->kase, "helpers"), i, x)
-		append(v->rule, sizeof(v->rule), "helper: %s%s%s\n",
+		text_appendf(v->rule, sizeof(v->rule), "helper: %s%s%s\n",
 		       resdoc_str(x, "name"),
 		       resdoc_str(x, "error")[0] ? ", failed: " : "",
 		       resdoc_str(x, "error"));
@@ -326,9 +313,9 @@ static int pick(const char *what, const char *arg, const char *const *names,
 		snprintf(err, errlen, "%s '%s' is ambiguous:", what, arg);
 		for (i = 0, hits = 0; i < n; i++)
 			if (strncmp(names[i], arg, len) == 0 && hits++ < 6)
-				append(err, errlen, "%s %s",
+				text_appendf(err, errlen, "%s %s",
 				       hits > 1 ? "," : "", names[i]);
-		append(err, errlen, "%s start with it",
+		text_appendf(err, errlen, "%s start with it",
 		       hits > 6 ? ", ..." : "");
 		return -1;
 	}

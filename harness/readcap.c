@@ -24,6 +24,7 @@
 #include "names.h"
 #include "outfile.h"
 #include "resdoc.h"
+#include "text.h"
 
 /* The classes of an error, in the order they are printed, each with its
  * JSON key and its sentence. */
@@ -1018,20 +1019,6 @@ int readcap_write_json_path(const char *path, const struct readcap *r,
 	return outfile_commit(&o, err, errlen);
 }
 
-/* Appends formatted text to buf (len bytes, kept terminated). */
-static void addf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void addf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t at = strlen(buf);
-	va_list ap;
-
-	if (at + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + at, len - at, fmt, ap);
-	va_end(ap);
-}
 
 /* What doc measured for an error like this one, in wrapped lines:
  * "heard by: udp-connected (recv:ECONNREFUSED), ...; deaf: ...". */
@@ -1065,50 +1052,50 @@ static void styles_text(FILE *f, json_t *st, const char *doc_path)
 	mode = strncmp(basis, "well", 4) == 0	  ? 1
 	       : strncmp(basis, "errors", 6) == 0 ? 2
 						  : 0;
-	addf(buf, sizeof(buf), "on this kernel, in %lld cells %s (",
+	text_appendf(buf, sizeof(buf), "on this kernel, in %lld cells %s (",
 	     (long long)json_integer_value(json_object_get(st, "cells")),
 	     lead[mode]);
 	n = json_array_size(json_object_get(st, "cases"));
 	json_array_foreach(json_object_get(st, "cases"), i, c)
 	{
 		if (i == 3) {
-			addf(buf, sizeof(buf), " and %zu more", n - 3);
+			text_appendf(buf, sizeof(buf), " and %zu more", n - 3);
 			break;
 		}
-		addf(buf, sizeof(buf), "%s%s", i ? ", " : "",
+		text_appendf(buf, sizeof(buf), "%s%s", i ? ", " : "",
 		     json_string_value(c));
 	}
-	addf(buf, sizeof(buf), "): heard by");
+	text_appendf(buf, sizeof(buf), "): heard by");
 	json_array_foreach(json_object_get(st, "heard"), i, h)
 	{
-		addf(buf, sizeof(buf), "%s %s (", wrote++ ? "," : "",
+		text_appendf(buf, sizeof(buf), "%s %s (", wrote++ ? "," : "",
 		     resdoc_str(h, "probe"));
 		n = json_array_size(json_object_get(h, "via"));
 		json_array_foreach(json_object_get(h, "via"), j, v)
 		{
 			if (j == 2) {
-				addf(buf, sizeof(buf), " +%zu", n - 2);
+				text_appendf(buf, sizeof(buf), " +%zu", n - 2);
 				break;
 			}
-			addf(buf, sizeof(buf), "%s%s", j ? " " : "",
+			text_appendf(buf, sizeof(buf), "%s%s", j ? " " : "",
 			     json_string_value(v));
 		}
 		k = (size_t)json_integer_value(json_object_get(h, "cells"));
 		j = (size_t)json_integer_value(
 			json_object_get(h, "heard_cells"));
 		if (j != k)
-			addf(buf, sizeof(buf), "; in %zu of %zu cells", j, k);
-		addf(buf, sizeof(buf), ")");
+			text_appendf(buf, sizeof(buf), "; in %zu of %zu cells", j, k);
+		text_appendf(buf, sizeof(buf), ")");
 	}
 	if (!wrote)
-		addf(buf, sizeof(buf), " none");
-	addf(buf, sizeof(buf), "; deaf:");
+		text_appendf(buf, sizeof(buf), " none");
+	text_appendf(buf, sizeof(buf), "; deaf:");
 	wrote = 0;
 	json_array_foreach(json_object_get(st, "deaf"), i, v)
-		addf(buf, sizeof(buf), "%s %s", wrote++ ? "," : "",
+		text_appendf(buf, sizeof(buf), "%s %s", wrote++ ? "," : "",
 		     json_string_value(v));
 	if (!wrote)
-		addf(buf, sizeof(buf), " none");
+		text_appendf(buf, sizeof(buf), " none");
 	fputs("    ", f);
 	answer_wrap(f, 4, 6, buf);
 }
