@@ -41,11 +41,11 @@ UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
-.PHONY: all deps run test unit integration fuzz bench clean format
+.PHONY: all deps run test unit integration fuzz bench clean format kernels
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
 .SECONDARY:
-all: $(BIN) $(PROBES)
+all: $(BIN) $(PROBES) $(B)/kernel-init
 
 DEPS_OK := $(B)/.deps-ok
 $(DEPS_OK): scripts/install-deps
@@ -100,6 +100,12 @@ $(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_DRIVER) $(HLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The /init of the initramfs scripts/kernel-matrix boots guest kernels with:
+# static, as the initramfs holds no libraries; no sanitizers.
+$(B)/kernel-init: scripts/kernel-init.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -D_GNU_SOURCE -Os -static -o $@ $<
+
 unit: $(UTESTS)
 	@scripts/run-tests $(UTESTS)
 
@@ -128,6 +134,12 @@ test: all $(UTESTS) $(ITESTS) fuzz
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 run: all
 	$(BIN) run -j $(JOBS) --out results/latest
+
+# The suite on other kernels under qemu (docs/kernels.md): KERNELS is
+# scripts/kernel-matrix's --kernels list, KMATRIX its other arguments (e.g.
+# --quick, or -- CASE ...). Needs scripts/install-deps --kernels.
+kernels: all
+	B=$(B) scripts/kernel-matrix $(if $(KERNELS),--kernels $(KERNELS)) $(KMATRIX)
 
 UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 	--probe udp-recverr --probe udp-recverr-connected
