@@ -36,12 +36,14 @@ HLIB    := $(B)/libharness.a
 PROBES  := $(patsubst probes/%.c,$(B)/probes/icmplab-probe-%,$(PROBE_SRC))
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 # Tests that run the real suite in namespaces; the rest are unit tests.
-ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci
+ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
+	$(B)/tests/test_kselftest
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
-.PHONY: all deps run test unit integration fuzz bench clean format kernels
+.PHONY: all deps run test unit integration fuzz bench clean format kernels \
+	kselftest-install
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
 .SECONDARY:
@@ -75,7 +77,8 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 # It runs every probe binary's --list.
 $(B)/tests/test_probetab: | $(PROBES)
 
-$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o $(B)/tests/docload.o
+$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o $(B)/tests/docload.o \
+	$(B)/tests/ktapcheck.o
 	$(AR) rcs $@ $^
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver
@@ -140,6 +143,11 @@ run: all
 # --quick, or -- CASE ...). Needs scripts/install-deps --kernels.
 kernels: all
 	B=$(B) scripts/kernel-matrix $(if $(KERNELS),--kernels $(KERNELS)) $(KMATRIX)
+
+# A kselftest collection in DESTDIR (docs/kernels.md).
+kselftest-install: all
+	@test -n "$(DESTDIR)" || { echo "usage: make kselftest-install DESTDIR=DIR" >&2; exit 2; }
+	B=$(B) scripts/kselftest-install "$(DESTDIR)"
 
 UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 	--probe udp-recverr --probe udp-recverr-connected
