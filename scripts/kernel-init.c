@@ -136,7 +136,7 @@ static int load_modules(void)
 
 /* Mounts the host's filesystem read-only on ROOT. The virtio device may
  * still be probing when its driver's module has just loaded, so an unknown
- * tag is retried for a few seconds. */
+ * tag is retried, for up to 30 s (an emulated guest on a busy host is slow). */
 static int mount_host(void)
 {
 	struct timespec ts = {0, 50 * 1000 * 1000};
@@ -146,7 +146,7 @@ static int mount_host(void)
 		say("mkdir %s: %s", ROOT, strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 600; i++) {
 		if (mount(TAG, ROOT, "virtiofs", MS_RDONLY, NULL) == 0)
 			return 0;
 		if (errno != ENOENT && errno != EINVAL && errno != ENODEV)
