@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define ROOT "/newroot"
-#define TAG "hostfs"
+#define TAG  "hostfs"
 
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
@@ -106,10 +106,12 @@ static int load_modules(void)
 	FILE *f = fopen("/modules.order", "r");
 	int rc = 0;
 
-	if (!f)
-		return errno == ENOENT ? 0 : (say("/modules.order: %s",
-						  strerror(errno)),
-					      -1);
+	if (!f) {
+		if (errno == ENOENT)
+			return 0; /* all built in: the initramfs has none */
+		say("/modules.order: %s", strerror(errno));
+		return -1;
+	}
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		int fd;
 
