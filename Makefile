@@ -39,18 +39,18 @@ TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 ITESTS  := $(B)/tests/test_integration $(B)/tests/test_kill $(B)/tests/test_ci \
 	$(B)/tests/test_install $(B)/tests/test_terminal $(B)/tests/test_rootless \
 	$(B)/tests/test_try \
-	$(B)/tests/test_report_html
+	$(B)/tests/test_report_html \
+	$(B)/tests/test_kselftest
 UTESTS  := $(filter-out $(ITESTS),$(TESTS))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
 BIN     := $(B)/icmplab
 
 .PHONY: all deps run test unit integration fuzz fuzz-smoke bench clean format \
-	install \
-	uninstall
+	install uninstall kernels kselftest-install
 # Keep the objects make would see as intermediate: no rebuilds, and no
 # "rm ..." line after the test tally.
 .SECONDARY:
-all: $(BIN) $(PROBES)
+all: $(BIN) $(PROBES) $(B)/kernel-init
 
 DEPS_OK := $(B)/.deps-ok
 $(DEPS_OK): scripts/install-deps
@@ -87,7 +87,8 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 # It runs every probe binary's --list.
 $(B)/tests/test_probetab: | $(PROBES)
 
-$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o $(B)/tests/docload.o
+$(B)/tests/runner.a: $(B)/tests/runner.o $(B)/tests/fixtures.o $(B)/tests/docload.o \
+	$(B)/tests/ktapcheck.o
 	$(AR) rcs $@ $^
 
 # Fuzz targets: with plain gcc they link against a replay-and-mutate driver
@@ -111,6 +112,12 @@ endif
 $(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_DRIVER) $(HLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The /init of the initramfs scripts/kernel-matrix boots guest kernels with:
+# static, as the initramfs holds no libraries; no sanitizers.
+$(B)/kernel-init: scripts/kernel-init.c
+	@mkdir -p $(B)
+	$(CC) $(WARN) -D_GNU_SOURCE -Os -static -o $@ $<
 
 unit: $(UTESTS)
 	@scripts/run-tests $(UTESTS)
@@ -144,13 +151,27 @@ endif
 integration: all $(TEST_DEPS_OK) $(ITESTS)
 	@scripts/run-tests $(ITESTS)
 
-# One tally for everything: the fuzz replays first, then every cmocka program.
+# One tally for everything: the fuzz replays first, then every cmocka program;
+# then tests/kernels.sh, the quick kernel matrix on Debian's 6.1 kernel
+# (skipped, saying why, where qemu is not installed).
 test: all $(TEST_DEPS_OK) $(UTESTS) $(ITESTS) fuzz-smoke fuzz
 	@scripts/run-tests $(UTESTS) $(ITESTS)
+	@B=$(B) tests/kernels.sh
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 run: all
 	$(BIN) run -j $(JOBS) --out results/latest
+
+# The suite on other kernels under qemu (docs/kernels.md): KERNELS is
+# scripts/kernel-matrix's --kernels list, KMATRIX its other arguments (e.g.
+# --quick, or -- CASE ...). Needs scripts/install-deps --kernels.
+kernels: all
+	B=$(B) scripts/kernel-matrix $(if $(KERNELS),--kernels $(KERNELS)) $(KMATRIX)
+
+# A kselftest collection in DESTDIR (docs/kernels.md).
+kselftest-install: all
+	@test -n "$(DESTDIR)" || { echo "usage: make kselftest-install DESTDIR=DIR" >&2; exit 2; }
+	B=$(B) scripts/kselftest-install "$(DESTDIR)"
 
 UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 	--probe udp-recverr --probe udp-recverr-connected

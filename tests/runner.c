@@ -3,11 +3,15 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -212,4 +216,19 @@ bool can_run_suite(void)
 		return false;
 	}
 	return true;
+}
+
+int drop_capability(int cap)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uint32_t bit = 1u << (cap % 32);
+
+	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 ||
+	    syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	d[cap / 32].effective &= ~bit;
+	d[cap / 32].permitted &= ~bit;
+	d[cap / 32].inheritable &= ~bit;
+	return syscall(SYS_capset, &h, d) < 0 ? -1 : 0;
 }

@@ -42,6 +42,11 @@ char *cells_fingerprint(json_t *doc);
 /* Makes a fresh directory under /tmp; returns a static path. */
 const char *make_tmpdir(const char *tag);
 
+/* Takes capability cap away from this process for good: out of the
+ * bounding set (exec does not give it back) and out of every set now, as
+ * capsh --drop does. 0, or -1. */
+int drop_capability(int cap);
+
 /* True when the suite can run here (root, namespaces); prints why not. */
 bool can_run_suite(void);
 

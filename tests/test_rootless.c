@@ -78,21 +78,6 @@ static int no_userns_for_nobody(int ready, int done)
 	return drop_to_nobody();
 }
 
-static int drop_net_raw(void)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-
-	/* Out of the bounding set, so exec does not give it back, and out
-	 * of every set now. */
-	if (prctl(PR_CAPBSET_DROP, CAP_NET_RAW, 0, 0, 0) < 0 ||
-	    syscall(SYS_capget, &h, d) < 0)
-		return -1;
-	d[0].effective &= ~(1u << CAP_NET_RAW);
-	d[0].permitted &= ~(1u << CAP_NET_RAW);
-	d[0].inheritable &= ~(1u << CAP_NET_RAW);
-	return syscall(SYS_capset, &h, d) < 0 ? -1 : 0;
-}
 
 /* Runs argv in a child made as how says, in directory dir, stdout and
  * stderr into out and err. Returns the exit status, or 99 when the child
@@ -131,7 +116,7 @@ static int run_as(enum how how, const char *dir, const char *const *argv)
 			      put("/proc/self/setgroups", "deny") < 0 ||
 			      put("/proc/self/gid_map", "0 0 1") < 0;
 		else
-			bad = drop_net_raw();
+			bad = drop_capability(CAP_NET_RAW);
 		if (bad || chdir(dir) < 0)
 			_exit(99);
 		execv(argv[0], u.v);
