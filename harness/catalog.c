@@ -350,6 +350,21 @@ static int check_case(const struct case_def *c, char *why, size_t whylen)
 	return 0;
 }
 
+/* The probe table's families, in the parser's bits. */
+static unsigned probe_families(const char *name)
+{
+	const struct probe_def *d = probe_find(name);
+	unsigned f = 0;
+
+	if (!d)
+		return 3u;
+	if (d->families & PROBE_IPV4)
+		f |= 1u;
+	if (d->families & PROBE_IPV6)
+		f |= 2u;
+	return f;
+}
+
 #define MAX_FAULTS 256
 
 static void collect(const struct fault_def *f, void *arg)
@@ -378,6 +393,7 @@ const struct case_vocab *catalog_vocab(void)
 		v.probes = probes;
 		v.check_param = check_param;
 		v.check_case = check_case;
+		v.probe_families = probe_families;
 	}
 	return &v;
 }
