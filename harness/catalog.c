@@ -271,7 +271,8 @@ int fault_params(const struct fault_def *f, const struct case_def *c,
 	char why[1024];
 
 	why[0] = '\0';
-	if (param_parse_all(f->params, c->params, c->nparams, a, why,
+	if (param_parse_all_family(f->params, c->params, c->nparams,
+				   c->family ? c->family : AF_INET, a, why,
 			    sizeof(why)) < 0 ||
 	    (f->rules && f->rules(a, why, sizeof(why)) < 0)) {
 		snprintf(err, errlen, "%s: fault '%s': %s", c->path, f->name,
@@ -341,7 +342,8 @@ static int check_case(const struct case_def *c, char *why, size_t whylen)
 		return -2;
 	}
 	r[0] = '\0';
-	if (param_parse_all(f->params, c->params, c->nparams, &a, r,
+	if (param_parse_all_family(f->params, c->params, c->nparams,
+				   c->family ? c->family : AF_INET, &a, r,
 			    sizeof(r)) < 0 ||
 	    (f->rules && f->rules(&a, r, sizeof(r)) < 0)) {
 		snprintf(why, whylen, "fault '%s': %s", f->name, r);

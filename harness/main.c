@@ -1182,7 +1182,9 @@ static void print_fault(const struct fault_def *f, void *arg)
 			printf(" (default %s)", s->dflt);
 		printf("\n    %-10s %s\n", "", s->doc);
 		if (s->kind == PARAM_ICMP_TYPE || s->kind == PARAM_ICMP_CODES)
-			*families |= s->family == AF_INET6 ? 2u : 1u;
+			*families |= s->family == PARAM_FAMILY_CASE ? 3u
+				     : s->family == AF_INET6	   ? 2u
+								   : 1u;
 	}
 }
 
