@@ -66,7 +66,7 @@ struct cli {
 	char **only;
 	int nonly;
 	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
-	const char *family;			   /* --family: ipv4|ipv6 */
+	bool family_given;			   /* run --family */
 	int nfilter;
 	bool full_matrix;	     /* --matrix full */
 	const char *results_path;    /* why, show --results */
@@ -127,7 +127,8 @@ static const char run_options[] =
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
 		"  --probe NAME     run only this probe style (repeatable); cases\n"
 		"                   with none of them are left out\n"
-		"  --family F       run only the cases of family F (ipv4 or ipv6)\n"
+		"  --family F       run only the cases of family F: ipv4, ipv6 or\n"
+		"                   all (the default)\n"
 		"  --probe-cmd CMD  also run CMD in the client namespace under every\n"
 		"                   fault; {addr}, {port}, {hostport} ([v6]:port) and\n"
 		"                   {dir} are passed as variables, never pasted\n"
@@ -412,11 +413,9 @@ static int load(struct cli *c, struct case_def **cases)
 		}
 	}
 	n = filter_probes(c, *cases, n);
-	if (c->family) { /* --family: the cases of that family only */
+	if (c->family_given && c->family) { /* run --family ipv4|ipv6 */
 		for (i = 0, j = 0; i < n; i++)
-			if (strcmp((*cases)[i].family == AF_INET6 ? "ipv6"
-								 : "ipv4",
-				   c->family) == 0)
+			if ((*cases)[i].family == c->family)
 				(*cases)[j++] = (*cases)[i];
 		n = j;
 	}
@@ -646,7 +645,9 @@ static bool compare_baseline(const struct cli *c, json_t *base, json_t *doc,
 		.ncases = c->nonly,
 		.probes = c->probe_filter,
 		.nprobes = c->nfilter,
-		.family = c->family,
+		.family = !c->family_given || !c->family ? NULL
+			  : c->family == AF_INET6	  ? "ipv6"
+							  : "ipv4",
 	};
 
 	fprintf(f, "\ncompared with the baseline %s:\n", c->baseline);
@@ -1266,7 +1267,6 @@ int main(int argc, char **argv)
 		{"cmd-timeout", required_argument, NULL, 'W'},
 		{"family", required_argument, NULL, 'Y'},
 		{"probe", required_argument, NULL, 'p'},
-		{"family", required_argument, NULL, 'f'},
 		{"matrix", required_argument, NULL, 'X'},
 		{"results", required_argument, NULL, 'R'},
 		{"html", required_argument, NULL, 'H'},
@@ -1367,16 +1367,6 @@ int main(int argc, char **argv)
 			if (c.nfilter < CASE_MAX_PROBES)
 				c.probe_filter[c.nfilter++] = optarg;
 			break;
-		case 'f':
-			if (strcmp(optarg, "ipv4") != 0 &&
-			    strcmp(optarg, "ipv6") != 0) {
-				fprintf(stderr, "icmplab: --family: '%s'; "
-						"expected ipv4 or ipv6\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			c.family = optarg;
-			break;
 		case 'F':
 			c.fixed_wait_ms = (int)number("--fixed-wait-ms", optarg,
 						      1, 10000);
@@ -1419,6 +1409,7 @@ int main(int argc, char **argv)
 			c.family = strcmp(optarg, "ipv4") == 0	 ? AF_INET
 				   : strcmp(optarg, "ipv6") == 0 ? AF_INET6
 								 : 0;
+			c.family_given = true;
 			break;
 		case 'h':
 			if (!command_usage(stdout, cmd))
