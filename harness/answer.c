@@ -588,6 +588,7 @@ static void why_wire(FILE *f, json_t *kase, json_t *cell)
 	size_t i, n = json_array_size(wire);
 	const char *me = client_addr(
 		kase, flow, resdoc_str(json_array_get(wire, 0), "from"));
+	bool v6 = resdoc_icmp_prefix(cell)[0] != '\0';
 
 	if (flow)
 		snprintf(quoted, sizeof(quoted), ", quoting %s %s.%lld > %s.%lld",
@@ -605,9 +606,10 @@ static void why_wire(FILE *f, json_t *kase, json_t *cell)
 	}
 	w = json_array_get(wire, 0);
 	snprintf(head, sizeof(head),
-		 "On the wire: %zu ICMP error(s) for the %ld datagram(s) this "
-		 "socket sent, the first %s (type %lld, code %lld) from %s:",
-		 n, sent < 0 ? 0 : sent, resdoc_str(w, "name"),
+		 "On the wire: %zu ICMP%s error(s) for the %ld datagram(s) "
+		 "this socket sent, the first %s (type %lld, code %lld) from "
+		 "%s:",
+		 n, v6 ? "v6" : "", sent < 0 ? 0 : sent, resdoc_str(w, "name"),
 		 (long long)json_integer_value(json_object_get(w, "type")),
 		 (long long)json_integer_value(json_object_get(w, "code")),
 		 resdoc_str(w, "from"));
@@ -618,9 +620,10 @@ static void why_wire(FILE *f, json_t *kase, json_t *cell)
 			fprintf(f, "  ... and %zu more\n", n - 4);
 			break;
 		}
-		fprintf(f, "  %.3f ms IP %s > %s: ICMP %s, type %lld code %lld%s%s%s\n",
+		fprintf(f, "  %.3f ms IP%s %s > %s: ICMP%s %s, type %lld code %lld%s%s%s\n",
 			json_number_value(json_object_get(w, "t_ms")),
-			resdoc_str(w, "from"), me, resdoc_str(w, "name"),
+			v6 ? "6" : "", resdoc_str(w, "from"), me,
+			v6 ? "6" : "", resdoc_str(w, "name"),
 			(long long)json_integer_value(json_object_get(w, "type")),
 			(long long)json_integer_value(json_object_get(w, "code")),
 			quoted,

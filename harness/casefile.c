@@ -471,6 +471,20 @@ static int do_probes(struct parser *p, char *rest)
 		if (n < 0)
 			return -1;
 		for (j = 0; j < n; j++) {
+			if (p->v->probe_families &&
+			    !(p->v->probe_families(t[j]) &
+			      (c->family == AF_INET6 ? 2u : 1u))) {
+				if (tok[0] == '@')
+					continue;
+				return cf_fail(p, p->line,
+					       "probe '%s' has no %s form "
+					       "(icmplab probes lists the "
+					       "families); drop it or the "
+					       "family",
+					       t[j],
+					       c->family == AF_INET6 ? "ipv6"
+								     : "ipv4");
+			}
 			i = cf_find_probe(c, t[j]);
 			if (i >= 0)
 				return cf_fail(p, p->line,

@@ -195,6 +195,11 @@ struct case_vocab {
 	 * a reason about the family (reported at the family line). May be
 	 * NULL (no check). */
 	int (*check_case)(const struct case_def *c, char *why, size_t whylen);
+	/* The families a probe has a form for: bit 0 IPv4, bit 1 IPv6. A
+	 * group leaves out of an instance the probes without its family; a
+	 * probe named on its own is refused. May be NULL (every probe runs
+	 * over both). */
+	unsigned (*probe_families)(const char *probe);
 };
 
 /* What the case files share: probe groups and the explain catalogue, from

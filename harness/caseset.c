@@ -35,8 +35,21 @@ static int index_of(const char (*names)[TOKEN_MAX], int n, const char *s)
 }
 
 /* Variable names the instance always has. */
-static const char *const builtin_vars[] = {"family", "fault", "row", "probe",
-					   NULL};
+static const char *const builtin_vars[] = {"family", "icmp", "fault", "row",
+					   "probe", NULL};
+
+/* The family prefix of a row argument ("ipv6:code=4": only the IPv6
+ * case), as a family, and its length; 0 without one. */
+static int arg_family(const char *tok, size_t *len)
+{
+	*len = 5;
+	if (strncmp(tok, "ipv4:", 5) == 0)
+		return AF_INET;
+	if (strncmp(tok, "ipv6:", 5) == 0)
+		return AF_INET6;
+	*len = 0;
+	return 0;
+}
 
 static int scan_vars(struct parser *p, struct case_src *s, char *rest)
 {
@@ -732,44 +745,69 @@ static bool row_has(const struct case_src *s, int row, int k)
  * key is a var go to vs only; the rest are fault parameters, applied
  * after the fault line (rowparams). */
 static int row_args(struct parser *p, const struct case_src *s,
-		    const struct src_row *r, struct vars *vs, char *params,
-		    size_t plen)
+		    const struct src_row *r, int fam, struct vars *vs,
+		    char *params, size_t plen)
 {
-	char copy[CASE_LINE_MAX + 1], *rest = copy, *tok, *eq;
-	size_t used = 0, n;
+	char copy[CASE_LINE_MAX + 1], *rest, *tok, *eq;
+	size_t used = 0, n, skip;
+	int pass, af, i;
 
 	params[0] = '\0';
 	if (!r)
 		return 0;
 	p->line = r->line;
-	snprintf(copy, sizeof(copy), "%s", r->args);
-	while ((tok = cf_next_token(&rest))) {
-		eq = strchr(tok, '=');
-		if (!eq || eq == tok || !eq[1])
-			return cf_fail(p, p->line,
-				       "bad row argument '" SHOW "'; expected "
-				       "key=value (a fault parameter or one of "
-				       "the vars)",
-				       tok);
-		*eq = '\0';
-		if (index_of(s->vars, s->nvars, tok) >= 0) {
-			if (strlen(eq + 1) >= CASE_NAME_MAX)
-				return cf_fail(
-					p, p->line,
-					"value of '%s' too long; at most "
-					"%d characters",
-					tok, CASE_NAME_MAX - 1);
-			var_set(vs, tok, strlen(tok), eq + 1);
-			continue;
+	/* Two passes: the arguments for every family, then those of this
+	 * case's family ("ipv6:code=4"), which replace them. */
+	for (pass = 0; pass < 2; pass++) {
+		snprintf(copy, sizeof(copy), "%s", r->args);
+		rest = copy;
+		while ((tok = cf_next_token(&rest))) {
+			af = arg_family(tok, &skip);
+			if (af) {
+				for (i = 0; i < s->nfams; i++)
+					if (s->fams[i] == af)
+						break;
+				if (i == s->nfams)
+					return cf_fail(
+						p, p->line,
+						"row argument '" SHOW "' is "
+						"for a family the file does "
+						"not run; add it to the "
+						"family line or drop it",
+						tok);
+			}
+			if ((pass == 0) != (af == 0) || (af && af != fam))
+				continue;
+			tok += skip;
+			eq = strchr(tok, '=');
+			if (!eq || eq == tok || !eq[1])
+				return cf_fail(p, p->line,
+					       "bad row argument '" SHOW
+					       "'; expected key=value (a "
+					       "fault parameter or one of the "
+					       "vars)",
+					       tok);
+			*eq = '\0';
+			if (index_of(s->vars, s->nvars, tok) >= 0) {
+				if (strlen(eq + 1) >= CASE_NAME_MAX)
+					return cf_fail(
+						p, p->line,
+						"value of '%s' too long; at "
+						"most %d characters",
+						tok, CASE_NAME_MAX - 1);
+				var_set(vs, tok, strlen(tok), eq + 1);
+				continue;
+			}
+			*eq = '=';
+			n = strlen(tok);
+			if (used + n + 2 > plen)
+				return cf_fail(p, p->line,
+					       "row line too long");
+			memcpy(params + used, tok, n);
+			used += n;
+			params[used++] = ' ';
+			params[used] = '\0';
 		}
-		*eq = '=';
-		n = strlen(tok);
-		if (used + n + 2 > plen)
-			return cf_fail(p, p->line, "row line too long");
-		memcpy(params + used, tok, n);
-		used += n;
-		params[used++] = ' ';
-		params[used] = '\0';
 	}
 	return 0;
 }
@@ -1051,6 +1089,8 @@ static int build(struct parser *p, const struct case_src *s,
 
 	memset(&vs, 0, sizeof(vs));
 	var_set(&vs, "family", 6, fam == AF_INET6 ? "ipv6" : "ipv4");
+	/* The origin an error-queue entry or raw read of the family names. */
+	var_set(&vs, "icmp", 4, fam == AF_INET6 ? "icmp6" : "icmp");
 	var_set(&vs, "row", 3, r ? r->name : c->group);
 	if (only)
 		var_set(&vs, "probe", 5, only);
@@ -1067,7 +1107,7 @@ static int build(struct parser *p, const struct case_src *s,
 		var_set(&vs, "fault", 5, tok ? tok : "");
 		vars_from_params(&vs, rest);
 	}
-	if (row_args(p, s, r, &vs, params, sizeof(params)))
+	if (row_args(p, s, r, fam, &vs, params, sizeof(params)))
 		return -1;
 	vars_from_params(&vs, params);
 
@@ -1278,6 +1318,7 @@ static void add_known(struct case_src *s, const char *name, size_t n)
 static void collect_known(struct case_src *s)
 {
 	const char *t, *eq;
+	size_t skip;
 	int i;
 
 	s->nknown = 0;
@@ -1293,6 +1334,8 @@ static void collect_known(struct case_src *s)
 		while (*t) {
 			while (cf_is_blank(*t))
 				t++;
+			if (arg_family(t, &skip))
+				t += skip;
 			eq = t;
 			while (*eq && !cf_is_blank(*eq) && *eq != '=')
 				eq++;

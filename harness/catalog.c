@@ -271,7 +271,8 @@ int fault_params(const struct fault_def *f, const struct case_def *c,
 	char why[1024];
 
 	why[0] = '\0';
-	if (param_parse_all(f->params, c->params, c->nparams, a, why,
+	if (param_parse_all_family(f->params, c->params, c->nparams,
+				   c->family ? c->family : AF_INET, a, why,
 			    sizeof(why)) < 0 ||
 	    (f->rules && f->rules(a, why, sizeof(why)) < 0)) {
 		snprintf(err, errlen, "%s: fault '%s': %s", c->path, f->name,
@@ -341,13 +342,29 @@ static int check_case(const struct case_def *c, char *why, size_t whylen)
 		return -2;
 	}
 	r[0] = '\0';
-	if (param_parse_all(f->params, c->params, c->nparams, &a, r,
+	if (param_parse_all_family(f->params, c->params, c->nparams,
+				   c->family ? c->family : AF_INET, &a, r,
 			    sizeof(r)) < 0 ||
 	    (f->rules && f->rules(&a, r, sizeof(r)) < 0)) {
 		snprintf(why, whylen, "fault '%s': %s", f->name, r);
 		return -1;
 	}
 	return 0;
+}
+
+/* The probe table's families, in the parser's bits. */
+static unsigned probe_families(const char *name)
+{
+	const struct probe_def *d = probe_find(name);
+	unsigned f = 0;
+
+	if (!d)
+		return 3u;
+	if (d->families & PROBE_IPV4)
+		f |= 1u;
+	if (d->families & PROBE_IPV6)
+		f |= 2u;
+	return f;
 }
 
 #define MAX_FAULTS 256
@@ -378,6 +395,7 @@ const struct case_vocab *catalog_vocab(void)
 		v.probes = probes;
 		v.check_param = check_param;
 		v.check_case = check_case;
+		v.probe_families = probe_families;
 	}
 	return &v;
 }

@@ -60,7 +60,9 @@ json_t *observation_json(const struct observation *s)
 	case OBS_PACKET:
 		/* A packet, not an errno: the program must read it itself. */
 		json_object_set_new(o, "errno", json_null());
-		json_object_set_new(o, "origin", json_text("icmp"));
+		json_object_set_new(
+			o, "origin",
+			json_text(tok2str(ee_origin_names, s->origin, "?")));
 		json_object_set_new(o, "type", json_integer(s->type));
 		json_object_set_new(o, "code", json_integer(s->code));
 		if (s->from.family)

@@ -136,9 +136,12 @@ static void event_line(json_t *e, char *buf, size_t len, enum cv_kind *kind)
 			       resdoc_str(e, "offender"));
 	} else if (strcmp(ev, "icmp") == 0) {
 		snprintf(buf, len,
-			 "raw socket read (%s): ICMP %lld/%lld from "
+			 "raw socket read (%s): ICMP%s %lld/%lld from "
 			 "%s, quoting %s datagram",
-			 resdoc_str(e, "via"), num(e, "type"), num(e, "code"),
+			 resdoc_str(e, "via"),
+			 /* an IPv6 sender: the message is ICMPv6 */
+			 strchr(resdoc_str(e, "from"), ':') ? "v6" : "",
+			 num(e, "type"), num(e, "code"),
 			 resdoc_str(e, "from"),
 			 strcmp(resdoc_str(e, "match"), "own") == 0
 				 ? "its own"

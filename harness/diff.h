@@ -17,6 +17,7 @@ struct diff_scope {
 	int ncases;
 	const char *const *probes;
 	int nprobes;
+	const char *family; /* "ipv4" or "ipv6": only its cells; NULL: both */
 };
 
 struct diff_counts {

@@ -208,7 +208,7 @@ static uint32_t rest_word(const struct forge_spec *s)
 		       (uint32_t)s->gateway[1] << 16 |
 		       (uint32_t)s->gateway[2] << 8 | s->gateway[3];
 	case 12:
-		return (uint32_t)s->pointer << 24;
+		return (uint32_t)(s->pointer & 0xff) << 24;
 	default:
 		return 0;
 	}
@@ -401,6 +401,113 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 	return (ssize_t)total;
 }
 
+/* --- the ICMPv6 builder ----------------------------------------------- */
+
+#define IP6_HDR_LEN  40
+#define FORGED_HLIM  64
+#define SHORT6_QUOTE (IP6_HDR_LEN + SHORT_L4)
+
+int forge_variant_fits6(enum forge_variant v, char *err, size_t errlen)
+{
+	if (v == FORGE_NONE || v == FORGE_BAD_CSUM || v == FORGE_SHORT_QUOTE)
+		return 0;
+	seterr(err, errlen,
+	       "variant %s has no ICMPv6 form yet; with family ipv6 use none, "
+	       "bad_csum or short_quote",
+	       forge_variant_name(v));
+	return -1;
+}
+
+/* Bytes 4-7 of the ICMPv6 header (RFC 4443 3.1-3.4): the MTU of a Packet
+ * Too Big, the pointer of a Parameter Problem, unused (zero) otherwise. */
+static uint32_t rest_word6(const struct forge_spec *s)
+{
+	switch (s->type) {
+	case 2:
+		return s->mtu;
+	case 4:
+		return s->pointer;
+	default:
+		return 0;
+	}
+}
+
+ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
+		     size_t dlen, uint8_t *out, size_t outlen, char *err,
+		     size_t errlen)
+{
+	uint8_t *icmp = out + IP6_HDR_LEN, *q = icmp + ICMP_HDR_LEN;
+	uint8_t vtc, osrc[16], pseudo[40];
+	uint16_t plen;
+	struct cursor c, whole;
+	size_t avail, qlen, mlen;
+	uint32_t sum;
+	uint16_t csum;
+
+	if (outlen < FORGE_PKT6_MAX) {
+		seterr(err, errlen,
+		       "forge: output buffer of %zu bytes; %d needed", outlen,
+		       FORGE_PKT6_MAX);
+		return -1;
+	}
+	if (forge_variant_fits6(s->variant, err, errlen) < 0)
+		return -1;
+	/* The offending packet: version, payload length, its source (where
+	 * the error goes). */
+	cur_init(&c, dgram, dlen);
+	if (cur_u8(&c, &vtc) == 0 && vtc >> 4 != 6) {
+		seterr(err, errlen, "offending datagram: IP version %u, not 6",
+		       vtc >> 4);
+		return -1;
+	}
+	if (dlen == 0 || cur_skip(&c, 3) || cur_be16(&c, &plen) ||
+	    cur_skip(&c, 2) || cur_bytes(&c, osrc, 16) || cur_skip(&c, 16)) {
+		seterr(err, errlen,
+		       "offending datagram: ends inside its IPv6 header");
+		return -1;
+	}
+	/* The payload length bounds the packet: link padding is not part
+	 * of it (a jumbogram's 0 leaves the captured length). */
+	avail = dlen;
+	if (plen && (size_t)IP6_HDR_LEN + plen < avail)
+		avail = (size_t)IP6_HDR_LEN + plen;
+	qlen = avail < FORGE_QUOTE6_MAX ? avail : FORGE_QUOTE6_MAX;
+	if (s->variant == FORGE_SHORT_QUOTE && qlen > SHORT6_QUOTE)
+		qlen = SHORT6_QUOTE;
+	memset(out, 0, FORGE_PKT6_MAX);
+	cur_init(&whole, dgram, avail);
+	if (cur_bytes(&whole, q, qlen) < 0) {
+		seterr(err, errlen, "forge: quote unreadable");
+		return -1;
+	}
+	mlen = ICMP_HDR_LEN + qlen;
+
+	/* RFC 8200 3: version 6, traffic class and flow label 0. */
+	out[0] = 0x60;
+	put16(out + 4, (uint16_t)mlen);
+	out[6] = IPPROTO_ICMPV6;
+	out[7] = FORGED_HLIM;
+	memcpy(out + 8, s->src6, 16);
+	memcpy(out + 24, osrc, 16);
+
+	icmp[0] = s->type;
+	icmp[1] = s->code;
+	put32(icmp + 4, rest_word6(s));
+	/* RFC 4443 2.3: the checksum covers the RFC 8200 8.1 pseudo-header
+	 * (source, destination, upper-layer length, next header 58). */
+	memcpy(pseudo, out + 8, 32);
+	put32(pseudo + 32, (uint32_t)mlen);
+	pseudo[36] = pseudo[37] = pseudo[38] = 0;
+	pseudo[39] = IPPROTO_ICMPV6;
+	sum = pkt_csum_add(0, pseudo, sizeof(pseudo));
+	sum = pkt_csum_add(sum, icmp, mlen);
+	csum = (uint16_t)~pkt_csum_fold(sum);
+	if (s->variant == FORGE_BAD_CSUM)
+		csum ^= 0x0001;
+	put16(icmp + 2, csum);
+	return (ssize_t)(IP6_HDR_LEN + mlen);
+}
+
 /* --- parameters ------------------------------------------------------ */
 
 /* tcp=data: TCP segments of at most this many bytes (a SYN with all its
@@ -434,14 +541,14 @@ static const struct param_spec forge_params[FP_NPARAMS + 1] = {
 		     .kind = PARAM_ICMP_TYPE,
 		     .lo = 0,
 		     .hi = 255,
-		     .family = AF_INET,
+		     .family = PARAM_FAMILY_CASE,
 		     .required = true,
 		     .doc = "the ICMP type of every forged error"},
 	[FP_CODE] = {.name = "code",
 		     .kind = PARAM_ICMP_CODES,
 		     .lo = 0,
 		     .hi = 255,
-		     .family = AF_INET,
+		     .family = PARAM_FAMILY_CASE,
 		     .dflt = "0",
 		     .doc = "the code; a list or range is a sweep: the k-th "
 			    "datagram of a flow gets the k-th code"},
@@ -450,13 +557,14 @@ static const struct param_spec forge_params[FP_NPARAMS + 1] = {
 		    .lo = 0,
 		    .hi = 65535,
 		    .doc = "next-hop MTU (RFC 1191), with type 3 and code 4 "
-			   "among the codes; absent: 0"},
+			   "among the codes; ICMPv6: the MTU of a Packet Too "
+			   "Big (type 2); absent: 0"},
 	[FP_POINTER] = {.name = "pointer",
 			.kind = PARAM_INT,
 			.lo = 0,
-			.hi = 255,
-			.doc = "Parameter Problem pointer, with type 12; "
-			       "absent: 0"},
+			.hi = 65535,
+			.doc = "Parameter Problem pointer, with type 12 "
+			       "(0..255); ICMPv6: with type 4; absent: 0"},
 	[FP_GATEWAY] =
 		{.name = "gateway",
 		 .kind = PARAM_DOC_ADDR4,
@@ -490,10 +598,51 @@ static bool has_code(const struct param_codes *c, uint8_t code)
 
 /* What depends on several parameters; each value alone was parsed by the
  * schema. */
+/* The rules of an ipv6 case: RFC 4443's types for mtu= and pointer=, no
+ * IPv4 address, the variants that have an IPv6 form. */
+static int forge_rules6(const struct param_block *a, char *why,
+			size_t whylen)
+{
+	const struct param_value *v = a->v;
+	long type = v[FP_TYPE].n;
+
+	if (v[FP_MTU].set && type != 2) {
+		seterr(why, whylen,
+		       "mtu= goes with type=2 (packet-too-big) in an ipv6 "
+		       "case (RFC 4443 3.2)");
+		return -1;
+	}
+	if (v[FP_POINTER].set && type != 4) {
+		seterr(why, whylen,
+		       "pointer= goes with type=4 (param-problem) in an ipv6 "
+		       "case (RFC 4443 3.4)");
+		return -1;
+	}
+	if (v[FP_GATEWAY].given || v[FP_FROM].given || v[FP_TCP].given) {
+		seterr(why, whylen,
+		       "%s= has no ipv6 form yet; drop it or use family ipv4",
+		       v[FP_GATEWAY].given ? "gateway"
+		       : v[FP_FROM].given  ? "from"
+					   : "tcp");
+		return -1;
+	}
+	return forge_variant_fits6((enum forge_variant)v[FP_VARIANT].n, why,
+				   whylen);
+}
+
 static int forge_rules(const struct param_block *a, char *why, size_t whylen)
 {
 	const struct param_value *v = a->v;
 	long type = v[FP_TYPE].n;
+
+	if (a->family == AF_INET6)
+		return forge_rules6(a, why, whylen);
+	if (v[FP_POINTER].set && v[FP_POINTER].n > 255) {
+		seterr(why, whylen,
+		       "pointer= is 0..255 in an ipv4 case (RFC 792: one "
+		       "byte)");
+		return -1;
+	}
 
 	if (v[FP_MTU].set && (type != 3 || !has_code(&v[FP_CODE].codes, 4))) {
 		seterr(why, whylen,
@@ -528,8 +677,8 @@ unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h)
 	struct forge_flow *f;
 	unsigned i, k;
 
-	memcpy(key.src, h->src.a, 4);
-	memcpy(key.dst, h->dst.a, 4);
+	memcpy(key.src, h->src.a, sizeof(key.src));
+	memcpy(key.dst, h->dst.a, sizeof(key.dst));
 	if (h->kind == PK_UDP || h->kind == PK_TCP) {
 		key.sport = h->sport;
 		key.dport = h->dport;
@@ -539,8 +688,9 @@ unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h)
 	for (i = 0; i < t->n; i++) {
 		f = &t->f[i];
 		if (f->proto == key.proto && f->sport == key.sport &&
-		    f->dport == key.dport && memcmp(f->src, key.src, 4) == 0 &&
-		    memcmp(f->dst, key.dst, 4) == 0) {
+		    f->dport == key.dport &&
+		    memcmp(f->src, key.src, sizeof(key.src)) == 0 &&
+		    memcmp(f->dst, key.dst, sizeof(key.dst)) == 0) {
 			k = f->seen++;
 			return k;
 		}
@@ -562,7 +712,8 @@ unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h)
 struct forger {
 	int pkt_fd, raw_fd;
 	int ifindex; /* of TOPO_ROUTER_CIF */
-	uint8_t client[4];
+	int family;  /* AF_INET: ICMPv4 errors; AF_INET6: ICMPv6 */
+	struct ipaddr client;
 	struct forge_spec spec;
 	uint8_t codes[FORGE_MAX_CODES];
 	size_t ncodes;
@@ -575,14 +726,22 @@ static uint8_t rxbuf[65536];
 
 static bool want(const struct forger *fg, const struct pkt *p)
 {
-	if (p->h.family != AF_INET || p->status == PKT_INVALID)
+	if (p->h.family != fg->family || p->status == PKT_INVALID)
 		return false;
 	/* Never trust the wire: answer the client only. */
-	if (memcmp(p->h.src.a, fg->client, 4) != 0)
+	if (!addr_eq(&p->h.src, &fg->client))
 		return false;
 	/* RFC 1812 4.3.2.7: no error about a non-initial fragment, nor about
-	 * an ICMP error. */
+	 * an ICMP error (RFC 4443 2.4 (e) for ICMPv6). */
 	if (p->h.frag_off != 0 || p->h.kind == PK_ICMP_ERROR)
+		return false;
+	/* RFC 4443 2.4 (e): nor about a multicast packet, nor about
+	 * neighbour discovery and the other informational messages that
+	 * keep the link working; only the client's datagrams for the far
+	 * side (UDP, TCP, echo requests) get errors. */
+	if (p->h.family == AF_INET6 &&
+	    (p->h.dst.a[0] == 0xff || p->h.kind == PK_ICMP_OTHER ||
+	     (p->h.kind == PK_ICMP_ECHO && p->h.icmp_type != 128)))
 		return false;
 	if (fg->tcp_data && p->h.kind == PK_TCP &&
 	    p->h.ip_len <= FORGE_TCP_BARE_MAX)
@@ -621,10 +780,11 @@ static void forger_loop(struct forger *fg, int status)
 static void forger_loop(struct forger *fg, int status)
 {
 	static struct forge_flows flows;
-	uint8_t out[FORGE_PKT_MAX];
-	size_t outlen = sizeof(out);
+	static uint8_t out[FORGE_PKT6_MAX];
+	size_t outlen = fg->family == AF_INET6 ? FORGE_PKT6_MAX : FORGE_PKT_MAX;
 	struct sockaddr_ll sll;
-	struct sockaddr_in to;
+	struct sockaddr_storage to;
+	socklen_t tolen;
 	struct pkt p;
 	socklen_t sl;
 	ssize_t n, m;
@@ -638,7 +798,7 @@ static void forger_loop(struct forger *fg, int status)
 	if (helper_test_break("forger-send"))
 		break_fd(fg->raw_fd, status);
 	if (helper_test_break("forger-build"))
-		outlen = FORGE_PKT_MAX - 1;
+		outlen--;
 	for (;;) {
 		sl = sizeof(sll);
 		n = recvfrom(fg->pkt_fd, rxbuf, sizeof(rxbuf), MSG_TRUNC,
@@ -669,17 +829,21 @@ static void forger_loop(struct forger *fg, int status)
 		if (++id == 0)
 			id = 1;
 		fg->spec.ip_id = id;
-		m = forge_build(&fg->spec, rxbuf, len, out, outlen, err,
-				sizeof(err));
+		if (fg->family == AF_INET6)
+			m = forge_build6(&fg->spec, rxbuf, len, out, outlen,
+					 err, sizeof(err));
+		else
+			m = forge_build(&fg->spec, rxbuf, len, out, outlen,
+					err, sizeof(err));
 		if (m < 0)
 			helper_fail(status,
 				    "cannot answer a datagram from %s: %s",
 				    addr_str(&p.h.src, a), err);
-		memset(&to, 0, sizeof(to));
-		to.sin_family = AF_INET;
-		memcpy(&to.sin_addr, p.h.src.a, 4);
+		/* An IPv6 raw socket of IPPROTO_RAW sends our header as it
+		 * is, like IP_HDRINCL; the port of the address is 0. */
+		tolen = addr_to_sockaddr(&p.h.src, 0, &to);
 		n = sendto(fg->raw_fd, out, (size_t)m, 0,
-			   (struct sockaddr *)&to, sizeof(to));
+			   (struct sockaddr *)&to, tolen);
 		if (n < 0)
 			helper_fail(status, "sendto %s on the raw socket: %s",
 				    addr_str(&p.h.src, a), strerror(errno));
@@ -733,17 +897,21 @@ static int open_sockets(struct topo *t, struct forger *fg, char *err,
 	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_protocol = htons(fg->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP);
 	sll.sll_ifindex = fg->ifindex;
 	if (bind(fg->pkt_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		seterr(err, errlen, "forge: bind packet socket to %s: %s",
 		       TOPO_ROUTER_CIF, strerror(errno));
 		goto fail;
 	}
-	/* IPPROTO_RAW implies IP_HDRINCL; setting it says so. */
-	fg->raw_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-	if (fg->raw_fd < 0 || setsockopt(fg->raw_fd, IPPROTO_IP, IP_HDRINCL,
-					 &one, sizeof(one)) < 0) {
+	/* IPPROTO_RAW implies IP_HDRINCL; setting it says so. IPv6 has no
+	 * such option: IPPROTO_RAW alone means the header is ours (raw(7),
+	 * inet6_create). */
+	fg->raw_fd = socket(fg->family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fg->raw_fd < 0 ||
+	    (fg->family == AF_INET &&
+	     setsockopt(fg->raw_fd, IPPROTO_IP, IP_HDRINCL, &one,
+			sizeof(one)) < 0)) {
 		seterr(err, errlen, "forge: raw socket: %s", strerror(errno));
 		goto fail;
 	}
@@ -796,24 +964,23 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	int keep[2], status;
 
 	memset(&fg, 0, sizeof(fg));
-	if (c->family != AF_INET) {
-		seterr(err, errlen,
-		       "%s: fault forge forges ICMPv4 only; use family ipv4",
-		       c->path);
-		return -1;
-	}
+	fg.family = c->family == AF_INET6 ? AF_INET6 : AF_INET;
 	if (plan->nhelpers >= PLAN_MAX_HELPERS) {
 		seterr(err, errlen, "%s: fault forge: no room for a helper",
 		       c->path);
 		return -1;
 	}
-	cl = topo_addr(t, NODE_CLIENT, AF_INET, 0);
-	rc = topo_addr(t, NODE_ROUTER, AF_INET, 0);
-	memcpy(fg.client, cl->a, 4);
+	cl = topo_addr(t, NODE_CLIENT, fg.family, 0);
+	rc = topo_addr(t, NODE_ROUTER, fg.family, 0);
+	fg.client = *cl;
 	/* What a Linux router uses by default: the address of the
 	 * interface the datagram came in on. */
-	memcpy(fg.spec.src, rc->a, 4);
-	memcpy(fg.spec.iface.addr, rc->a, 4);
+	if (fg.family == AF_INET6) {
+		memcpy(fg.spec.src6, rc->a, 16);
+	} else {
+		memcpy(fg.spec.src, rc->a, 4);
+		memcpy(fg.spec.iface.addr, rc->a, 4);
+	}
 	read_params(a, &fg);
 	if (a->v[FP_CODE].codes.sweep)
 		plan->count = (unsigned)fg.ncodes;
@@ -830,14 +997,15 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	/* Only the forged answer may come back: the router must not forward
 	 * the datagram to a server that would answer it too. */
 	snprintf(script, sizeof(script),
-		 "table ip icmplab_forge {\n"
+		 "table %s icmplab_forge {\n"
 		 "  chain forward {\n"
 		 "    type filter hook forward priority 0; policy accept;\n"
 		 "%s"
-		 "    iifname \"%s\" ip saddr %s counter drop\n"
+		 "    iifname \"%s\" %s saddr %s counter drop\n"
 		 "  }\n"
 		 "}\n",
-		 bare, TOPO_ROUTER_CIF, addr_str(cl, client));
+		 fg.family == AF_INET6 ? "ip6" : "ip", bare, TOPO_ROUTER_CIF,
+		 fg.family == AF_INET6 ? "ip6" : "ip", addr_str(cl, client));
 	if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
 		goto fail;
 
@@ -865,7 +1033,7 @@ fail:
 const struct fault_def forge_faults[] = {
 	{"forge",
 	 "the router answers each datagram from the client with a forged "
-	 "ICMPv4 error",
-	 forge_params, forge_rules, apply_forge, fault_apply, true},
+	 "ICMPv4 error (ICMPv6 in an ipv6 case)",
+	 forge_params, forge_rules, apply_forge, fault_apply, false},
 	{NULL, NULL, NULL, NULL, NULL, NULL, false},
 };

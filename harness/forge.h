@@ -1,9 +1,11 @@
 /* The forger: a process in the router namespace that answers every datagram
- * from the client with an ICMPv4 error of the case's choosing, built the way
- * a router builds one, or broken on purpose in one chosen way.
+ * from the client with an ICMPv4 error (an ICMPv6 one in an ipv6 case) of
+ * the case's choosing, built the way a router builds one, or broken on
+ * purpose in one chosen way.
  *
- * The module has two halves. forge_build() is pure: offending datagram in,
- * complete IPv4 packet out, so it can be tested byte for byte. The fault
+ * The module has two halves. forge_build() and forge_build6() are pure:
+ * offending datagram in, complete IPv4 (IPv6) packet out, so they can be
+ * tested byte for byte. The fault
  * `forge` (in forge_faults[]) wires it to the topology: a packet socket on
  * the router's client-side link sees the client's datagrams, an nftables
  * rule keeps them from being forwarded, and a raw socket sends the forged
@@ -12,12 +14,16 @@
  * Case parameters of `fault forge` (forge_params[] in forge.c is the schema;
  * `icmplab faults` prints it):
  *   type=N       ICMP type, 0..255 or a name (unreachable, time-exceeded,
- *                ...) (required)
+ *                ...) (required); names and numbers are the case's
+ *                family's: type=unreachable code=port is 3/3 in an ipv4
+ *                case, 1/4 in an ipv6 one
  *   code=SPEC    0..255 or a name of the type (port, frag-needed, ttl,
  *                ...), or a sweep: a list of codes, names and ranges such
  *                as 0-15 or 2,3,6 (see "Sweeps" below); default 0
- *   mtu=N        next-hop MTU for 3/4 (RFC 1191), 0..65535; default 0
- *   pointer=N    Parameter Problem pointer (type 12), 0..255; default 0
+ *   mtu=N        next-hop MTU for 3/4 (RFC 1191), or the MTU of an ICMPv6
+ *                Packet Too Big (2, RFC 4443 3.2), 0..65535; default 0
+ *   pointer=N    Parameter Problem pointer (type 12, 0..255; ICMPv6 type
+ *                4, 0..65535, RFC 4443 3.4); default 0
  *   gateway=A    Redirect gateway (type 5), a documentation address
  *   variant=V    none, bad_csum, short_quote, other_sport, other_dst,
  *                rfc4884, offpath; default none
@@ -75,6 +81,12 @@ enum forge_variant {
  * when an extension follows. */
 #define FORGE_RFC4884_QUOTE 128
 
+/* RFC 4443 2.4 (c): an ICMPv6 error holds as much of the offending packet
+ * as fits without exceeding the IPv6 minimum MTU (RFC 8200 5): 1280 bytes
+ * in all, so 1280 - 40 - 8 of quote. */
+#define FORGE_PKT6_MAX 1280
+#define FORGE_QUOTE6_MAX (FORGE_PKT6_MAX - 40 - 8)
+
 /* The most any forged packet takes: IP 20 + ICMP 8 + a 128-byte original
  * datagram field + the extension (4-byte header, and an interface object
  * of at most 4 + 4 + 8 + 16 + 4 bytes). */
@@ -95,9 +107,12 @@ struct forge_iface {
 /* One forged error. Fields a type does not use are ignored. */
 struct forge_spec {
 	uint8_t src[4]; /* source of the error (offpath overrides it) */
+	uint8_t src6[16]; /* forge_build6: source of the ICMPv6 error */
 	uint8_t type, code;
-	uint16_t mtu;	    /* type 3 code 4: RFC 1191 next-hop MTU */
-	uint8_t pointer;    /* type 12: RFC 792 pointer */
+	uint16_t mtu;	    /* type 3 code 4: RFC 1191 next-hop MTU; ICMPv6
+			     * type 2: the MTU */
+	uint16_t pointer;   /* type 12: RFC 792 pointer (8 bits); ICMPv6
+			     * type 4: RFC 4443 3.4 pointer */
 	uint8_t gateway[4]; /* type 5: RFC 792 gateway address */
 	uint16_t ip_id;	    /* identification of the forged packet; the
 			     * kernel picks one when it is 0 */
@@ -127,6 +142,28 @@ ssize_t forge_build(const struct forge_spec *spec, const uint8_t *dgram,
 		    size_t dlen, uint8_t *out, size_t outlen, char *err,
 		    size_t errlen);
 
+/* The ICMPv6 error (RFC 4443) answering dgram, the offending IPv6 packet
+ * from its IPv6 header on (dlen bytes; bytes past its payload length are
+ * ignored), as a router sends it: an IPv6 header from spec->src6 to
+ * dgram's source, hop limit 64, traffic class and flow label 0, next header
+ * ICMPv6; the ICMPv6 header with spec->type and code, its checksum over
+ * the RFC 8200 8.1 pseudo-header, and the 32-bit field the type defines
+ * (Packet Too Big: the MTU; Parameter Problem: the pointer; else 0); then
+ * as much of dgram as fits in FORGE_PKT6_MAX bytes (RFC 4443 2.4 (c)).
+ * spec->variant may be none, bad_csum (the checksum off by one) or
+ * short_quote (the quote cut to the IPv6 header and 4 bytes past it); the
+ * others have no IPv6 form yet. out must hold FORGE_PKT6_MAX bytes
+ * (outlen). Returns the packet length, or -1 with a message in err when
+ * dgram is not an IPv6 packet, the variant has no IPv6 form, or out is too
+ * small. Reads dgram only through a bounds-checked cursor. */
+ssize_t forge_build6(const struct forge_spec *spec, const uint8_t *dgram,
+		     size_t dlen, uint8_t *out, size_t outlen, char *err,
+		     size_t errlen);
+
+/* 0 when variant v has an ICMPv6 form (none, bad_csum, short_quote), or
+ * -1 with err. */
+int forge_variant_fits6(enum forge_variant v, char *err, size_t errlen);
+
 /* "none", "bad_csum", ...; "?" for anything else. Static storage. */
 const char *forge_variant_name(enum forge_variant v);
 
@@ -143,7 +180,7 @@ int forge_variant_fits(enum forge_variant v, unsigned type, char *err,
 /* Per-flow datagram counts, for sweeps. Zero-initialise before use. */
 struct forge_flow {
 	uint8_t proto;
-	uint8_t src[4], dst[4];
+	uint8_t src[16], dst[16]; /* IPv4: the first 4 bytes, the rest 0 */
 	uint16_t sport, dport; /* for an echo, the identifier twice */
 	unsigned seen;
 };
@@ -155,7 +192,8 @@ struct forge_flows {
 };
 
 /* Returns how many datagrams of h's flow were counted before this one (0
- * for the first) and counts this one. h is the decoded datagram (IPv4). */
+ * for the first) and counts this one. h is the decoded datagram (IPv4 or
+ * IPv6). */
 unsigned forge_flow_count(struct forge_flows *t, const struct pkt_hdr *h);
 
 /* Whether the source address recvfrom(2) gave a packet socket (sll, len

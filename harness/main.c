@@ -66,6 +66,7 @@ struct cli {
 	char **only;
 	int nonly;
 	const char *probe_filter[CASE_MAX_PROBES]; /* --probe, repeatable */
+	bool family_given;			   /* run --family */
 	int nfilter;
 	bool full_matrix;	     /* --matrix full */
 	const char *results_path;    /* why, show --results */
@@ -126,6 +127,8 @@ static const char run_options[] =
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
 		"  --probe NAME     run only this probe style (repeatable); cases\n"
 		"                   with none of them are left out\n"
+		"  --family F       run only the cases of family F: ipv4, ipv6 or\n"
+		"                   all (the default)\n"
 		"  --probe-cmd CMD  also run CMD in the client namespace under every\n"
 		"                   fault; {addr}, {port}, {hostport} ([v6]:port) and\n"
 		"                   {dir} are passed as variables, never pasted\n"
@@ -410,6 +413,12 @@ static int load(struct cli *c, struct case_def **cases)
 		}
 	}
 	n = filter_probes(c, *cases, n);
+	if (c->family_given && c->family) { /* run --family ipv4|ipv6 */
+		for (i = 0, j = 0; i < n; i++)
+			if ((*cases)[i].family == c->family)
+				(*cases)[j++] = (*cases)[i];
+		n = j;
+	}
 	add_cmd_probe(c, *cases, n);
 	if (c->nonly == 0)
 		return n;
@@ -636,6 +645,9 @@ static bool compare_baseline(const struct cli *c, json_t *base, json_t *doc,
 		.ncases = c->nonly,
 		.probes = c->probe_filter,
 		.nprobes = c->nfilter,
+		.family = !c->family_given || !c->family ? NULL
+			  : c->family == AF_INET6	  ? "ipv6"
+							  : "ipv4",
 	};
 
 	fprintf(f, "\ncompared with the baseline %s:\n", c->baseline);
@@ -1171,7 +1183,9 @@ static void print_fault(const struct fault_def *f, void *arg)
 			printf(" (default %s)", s->dflt);
 		printf("\n    %-10s %s\n", "", s->doc);
 		if (s->kind == PARAM_ICMP_TYPE || s->kind == PARAM_ICMP_CODES)
-			*families |= s->family == AF_INET6 ? 2u : 1u;
+			*families |= s->family == PARAM_FAMILY_CASE ? 3u
+				     : s->family == AF_INET6	   ? 2u
+								   : 1u;
 	}
 }
 
@@ -1395,6 +1409,7 @@ int main(int argc, char **argv)
 			c.family = strcmp(optarg, "ipv4") == 0	 ? AF_INET
 				   : strcmp(optarg, "ipv6") == 0 ? AF_INET6
 								 : 0;
+			c.family_given = true;
 			break;
 		case 'h':
 			if (!command_usage(stdout, cmd))

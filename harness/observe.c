@@ -63,7 +63,9 @@ enum obs_place observe_event(struct observer *s, const struct event *e,
 		 * other programs' errors. */
 		start(o, OBS_PACKET, e->via, "recvmsg", s->round);
 		o->err = OBS_NO_ERRNO;
-		o->origin = SO_EE_ORIGIN_ICMP;
+		o->origin = e->offender.family == AF_INET6
+				    ? SO_EE_ORIGIN_ICMP6
+				    : SO_EE_ORIGIN_ICMP;
 		o->type = e->type;
 		o->code = e->code;
 		o->from = e->offender;

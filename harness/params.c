@@ -50,9 +50,32 @@ static const char *family_icmp(int family)
 	return family == AF_INET6 ? "ICMPv6" : "ICMPv4";
 }
 
-static int spec_family(const struct param_spec *s)
+/* The family whose names spec takes in a case of family fam: 0 for a
+ * PARAM_FAMILY_CASE spec whose case is not known yet (either family). */
+static int spec_family(const struct param_spec *s, int fam)
 {
+	if (s->family == PARAM_FAMILY_CASE)
+		return fam;
 	return s->family ? s->family : AF_INET;
+}
+
+/* A type name of fam, or of either family for fam 0. */
+static int type_name(int fam, const char *name, int *type)
+{
+	if (fam)
+		return icmp_type_from_name(fam, name, type);
+	return icmp_type_from_name(AF_INET, name, type) == 0 ||
+			       icmp_type_from_name(AF_INET6, name, type) == 0
+		       ? 0
+		       : -1;
+}
+
+/* "ICMPv4", "ICMPv6", or for the case's family both. */
+static const char *family_icmp_of(const struct param_spec *s)
+{
+	return s->family == PARAM_FAMILY_CASE ? "ICMPv4 (ICMPv6 in an ipv6 "
+						"case)"
+					      : family_icmp(spec_family(s, 0));
 }
 
 const struct param_spec *param_find(const struct param_spec *schema,
@@ -109,11 +132,12 @@ static void sb_all_code_names(struct sbuf *b, int family)
 
 #define SWEEP_HINT "such as 0-15 or 2,3,6"
 
-static void expected(const struct param_spec *s, int icmp_type, char *why,
-		     size_t whylen)
+static void expected(const struct param_spec *s, int fam0, int icmp_type,
+		     char *why, size_t whylen)
 {
 	struct sbuf b = sb_start(why, whylen);
-	int fam = spec_family(s);
+	/* With the family unknown, ICMPv4's names stand for both. */
+	int fam = spec_family(s, fam0) ? spec_family(s, fam0) : AF_INET;
 	const struct tok *codes;
 
 	switch (s->kind) {
@@ -171,11 +195,18 @@ static int parse_doc_addr4(const char *val, struct ipaddr *out)
 	return 0;
 }
 
-/* A code name: of icmp_type when known, else of any type of family. */
+/* A code name: of icmp_type when known, else of any type of family (of
+ * either family for 0). */
 static int code_name(int family, int icmp_type, const char *name, int *code)
 {
 	int type;
 
+	if (!family)
+		return code_name(AF_INET, icmp_type, name, code) == 0 ||
+				       code_name(AF_INET6, icmp_type, name,
+						 code) == 0
+			       ? 0
+			       : -1;
 	if (icmp_type >= 0)
 		return icmp_code_from_name(family, icmp_type, name, code);
 	for (type = 0; type < 256; type++)
@@ -184,7 +215,7 @@ static int code_name(int family, int icmp_type, const char *name, int *code)
 	return -1;
 }
 
-static int parse_codes(const struct param_spec *s, const char *val,
+static int parse_codes(const struct param_spec *s, int fam, const char *val,
 		       int icmp_type, struct param_codes *out, char *why,
 		       size_t whylen)
 {
@@ -217,8 +248,8 @@ static int parse_codes(const struct param_spec *s, const char *val,
 				goto bad;
 			memcpy(name, p, (size_t)(end - p));
 			name[end - p] = '\0';
-			if (code_name(spec_family(s), icmp_type, name, &code) <
-				    0 ||
+			if (code_name(spec_family(s, fam), icmp_type, name,
+				      &code) < 0 ||
 			    code < s->lo || code > s->hi)
 				goto bad;
 			/* With the type unknown, the number is not either;
@@ -240,7 +271,7 @@ static int parse_codes(const struct param_spec *s, const char *val,
 		p = end + 1;
 	}
 bad:
-	expected(s, icmp_type, why, whylen);
+	expected(s, fam, icmp_type, why, whylen);
 	return -1;
 }
 
@@ -253,8 +284,10 @@ static const struct tok *tok_entry(const struct tok *t, const char *s)
 	return NULL;
 }
 
-int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
-		struct param_value *out, char *why, size_t whylen)
+/* param_parse for a case of family fam (0: not known yet). */
+static int parse_value(const struct param_spec *spec, int fam, const char *val,
+		       int icmp_type, struct param_value *out, char *why,
+		       size_t whylen)
 {
 	const struct tok *t;
 	int v;
@@ -280,7 +313,7 @@ int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
 			out->set = true;
 			return 0;
 		}
-		if (icmp_type_from_name(spec_family(spec), val, &v) == 0 &&
+		if (type_name(spec_family(spec, fam), val, &v) == 0 &&
 		    v >= spec->lo && v <= spec->hi) {
 			out->n = v;
 			out->set = true;
@@ -288,7 +321,7 @@ int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
 		}
 		break;
 	case PARAM_ICMP_CODES:
-		if (parse_codes(spec, val, icmp_type, &out->codes, why,
+		if (parse_codes(spec, fam, val, icmp_type, &out->codes, why,
 				whylen) < 0)
 			return -1;
 		out->set = true;
@@ -299,8 +332,14 @@ int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
 		out->set = true;
 		return 0;
 	}
-	expected(spec, icmp_type, why, whylen);
+	expected(spec, fam, icmp_type, why, whylen);
 	return -1;
+}
+
+int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
+		struct param_value *out, char *why, size_t whylen)
+{
+	return parse_value(spec, AF_INET, val, icmp_type, out, why, whylen);
 }
 
 int param_check(const struct param_spec *spec, const char *val, char *why,
@@ -308,7 +347,7 @@ int param_check(const struct param_spec *spec, const char *val, char *why,
 {
 	struct param_value v;
 
-	return param_parse(spec, val, -1, &v, why, whylen);
+	return parse_value(spec, 0, val, -1, &v, why, whylen);
 }
 
 /* The value as written for schema[i], or NULL; -1 when a key is not in
@@ -358,6 +397,14 @@ int param_parse_all(const struct param_spec *schema,
 		    const struct case_param *params, int n,
 		    struct param_block *b, char *why, size_t whylen)
 {
+	return param_parse_all_family(schema, params, n, AF_INET, b, why,
+				      whylen);
+}
+
+int param_parse_all_family(const struct param_spec *schema,
+			   const struct case_param *params, int n, int family,
+			   struct param_block *b, char *why, size_t whylen)
+{
 	const struct param_spec *s;
 	const char *val;
 	char kind[96];
@@ -365,6 +412,7 @@ int param_parse_all(const struct param_spec *schema,
 
 	memset(b, 0, sizeof(*b));
 	b->schema = schema;
+	b->family = family;
 	if (find_given(schema, params, n, why, whylen) < 0)
 		return -1;
 	/* Two passes: codes last, so that their names resolve against the
@@ -387,8 +435,8 @@ int param_parse_all(const struct param_spec *schema,
 			}
 			if (!val && !s->dflt)
 				continue;
-			if (param_parse(s, val ? val : s->dflt, icmp_type,
-					&b->v[i], why, whylen) < 0)
+			if (parse_value(s, family, val ? val : s->dflt,
+					icmp_type, &b->v[i], why, whylen) < 0)
 				return -1;
 			b->v[i].given = val != NULL;
 			if (s->kind == PARAM_ICMP_TYPE && icmp_type < 0)
@@ -411,13 +459,13 @@ const char *param_kind_str(const struct param_spec *s, char *buf, size_t len)
 		break;
 	case PARAM_ICMP_TYPE:
 		sb_printf(&b, "%s type %ld..%ld or a name",
-			  family_icmp(spec_family(s)), s->lo, s->hi);
+			  family_icmp_of(s), s->lo, s->hi);
 		break;
 	case PARAM_ICMP_CODES:
 		sb_printf(&b,
 			  "%s code %ld..%ld or a name of the type, or a "
 			  "sweep of codes and ranges " SWEEP_HINT,
-			  family_icmp(spec_family(s)), s->lo, s->hi);
+			  family_icmp_of(s), s->lo, s->hi);
 		break;
 	case PARAM_DOC_ADDR4:
 		sb_printf(&b, "IPv4 address in 192.0.2.0/24, 198.51.100.0/24 "

@@ -36,6 +36,9 @@ enum param_kind {
 };
 
 #define PARAM_MAX	16 /* parameters one schema may declare */
+/* A param_spec's family: the ICMP names of the case's own family (type=
+ * unreachable is 3 in an ipv4 case, 1 in an ipv6 one). */
+#define PARAM_FAMILY_CASE (-1)
 #define PARAM_MAX_CODES 64
 
 struct param_spec {
@@ -43,7 +46,8 @@ struct param_spec {
 	enum param_kind kind;
 	long lo, hi; /* PARAM_INT, PARAM_ICMP_TYPE, PARAM_ICMP_CODES */
 	const struct tok *tokens; /* PARAM_ENUM; ends with {0, NULL} */
-	int family;    /* PARAM_ICMP_*: whose names (AF_INET, AF_INET6) */
+	int family;    /* PARAM_ICMP_*: whose names (AF_INET, AF_INET6, or
+			* PARAM_FAMILY_CASE); 0 is AF_INET */
 	bool required; /* the case must give it */
 	/* The value a case that leaves the parameter out gets, written as
 	 * a case would write it (a test parses every default); NULL: none,
@@ -70,6 +74,7 @@ struct param_value {
 /* A case's parameters, typed: v[i] belongs to schema[i]. */
 struct param_block {
 	const struct param_spec *schema;
+	int family; /* the case's (AF_INET, AF_INET6), for the fault's rules */
 	struct param_value v[PARAM_MAX];
 };
 
@@ -78,7 +83,7 @@ const struct param_spec *param_find(const struct param_spec *schema,
 				    const char *key);
 
 /* Parses one value of spec into *out (which it fills entirely; given is
- * left false). icmp_type is the ICMP type that code names belong to, or
+ * left false); a PARAM_FAMILY_CASE spec takes ICMPv4 names. icmp_type is the ICMP type that code names belong to, or
  * -1 when it is not known yet (the case parser checks one parameter at a
  * time): then a name of any type of spec's family is accepted, and out's
  * codes hold no number for it. Returns 0, or -1 with "expected KEY=..."
@@ -87,7 +92,8 @@ int param_parse(const struct param_spec *spec, const char *val, int icmp_type,
 		struct param_value *out, char *why, size_t whylen);
 
 /* Checks one value as the case-file parser does, before the other
- * parameters are known (param_parse with icmp_type -1). 0, or -1 with
+ * parameters and the family are known (param_parse with icmp_type -1; a
+ * PARAM_FAMILY_CASE spec takes a name of either family). 0, or -1 with
  * why. */
 int param_check(const struct param_spec *spec, const char *val, char *why,
 		size_t whylen);
@@ -101,6 +107,13 @@ int param_check(const struct param_spec *spec, const char *val, char *why,
 int param_parse_all(const struct param_spec *schema,
 		    const struct case_param *params, int n,
 		    struct param_block *b, char *why, size_t whylen);
+
+/* param_parse_all for a case of family (AF_INET, AF_INET6): the names of
+ * PARAM_FAMILY_CASE specs are that family's, and b->family is set.
+ * param_parse_all is this with AF_INET. */
+int param_parse_all_family(const struct param_spec *schema,
+			   const struct case_param *params, int n, int family,
+			   struct param_block *b, char *why, size_t whylen);
 
 /* The kind and range of spec in a few words ("1..1000", "yes|no",
  * "ICMPv4 type 0..255 or a name"), into buf (len bytes). Returns buf. */

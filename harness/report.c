@@ -7,6 +7,7 @@
 
 #include "answer.h"
 #include "catalog.h"
+#include "resdoc.h"
 
 #define MAX_COLS 32
 #define MAX_ROWS 512
@@ -78,8 +79,9 @@ static const char *cell_text(json_t *cell, size_t shown, char *buf,
 			en = "-";
 		}
 		if (json_object_get(e, "type"))
-			snprintf(item, sizeof(item), "%s%s:%s(%d/%d)",
+			snprintf(item, sizeof(item), "%s%s:%s(%s%d/%d)",
 				 i ? "," : "", via ? via : "?", en ? en : "?",
+				 resdoc_icmp_prefix(cell),
 				 (int)json_integer_value(json_object_get(e, "type")),
 				 (int)json_integer_value(json_object_get(e, "code")));
 		else
@@ -105,6 +107,7 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 	size_t i, j, at = 0;
 	json_t *c, *w;
 	char tail[32] = "";
+	const char *fam = "";
 
 	json_array_foreach(cells, i, c)
 	{
@@ -112,6 +115,7 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 
 		if (!cn || strcmp(cn, name) != 0)
 			continue;
+		fam = resdoc_icmp_prefix(c);
 		sent += (int)json_integer_value(json_object_get(c, "datagrams"));
 		errors += (int)json_array_size(json_object_get(c, "wire"));
 		json_array_foreach(json_object_get(c, "wire"), j, w)
@@ -138,6 +142,8 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 		snprintf(tail, sizeof(tail), " (%d sent)", sent);
 	if (n == 0)
 		cat(buf, len, &at, "silent");
+	else
+		cat(buf, len, &at, fam);
 	if (n > 4) { /* a sweep: first..last kind, and how many in all */
 		char s[64];
 		int total = 0;

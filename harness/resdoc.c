@@ -191,11 +191,18 @@ const char *resdoc_expected_str(json_t *cell, char *buf, size_t len)
 	return buf;
 }
 
+const char *resdoc_icmp_prefix(json_t *cell)
+{
+	const char *f = json_string_value(json_object_get(cell, "family"));
+
+	return f && strcmp(f, "ipv6") == 0 ? "icmp6 " : "";
+}
+
 const char *resdoc_wire_str(json_t *cell, char *buf, size_t len)
 {
 	json_t *w = json_object_get(cell, "wire"), *e;
 	long long t = -1, d = -1, tt, dd;
-	size_t at = 0, i, run = 0;
+	size_t at = 0, i, run = 0, base;
 	char s[64];
 
 	if (!buf || len == 0)
@@ -205,6 +212,8 @@ const char *resdoc_wire_str(json_t *cell, char *buf, size_t len)
 		put(buf, len, &at, "silent");
 		return buf;
 	}
+	put(buf, len, &at, resdoc_icmp_prefix(cell));
+	base = at;
 	/* One pass, one element late: a run is written when the next kind
 	 * differs, the last one after the loop. */
 	json_array_foreach(w, i, e)
@@ -217,14 +226,15 @@ const char *resdoc_wire_str(json_t *cell, char *buf, size_t len)
 		}
 		if (run) {
 			snprintf(s, sizeof(s), "%s%lld/%lld x%zu",
-				 at ? " " : "", t, d, run);
+				 at > base ? " " : "", t, d, run);
 			put(buf, len, &at, s);
 		}
 		t = tt;
 		d = dd;
 		run = 1;
 	}
-	snprintf(s, sizeof(s), "%s%lld/%lld x%zu", at ? " " : "", t, d, run);
+	snprintf(s, sizeof(s), "%s%lld/%lld x%zu", at > base ? " " : "", t, d,
+		 run);
 	put(buf, len, &at, s);
 	return buf;
 }

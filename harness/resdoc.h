@@ -50,8 +50,14 @@ const char *resdoc_surfaced_str(json_t *cell, char *buf, size_t len);
 const char *resdoc_expected_str(json_t *cell, char *buf, size_t len);
 
 /* The ICMP errors on the cell's wire, in order, runs of one type/code
- * counted: "3/3 x2 11/0 x1", or "silent". Returns buf. */
+ * counted: "3/3 x2 11/0 x1", or "silent"; an IPv6 cell's start with
+ * "icmp6 " ("icmp6 1/4 x2"), so that they cannot pass for ICMPv4.
+ * Returns buf. */
 const char *resdoc_wire_str(json_t *cell, char *buf, size_t len);
+
+/* "icmp6 " for a cell of family ipv6, "" otherwise: the prefix that tells
+ * an ICMPv6 type/code from an ICMPv4 one wherever one is printed. */
+const char *resdoc_icmp_prefix(json_t *cell);
 
 /* The cell's datagrams, or -1 when the document does not say (the case
  * never ran). */

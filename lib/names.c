@@ -330,6 +330,8 @@ static const struct tok icmp6_unreach_codes[] = {
 /* RFC 4443 3.2 defines only code 0. */
 static const struct tok icmp6_toobig_codes[] = {
 	{0, "packet too big"},
+	/* Input name. */
+	{0, "too-big"},
 	{0, NULL},
 };
 

@@ -457,7 +457,8 @@ static size_t rfc4884_len(int family, uint8_t type, uint32_t rest)
 	return 0;
 }
 
-static void dec_icmp_error(struct pkt *p, struct cursor msg, bool whole)
+static void dec_icmp_error(struct pkt *p, struct cursor msg, bool whole,
+			   bool summable)
 {
 	struct cursor c = msg, body, ext, quote;
 	uint8_t pseudo[40], rest_b[4];
@@ -467,7 +468,7 @@ static void dec_icmp_error(struct pkt *p, struct cursor msg, bool whole)
 
 	/* Only a whole message can be summed; a cut one would always look
 	 * wrong. */
-	if (whole) {
+	if (whole && summable) {
 		if (p->h.family == AF_INET6) {
 			/* RFC 4443 2.3: the pseudo-header of RFC 8200 8.1. */
 			memcpy(pseudo, p->h.src.a, 16);
@@ -555,7 +556,7 @@ static enum pkt_status dec_packet(struct cursor *c, int family, struct pkt *p)
 		msg = n.l4;
 		st = dec_l4(&n.l4, &p->h, false, n.missing, &why);
 		if (p->h.kind == PK_ICMP_ERROR)
-			dec_icmp_error(p, msg, n.missing == 0);
+			dec_icmp_error(p, msg, n.missing == 0, true);
 	}
 	/* Headers complete but the payload cut: a capture snaplen. */
 	if (st == PKT_OK && n.missing) {
@@ -581,6 +582,28 @@ enum pkt_status pkt_decode_ip(const uint8_t *buf, size_t len, struct pkt *out)
 	pkt_reset(out);
 	cur_init(&c, buf, len);
 	return dec_packet(&c, 0, out);
+}
+
+enum pkt_status pkt_decode_icmp6(const uint8_t *msg, size_t len,
+				 const struct ipaddr *src, struct pkt *out)
+{
+	struct cursor c, whole;
+	enum pkt_status st;
+	const char *why = NULL;
+
+	pkt_reset(out);
+	cur_init(&c, msg, len);
+	whole = c;
+	out->h.family = AF_INET6;
+	out->h.proto = IPPROTO_ICMPV6;
+	if (src)
+		out->h.src = *src;
+	st = dec_icmp(&c, &out->h, 0, &why);
+	if (out->h.kind == PK_ICMP_ERROR)
+		dec_icmp_error(out, whole, true, false);
+	out->status = st;
+	out->why = st == PKT_OK ? NULL : why;
+	return st;
 }
 
 static enum pkt_status link_fail(struct pkt *out, enum pkt_status st,

@@ -129,6 +129,15 @@ enum pkt_status pkt_decode_link(int linktype, const uint8_t *frame, size_t len,
 /* Decodes from the IP header on (version taken from the first nibble). */
 enum pkt_status pkt_decode_ip(const uint8_t *buf, size_t len, struct pkt *out);
 
+/* Decodes an ICMPv6 message as an IPv6 raw socket hands it over: from the
+ * ICMPv6 header on, with no IPv6 header (RFC 3542 3); src is the sender
+ * recvfrom reported. The kernel verified the checksum before delivering
+ * it, and the destination the pseudo-header needs is not in the buffer,
+ * so the checksum is not summed again (PKTF_CSUM_UNVERIFIED). h.ttl and
+ * the lengths are 0. */
+enum pkt_status pkt_decode_icmp6(const uint8_t *msg, size_t len,
+				 const struct ipaddr *src, struct pkt *out);
+
 /* True for ICMPv4 types 3, 4, 5, 11, 12 and ICMPv6 types 1..4: the messages
  * that quote a datagram. */
 bool pkt_icmp_is_error(int family, int type);

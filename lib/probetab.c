@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#define V4   PROBE_IPV4
 #define V4V6 (PROBE_IPV4 | PROBE_IPV6)
 
 const struct probe_def probe_defs[] = {
@@ -44,8 +43,7 @@ const struct probe_def probe_defs[] = {
 	{"udp-recverr-rfc4884", "udp", PROBE_EVENTS, V4V6,
 	 "IP_RECVERR + IP_RECVERR_RFC4884, sendto(), then "
 	 "recvmsg(MSG_ERRQUEUE)"},
-	/* raw.c reads IPv4 headers only, and skips an IPv6 run. */
-	{"raw-icmp", "raw", PROBE_EVENTS, V4,
+	{"raw-icmp", "raw", PROBE_EVENTS, V4V6,
 	 "UDP sendto(), then read a raw ICMP socket and match the quoted "
 	 "header (traceroute)"},
 	{"ping", "ping", PROBE_EVENTS, V4V6,

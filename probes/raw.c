@@ -8,6 +8,10 @@
  * to read the quoted header itself and decide which errors are its own,
  * and that is the part worth testing: every byte is decoded through
  * lib/pkt.h, which believes nothing it cannot check.
+ *
+ * Over IPv6 the raw socket is IPPROTO_ICMPV6: it hands over the message
+ * without the IPv6 header (RFC 3542 3) and says who sent it in the source
+ * address; ICMP6_FILTER keeps the four error types.
  */
 #include <err.h>
 #include <errno.h>
@@ -17,6 +21,7 @@
 #include <unistd.h>
 
 #include <linux/icmp.h>
+#include <netinet/icmp6.h>
 
 #include "pkt.h"
 #include "probe.h"
@@ -55,7 +60,7 @@ static bool quote_is_own(const struct pkt *pk, const struct own_flow *f)
 /* Reads every message waiting on the raw socket without blocking (the
  * sync has already told us the kernel processed the error) and reports
  * each ICMP error in it. Returns the number of own errors. */
-static int read_raw(int raw, const struct own_flow *f)
+static int read_raw(int raw, int family, const struct own_flow *f)
 {
 	int own = 0, n;
 
@@ -73,8 +78,23 @@ static int read_raw(int raw, const struct own_flow *f)
 		probe_call("recvfrom", "raw", r);
 		if (r < 0)
 			return own;
-		/* An IPv4 raw socket hands over the IP header too. */
-		pkt_decode_ip(buf, (size_t)r, &pk);
+		/* An IPv4 raw socket hands over the IP header too; an IPv6
+		 * one only the message, its sender in the address. */
+		if (family == AF_INET6) {
+			struct ipaddr src = {0};
+
+			if (addr_from_sockaddr((struct sockaddr *)&from, &src,
+					       NULL) < 0 ||
+			    src.family != AF_INET6) {
+				probe_note("raw: a message from an address "
+					   "that is not IPv6 (%u bytes)",
+					   (unsigned)len);
+				continue;
+			}
+			pkt_decode_icmp6(buf, (size_t)r, &src, &pk);
+		} else {
+			pkt_decode_ip(buf, (size_t)r, &pk);
+		}
 		if (pk.h.kind != PK_ICMP_ERROR) {
 			probe_note("raw: %zd bytes that are not an ICMP error "
 				   "(%s)",
@@ -97,21 +117,22 @@ static int read_raw(int raw, const struct own_flow *f)
 static int run_raw_icmp(struct probe *p)
 {
 	struct sockaddr_storage ss;
-	struct ipaddr any = {.family = AF_INET};
+	struct ipaddr any = {.family = p->dst.family};
 	struct own_flow f = {0};
 	struct icmp_filter filt;
+	struct icmp6_filter filt6;
 	static uint8_t payload[65536];
 	socklen_t len;
 	int udp, raw;
 	unsigned i;
 
-	if (p->dst.family != AF_INET)
-		/* An ICMPv6 raw socket hands over no IPv6 header, so the
-		 * decoding differs; not done yet. */
-		probe_skip("raw-icmp reads IPv4 only for now");
 	/* The raw socket first: it must exist before any error can come. */
 	raw = (int)probe_call("socket", "raw_socket",
-			      socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+			      p->dst.family == AF_INET6
+				      ? socket(AF_INET6, SOCK_RAW,
+					       IPPROTO_ICMPV6)
+				      : socket(AF_INET, SOCK_RAW,
+					       IPPROTO_ICMP));
 	if (raw < 0) {
 		if (errno == EPERM || errno == EACCES)
 			probe_skip("raw sockets need CAP_NET_RAW in the "
@@ -121,14 +142,30 @@ static int run_raw_icmp(struct probe *p)
 	/* ICMP_FILTER (raw(7)) drops the types whose bit is set: keep the
 	 * five that quote a datagram (RFC 792), as traceroute does, so that
 	 * echo traffic of other programs does not crowd the queue. */
-	filt.data = ~((1u << ICMP_DEST_UNREACH) | (1u << ICMP_SOURCE_QUENCH) |
-		      (1u << ICMP_REDIRECT) | (1u << ICMP_TIME_EXCEEDED) |
-		      (1u << ICMP_PARAMETERPROB));
-	probe_call("setsockopt", "icmp_filter",
-		   setsockopt(raw, SOL_RAW, ICMP_FILTER, &filt, sizeof(filt)));
+	if (p->dst.family == AF_INET6) {
+		/* RFC 3542 3.2: block all, then pass the four ICMPv6 error
+		 * types (RFC 4443 2.1); neighbour discovery stays out. */
+		ICMP6_FILTER_SETBLOCKALL(&filt6);
+		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filt6);
+		ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filt6);
+		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filt6);
+		ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filt6);
+		probe_call("setsockopt", "icmp6_filter",
+			   setsockopt(raw, IPPROTO_ICMPV6, ICMP6_FILTER,
+				      &filt6, sizeof(filt6)));
+	} else {
+		filt.data = ~((1u << ICMP_DEST_UNREACH) |
+			      (1u << ICMP_SOURCE_QUENCH) |
+			      (1u << ICMP_REDIRECT) |
+			      (1u << ICMP_TIME_EXCEEDED) |
+			      (1u << ICMP_PARAMETERPROB));
+		probe_call("setsockopt", "icmp_filter",
+			   setsockopt(raw, SOL_RAW, ICMP_FILTER, &filt,
+				      sizeof(filt)));
+	}
 
 	udp = (int)probe_call("socket", NULL,
-			      socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+			      socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (udp < 0)
 		err(3, "socket");
 	probe_set_ttl(p, udp);
@@ -153,7 +190,7 @@ static int run_raw_icmp(struct probe *p)
 					   (struct sockaddr *)&ss, len));
 
 		probe_sync(p, r >= 0);
-		read_raw(raw, &f);
+		read_raw(raw, p->dst.family, &f);
 	}
 	close(udp);
 	close(raw);

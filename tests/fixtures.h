@@ -114,4 +114,12 @@ bool fx_assert_checksums(const struct fx *f);
 /* Asserts (cmocka) that a prints as text. */
 void fx_assert_addr(const struct ipaddr *a, const char *text);
 
+/* IPv6 (forge_build6). */
+extern const uint8_t fx_dgram6_udp[56];
+extern const uint8_t fx_forged6_port[104];
+extern const uint8_t fx_forged6_ptb[104];
+extern const uint8_t fx_forged6_param[104];
+extern const uint8_t fx_forged6_bad_csum[104];
+extern const uint8_t fx_forged6_short[92];
+
 #endif

@@ -55,7 +55,7 @@ static int check_param(const char *fault, const char *key, const char *val,
 }
 
 static const struct case_vocab vocab = {faults, probes, check_param,
-					 NULL};
+					 NULL, NULL};
 
 struct fx {
 	struct case_def c;
@@ -349,7 +349,7 @@ static void test_too_many_probes(void **state)
 	struct fx *f = *state;
 	char names[CASE_MAX_PROBES + 2][16];
 	const char *list[CASE_MAX_PROBES + 3];
-	struct case_vocab big = {faults, list, NULL, NULL};
+	struct case_vocab big = {faults, list, NULL, NULL, NULL};
 	char text[4096] = "title T\nfamily ipv4\nfault silent_drop\nprobes";
 	int i;
 
@@ -382,7 +382,7 @@ static void test_too_many_probes(void **state)
 static void test_too_many_params(void **state)
 {
 	struct fx *f = *state;
-	struct case_vocab any = {faults, probes, NULL, NULL};
+	struct case_vocab any = {faults, probes, NULL, NULL, NULL};
 	char text[1024] = "fault silent_drop";
 	int i;
 
@@ -920,7 +920,7 @@ static void test_unknown_names(void **state)
 {
 	struct fx *f = *state;
 	static const char *const none[] = {NULL};
-	struct case_vocab empty = {none, none, NULL, NULL};
+	struct case_vocab empty = {none, none, NULL, NULL, NULL};
 
 	expect_err(f, "fault tll\n",
 		   PATH ":1: unknown fault 'tll'; expected one of: "

@@ -43,8 +43,14 @@ static int check_param(const char *fault, const char *key, const char *val,
 	return 0;
 }
 
-static const struct case_vocab vocab = {faults, probes, check_param,
-					 NULL};
+/* raw-icmp has an IPv4 form only, as in the real probe table. */
+static unsigned probe_families(const char *probe)
+{
+	return strcmp(probe, "raw-icmp") == 0 ? 1u : 3u;
+}
+
+static const struct case_vocab vocab = {faults, probes, check_param, NULL,
+					 probe_families};
 
 struct fx {
 	struct case_lib *lib;
@@ -268,6 +274,49 @@ static void test_family_axis(void **state)
 			    "recv:ECONNRESET");
 }
 
+/* A row argument for one family ("ipv6:code=4") replaces the shared one
+ * in that family's case only, wherever it stands on the line; {icmp} is
+ * the family's error-queue origin; a group leaves out of the IPv6 case a
+ * probe without an IPv6 form. */
+static void test_family_row_args(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(lib_add(f, "group @g udp-recverr raw-icmp\n"), 0);
+	expect_n(f,
+		 "vars c\nfamily ipv4 ipv6\nfault forge\nprobes @g\n"
+		 "title t {c}\nwhy w\n"
+		 "expect @g errqueue:EHOSTUNREACH/{icmp}/{type}/{code}\n"
+		 "row r ipv6:type=1 type=3 code=3 ipv6:c=six c=four "
+		 "ipv6:code=4\n",
+		 2);
+	assert_string_equal(f->set[0].name, "r");
+	assert_int_equal(f->set[0].nprobes, 2);
+	assert_string_equal(results(&f->set[0], "udp-recverr"),
+			    "errqueue:EHOSTUNREACH/icmp/3/3");
+	assert_string_equal(f->set[0].title, "t four");
+	assert_string_equal(f->set[1].name, "r-ipv6");
+	assert_int_equal(f->set[1].nprobes, 1);
+	assert_string_equal(f->set[1].probes[0], "udp-recverr");
+	assert_string_equal(results(&f->set[1], "udp-recverr"),
+			    "errqueue:EHOSTUNREACH/icmp6/1/4");
+	assert_string_equal(f->set[1].title, "t six");
+	/* A probe named on its own without the family is refused. */
+	expect_err(f,
+		   "family ipv6\nfault port_unreachable\nprobes raw-icmp\n"
+		   "title t\nwhy w\nexpect raw-icmp none\n",
+		   PATH ":3: probe 'raw-icmp' has no ipv6 form (icmplab "
+			"probes lists the families); drop it or the family");
+	/* A family prefix for a family the file does not run. */
+	expect_err(f,
+		   "family ipv4\nfault forge\nprobes udp-recverr\n"
+		   "title t\nwhy w\nexpect udp-recverr none\n"
+		   "row r type=3 ipv6:type=1\n",
+		   PATH ":7: row argument 'ipv6:type=1' is for a family the "
+			"file does not run; add it to the family line or drop "
+			"it");
+}
+
 /* Groups from a .defs file, in probes and expect lines (a group of
  * groups too); the catalogue fills in what a case does not say, and a
  * case's own line wins. */
@@ -359,12 +408,12 @@ static void test_malformed(void **state)
 		   "family ipv4\nfault forge\nprobes ping\ntitle t\nwhy w\n"
 		   "expect ping recv:{errnoo}\nrow a\n",
 		   PATH ":6: unknown variable '{errnoo}'; expected one of: "
-			"family, row, fault");
+			"family, icmp, row, fault");
 	expect_err(f,
 		   "vars class\nfamily ipv4\nfault forge\nprobes ping\n"
 		   "title t\nwhy w\nexpect ping clas=hard none\nrow a\n",
 		   PATH ":7: unknown variable 'clas' in a qualifier; expected "
-			"one of: family, fault, row, probe, class");
+			"one of: family, icmp, fault, row, probe, class");
 	expect_err(f, "family ipv4\nfault forge\nprobes @udp\ntitle t\nwhy w\n",
 		   PATH ":3: unknown probe group '@udp'; expected one of: @all "
 			"(groups are defined in the .defs files)");
@@ -473,6 +522,7 @@ int main(void)
 		T(test_row_overrides_param),
 		T(test_isolate),
 		T(test_family_axis),
+		T(test_family_row_args),
 		T(test_groups_and_catalogue),
 		T(test_catalogue_misfit),
 		T(test_malformed),

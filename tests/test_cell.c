@@ -137,7 +137,7 @@ static void test_full_cell(void **state)
 	static struct case_def parsed;
 	static const char *const faults[] = {"port", NULL};
 	static const char *const probes[] = {"udp-connected", NULL};
-	const struct case_vocab v = {faults, probes, NULL, NULL};
+	const struct case_vocab v = {faults, probes, NULL, NULL, NULL};
 	const char text[] = "title t\nfamily ipv4\nfault port\n"
 			    "probes udp-connected\nwhy because\n"
 			    "ref udp(7)\nclaim RFC 1122 4.1.3.3: the RFC says so\n"
@@ -297,7 +297,7 @@ static void test_expect_json(void **state)
 	static struct case_def parsed;
 	static const char *const faults[] = {"f", NULL};
 	static const char *const probes[] = {"p", NULL};
-	const struct case_vocab v = {faults, probes, NULL, NULL};
+	const struct case_vocab v = {faults, probes, NULL, NULL, NULL};
 	const char text[] = "title t\nfamily ipv4\nfault f\nprobes p\n"
 			    "why w\nexpect p recv:ECONNREFUSED "
 			    "errqueue:EHOSTUNREACH/icmp/11/0 exit:2 "

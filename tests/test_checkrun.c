@@ -48,16 +48,49 @@ static void test_ipv6_of_ipv4_only_fault(void **state)
 			 -1);
 	assert_string_equal(err, PATH ":2: fault 'pmtu' has only an ipv4 "
 				     "form; use family ipv4");
+	/* forge has an ipv6 form, but not every variant and parameter. */
 	assert_int_equal(parse("title t\n"
-			       "family ipv6\n"
-			       "fault forge type=3 code=1\n"
+			       "family ipv4 ipv6\n"
+			       "fault forge type=3 code=1 variant=rfc4884\n"
 			       "probes udp-recverr\n"
 			       "expect udp-recverr none\n"
 			       "why w\n",
 			       err, sizeof(err)),
 			 -1);
-	assert_string_equal(err, PATH ":2: fault 'forge' has only an ipv4 "
-				     "form; use family ipv4");
+	assert_string_equal(err, PATH ":3: fault 'forge': variant rfc4884 has "
+				     "no ICMPv6 form yet; with family ipv6 "
+				     "use none, bad_csum or short_quote");
+	assert_int_equal(parse("title t\n"
+			       "family ipv6\n"
+			       "fault forge type=unreachable code=port mtu=1280\n"
+			       "probes udp-recverr\n"
+			       "expect udp-recverr none\n"
+			       "why w\n",
+			       err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, PATH ":3: fault 'forge': mtu= goes with "
+				     "type=2 (packet-too-big) in an ipv6 case "
+				     "(RFC 4443 3.2)");
+	/* A name of the case's family: port is a code of ICMPv6's
+	 * unreachable (1) too; frag-needed is ICMPv4's only. */
+	assert_int_equal(parse("title t\n"
+			       "family ipv6\n"
+			       "fault forge type=unreachable code=port\n"
+			       "probes udp-recverr\n"
+			       "expect udp-recverr none\n"
+			       "why w\n",
+			       err, sizeof(err)),
+			 1);
+	assert_int_equal(parse("title t\n"
+			       "family ipv6\n"
+			       "fault forge type=unreachable code=frag-needed\n"
+			       "probes udp-recverr\n"
+			       "expect udp-recverr none\n"
+			       "why w\n",
+			       err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, PATH ":3: fault 'forge': expected code="));
+	assert_non_null(strstr(err, "a name of type 1 (dest-unreach)"));
 	/* A fault with both forms takes both families. */
 	assert_int_equal(parse("title t\n"
 			       "family ipv4 ipv6\n"

@@ -668,6 +668,229 @@ static void test_flow_count(void **state)
 	assert_int_equal(t.n, FORGE_MAX_FLOWS);
 }
 
+/* --- ICMPv6 (forge_build6) -------------------------------------------- */
+
+/* The spec the ICMPv6 fixtures start from: 1/4 from the router's
+ * client-side address 2001:db8:1::1. */
+static struct forge_spec base_spec6(uint8_t type, uint8_t code)
+{
+	struct forge_spec s;
+
+	memset(&s, 0, sizeof(s));
+	inet_pton(AF_INET6, "2001:db8:1::1", s.src6);
+	s.type = type;
+	s.code = code;
+	return s;
+}
+
+static void build6_and_compare(const struct forge_spec *s, const uint8_t *want,
+			       size_t wlen)
+{
+	static uint8_t out[FORGE_PKT6_MAX];
+	char err[256] = "";
+	ssize_t n;
+
+	n = forge_build6(s, fx_dgram6_udp, sizeof(fx_dgram6_udp), out,
+			 sizeof(out), err, sizeof(err));
+	if (n < 0)
+		fail_msg("forge_build6: %s", err);
+	assert_int_equal(n, wlen);
+	assert_memory_equal(out, want, wlen);
+}
+
+/* The ICMPv6 checksum of a whole IPv6 packet p, by hand: the pseudo-header
+ * (RFC 8200 8.1) and the message fold to 0xffff when it is right. */
+static uint16_t sum6(const uint8_t *p, size_t len)
+{
+	uint8_t ph[40];
+	uint32_t s;
+	size_t m = len - 40;
+
+	memcpy(ph, p + 8, 32);
+	ph[32] = (uint8_t)(m >> 24);
+	ph[33] = (uint8_t)(m >> 16);
+	ph[34] = (uint8_t)(m >> 8);
+	ph[35] = (uint8_t)m;
+	ph[36] = ph[37] = ph[38] = 0;
+	ph[39] = 58;
+	s = (uint32_t)sum16(ph, sizeof(ph)) + sum16(p + 40, m);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static void test_fixture6_checksums(void **state)
+{
+	(void)state;
+	assert_int_equal(sum6(fx_forged6_port, sizeof(fx_forged6_port)),
+			 0xffff);
+	assert_int_equal(sum6(fx_forged6_ptb, sizeof(fx_forged6_ptb)), 0xffff);
+	assert_int_equal(sum6(fx_forged6_param, sizeof(fx_forged6_param)),
+			 0xffff);
+	assert_int_equal(sum6(fx_forged6_short, sizeof(fx_forged6_short)),
+			 0xffff);
+	assert_int_not_equal(
+		sum6(fx_forged6_bad_csum, sizeof(fx_forged6_bad_csum)), 0xffff);
+}
+
+/* 1/4 as a router sends it, and decoded back as the harness reads the
+ * wire: ICMPv6 error, checksum good, the quote is the client's UDP. */
+static void test_forge6_port(void **state)
+{
+	struct forge_spec s = base_spec6(1, 4);
+	struct pkt p;
+
+	(void)state;
+	build6_and_compare(&s, fx_forged6_port, sizeof(fx_forged6_port));
+	assert_int_equal(pkt_decode_ip(fx_forged6_port,
+				       sizeof(fx_forged6_port), &p),
+			 PKT_OK);
+	assert_int_equal(p.h.family, AF_INET6);
+	assert_int_equal(p.h.kind, PK_ICMP_ERROR);
+	assert_int_equal(p.h.icmp_type, 1);
+	assert_int_equal(p.h.icmp_code, 4);
+	assert_false(p.flags & PKTF_BAD_CSUM);
+	assert_int_equal(p.quote_status, PKT_OK);
+	assert_int_equal(p.quote.kind, PK_UDP);
+	assert_int_equal(p.quote.sport, 40000);
+	assert_int_equal(p.quote.dport, 33434);
+}
+
+/* Packet Too Big carries the MTU, Parameter Problem the pointer, in the
+ * 32-bit field (RFC 4443 3.2, 3.4). */
+static void test_forge6_ptb_and_pointer(void **state)
+{
+	struct forge_spec s = base_spec6(2, 0);
+	struct pkt p;
+
+	(void)state;
+	s.mtu = 1280;
+	build6_and_compare(&s, fx_forged6_ptb, sizeof(fx_forged6_ptb));
+	assert_int_equal(pkt_decode_ip(fx_forged6_ptb, sizeof(fx_forged6_ptb),
+				       &p),
+			 PKT_OK);
+	assert_int_equal(p.mtu, 1280);
+	s = base_spec6(4, 0);
+	s.pointer = 6;
+	build6_and_compare(&s, fx_forged6_param, sizeof(fx_forged6_param));
+	/* The MTU belongs to type 2 only, the pointer to type 4. */
+	s = base_spec6(1, 4);
+	s.mtu = 1280;
+	s.pointer = 6;
+	build6_and_compare(&s, fx_forged6_port, sizeof(fx_forged6_port));
+}
+
+static void test_forge6_variants(void **state)
+{
+	struct forge_spec s = base_spec6(1, 4);
+	struct pkt p;
+
+	(void)state;
+	s.variant = FORGE_BAD_CSUM;
+	build6_and_compare(&s, fx_forged6_bad_csum,
+			   sizeof(fx_forged6_bad_csum));
+	assert_int_equal(pkt_decode_ip(fx_forged6_bad_csum,
+				       sizeof(fx_forged6_bad_csum), &p),
+			 PKT_OK);
+	assert_true(p.flags & PKTF_BAD_CSUM);
+	s.variant = FORGE_SHORT_QUOTE;
+	build6_and_compare(&s, fx_forged6_short, sizeof(fx_forged6_short));
+}
+
+/* RFC 4443 2.4 (c): a datagram too big to quote whole is quoted up to the
+ * 1280-byte minimum MTU, its first bytes as they were; link padding past
+ * the payload length is never quoted. The checksums were computed by the
+ * independent script that wrote the fixtures. */
+static void test_forge6_quote_fits_min_mtu(void **state)
+{
+	static uint8_t big[2040 + 6], out[FORGE_PKT6_MAX];
+	struct forge_spec s = base_spec6(3, 0);
+	char err[256] = "";
+	ssize_t n;
+	size_t i;
+
+	(void)state;
+	/* fx_dgram6_udp's headers, payload length 2000, UDP length 2000,
+	 * checksum 0x509c, then 1992 bytes of i * 7. */
+	memcpy(big, fx_dgram6_udp, 48);
+	big[4] = 0x07;
+	big[5] = 0xd0;
+	big[44] = 0x07;
+	big[45] = 0xd0;
+	big[46] = 0x50;
+	big[47] = 0x9c;
+	for (i = 0; i < 1992; i++)
+		big[48 + i] = (uint8_t)(i * 7);
+	n = forge_build6(&s, big, sizeof(big), out, sizeof(out), err,
+			 sizeof(err));
+	if (n < 0)
+		fail_msg("forge_build6: %s", err);
+	assert_int_equal(n, FORGE_PKT6_MAX);
+	assert_int_equal(out[4] << 8 | out[5], FORGE_PKT6_MAX - 40);
+	assert_memory_equal(out + 48, big, FORGE_QUOTE6_MAX);
+	assert_int_equal(out[42] << 8 | out[43], 0x5980);
+	assert_int_equal(sum6(out, (size_t)n), 0xffff);
+	/* The padding after a short packet is not quoted: 4 more bytes
+	 * than the payload length says. */
+	memcpy(big, fx_dgram6_udp, sizeof(fx_dgram6_udp));
+	memset(big + sizeof(fx_dgram6_udp), 0xee, 4);
+	s = base_spec6(1, 4);
+	n = forge_build6(&s, big, sizeof(fx_dgram6_udp) + 4, out, sizeof(out),
+			 err, sizeof(err));
+	assert_int_equal(n, sizeof(fx_forged6_port));
+	assert_memory_equal(out, fx_forged6_port, sizeof(fx_forged6_port));
+}
+
+static void test_forge6_refuses(void **state)
+{
+	static uint8_t out[FORGE_PKT6_MAX];
+	struct forge_spec s = base_spec6(1, 4);
+	char err[256] = "";
+
+	(void)state;
+	/* An IPv4 datagram, a cut IPv6 header, a small buffer, and the
+	 * variants without an IPv6 form. */
+	assert_int_equal(forge_build6(&s, fx_dgram_udp, sizeof(fx_dgram_udp),
+				      out, sizeof(out), err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "offending datagram: IP version 4, not 6");
+	assert_int_equal(forge_build6(&s, fx_dgram6_udp, 39, out, sizeof(out),
+				      err, sizeof(err)),
+			 -1);
+	assert_string_equal(err,
+			    "offending datagram: ends inside its IPv6 header");
+	assert_int_equal(forge_build6(&s, fx_dgram6_udp, sizeof(fx_dgram6_udp),
+				      out, FORGE_PKT6_MAX - 1, err,
+				      sizeof(err)),
+			 -1);
+	assert_string_equal(err, "forge: output buffer of 1279 bytes; 1280 "
+				 "needed");
+	s.variant = FORGE_RFC4884;
+	assert_int_equal(forge_build6(&s, fx_dgram6_udp, sizeof(fx_dgram6_udp),
+				      out, sizeof(out), err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "variant rfc4884 has no ICMPv6 form yet; "
+				 "with family ipv6 use none, bad_csum or "
+				 "short_quote");
+}
+
+/* IPv6 flows are told apart by all 16 bytes of their addresses. */
+static void test_flow_count6(void **state)
+{
+	static struct forge_flows t;
+	struct pkt p, q;
+
+	(void)state;
+	assert_int_equal(pkt_decode_ip(fx_dgram6_udp, sizeof(fx_dgram6_udp),
+				       &p),
+			 PKT_OK);
+	q = p;
+	q.h.dst.a[15] ^= 1;
+	assert_int_equal(forge_flow_count(&t, &p.h), 0);
+	assert_int_equal(forge_flow_count(&t, &q.h), 0);
+	assert_int_equal(forge_flow_count(&t, &p.h), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +919,13 @@ int main(void)
 		cmocka_unit_test(test_variant_names),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_flow_count),
+		cmocka_unit_test(test_fixture6_checksums),
+		cmocka_unit_test(test_forge6_port),
+		cmocka_unit_test(test_forge6_ptb_and_pointer),
+		cmocka_unit_test(test_forge6_variants),
+		cmocka_unit_test(test_forge6_quote_fits_min_mtu),
+		cmocka_unit_test(test_forge6_refuses),
+		cmocka_unit_test(test_flow_count6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

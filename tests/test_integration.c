@@ -735,6 +735,49 @@ static void test_unwritable_results(void **state)
 	json_decref(doc);
 }
 
+/* --family ipv6 runs the IPv6 cases only, and the matrix says ICMPv6:
+ * the server's 1/4 is "icmp6 1/4", never a bare 1/4. */
+static void test_family_selects(void **state)
+{
+	const char *d = make_tmpdir("family");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--family", "ipv6", "--probe", "udp-recverr",
+			      "core", NULL};
+	char dir[256], path[512], err[4096], text[65536];
+	json_t *doc, *c;
+	size_t i, n;
+	FILE *f;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	snprintf(dir, sizeof(dir), "%s", d);
+	argv[4] = dir;
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	doc = load_results(dir);
+	assert_non_null(doc);
+	assert_true(json_array_size(json_object_get(doc, "cells")) >= 3);
+	json_array_foreach(json_object_get(doc, "cells"), i, c)
+		assert_string_equal(
+			json_string_value(json_object_get(c, "family")),
+			"ipv6");
+	c = find_cell(doc, "port_unreachable-ipv6", "udp-recverr");
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(c, "wire"), 0),
+				 "type")),
+			 1);
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/matrix.txt", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "icmp6 1/4 x"));
+	assert_non_null(strstr(text, "errqueue:ECONNREFUSED(icmp6 1/4)"));
+}
+
 /* A pcap path planted as a link to another file: the file is not written
  * (before, as root, it was overwritten with the capture). */
 static void test_pcap_link_not_followed(void **state)
@@ -1034,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_probe_cmd_too_long),
 		cmocka_unit_test(test_bad_case_file),
 		cmocka_unit_test(test_unwritable_results),
+		cmocka_unit_test(test_family_selects),
 		cmocka_unit_test(test_pcap_link_not_followed),
 		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_helper_failures),

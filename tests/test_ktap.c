@@ -33,6 +33,36 @@ static char *ktap_of(json_t *doc)
 	return buf;
 }
 
+/* The wire as every report prints it: an IPv6 cell's type/code says
+ * icmp6, so that ICMPv6 1/4 cannot pass for ICMPv4 3/3's neighbour. */
+static void test_wire_family(void **state)
+{
+	json_t *v6 = json_loads(
+		"{\"family\": \"ipv6\", \"wire\": [{\"type\": 1, "
+		"\"code\": 4}, {\"type\": 1, \"code\": 4}, {\"type\": 2, "
+		"\"code\": 0}]}",
+		0, NULL);
+	json_t *v4 = json_loads("{\"family\": \"ipv4\", \"wire\": "
+				"[{\"type\": 3, \"code\": 3}]}",
+				0, NULL);
+	json_t *quiet = json_loads("{\"family\": \"ipv6\", \"wire\": []}", 0,
+				   NULL);
+	char buf[64];
+
+	(void)state;
+	assert_non_null(v6);
+	assert_non_null(v4);
+	assert_non_null(quiet);
+	assert_string_equal(resdoc_wire_str(v6, buf, sizeof(buf)),
+			    "icmp6 1/4 x2 2/0 x1");
+	assert_string_equal(resdoc_wire_str(v4, buf, sizeof(buf)), "3/3 x1");
+	assert_string_equal(resdoc_wire_str(quiet, buf, sizeof(buf)),
+			    "silent");
+	json_decref(v6);
+	json_decref(v4);
+	json_decref(quiet);
+}
+
 static void test_lines(void **state)
 {
 	static const char *const want[] = {
@@ -158,6 +188,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_wire_family),
 		cmocka_unit_test(test_parses),
 		cmocka_unit_test(test_checker_refuses),
 		cmocka_unit_test(test_names_and_skips),

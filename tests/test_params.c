@@ -107,7 +107,8 @@ static void check_schema(const struct fault_def *f, void *arg)
 				 s->name);
 		if ((s->kind == PARAM_ICMP_TYPE ||
 		     s->kind == PARAM_ICMP_CODES) &&
-		    s->family != AF_INET && s->family != AF_INET6)
+		    s->family != AF_INET && s->family != AF_INET6 &&
+		    s->family != PARAM_FAMILY_CASE)
 			fail_msg("%s %s=: ICMP names of no family", f->name,
 				 s->name);
 		if (s->required && s->dflt)
@@ -170,7 +171,7 @@ static void test_malformed_values(void **state)
 		{"pmtu", "df", "maybe", "expected df=yes or no"},
 		{"ttl_exceeded", "listen", "udp", "expected listen=tcp"},
 		{"forge", "mtu", "-1", "expected mtu=0..65535"},
-		{"forge", "pointer", "256", "expected pointer=0..255"},
+		{"forge", "pointer", "65536", "expected pointer=0..65535"},
 		{"forge", "from", "10.0.0.1",
 		 "expected from=an IPv4 address in 192.0.2.0/24, "
 		 "198.51.100.0/24 or 203.0.113.0/24"},
@@ -345,8 +346,12 @@ static void test_keys_and_required(void **state)
 {
 	(void)state;
 	assert_parse_fails("forge", "code=3",
-			   "x.case: fault 'forge': needs type=ICMPv4 type "
-			   "0..255 or a name");
+			   "x.case: fault 'forge': needs type=ICMPv4 (ICMPv6 "
+			   "in an ipv6 case) type 0..255 or a name");
+	/* An ipv4 case keeps RFC 792's one-byte pointer. */
+	assert_parse_fails("forge", "type=12 pointer=256",
+			   "x.case: fault 'forge': pointer= is 0..255 in an "
+			   "ipv4 case (RFC 792: one byte)");
 	assert_parse_fails("no_route", "dst=192.0.2.9",
 			   "x.case: fault 'no_route': takes no parameter "
 			   "'dst'; expected one of: burst");
@@ -409,7 +414,7 @@ static void test_kind_str(void **state)
 	(void)state;
 	assert_string_equal(
 		param_kind_str(param_find(f->params, "type"), buf, sizeof(buf)),
-		"ICMPv4 type 0..255 or a name");
+		"ICMPv4 (ICMPv6 in an ipv6 case) type 0..255 or a name");
 	assert_string_equal(param_kind_str(param_find(f->params, "variant"),
 					   buf, sizeof(buf)),
 			    "none|bad_csum|short_quote|other_sport|other_dst|"

@@ -20,6 +20,7 @@
 #include <pcap/dlt.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "fixtures.h"
 #include "pkt.h"
 
@@ -978,9 +979,43 @@ static void test_link_types(void **state)
 			 PKT_UNSUPPORTED);
 }
 
+/* An IPv6 raw socket's message: no IPv6 header, the sender from recvfrom.
+ * The error and its quote decode; the checksum is left to the kernel. */
+static void test_decode_icmp6_raw(void **state)
+{
+	struct ipaddr src;
+	struct pkt p;
+
+	(void)state;
+	assert_int_equal(addr_parse("2001:db8:1::1", &src), 0);
+	assert_int_equal(pkt_decode_icmp6(fx_forged6_port + 40,
+					  sizeof(fx_forged6_port) - 40, &src,
+					  &p),
+			 PKT_OK);
+	assert_int_equal(p.h.family, AF_INET6);
+	assert_int_equal(p.h.kind, PK_ICMP_ERROR);
+	assert_int_equal(p.h.icmp_type, 1);
+	assert_int_equal(p.h.icmp_code, 4);
+	assert_true(addr_eq(&p.h.src, &src));
+	assert_true(p.flags & PKTF_CSUM_UNVERIFIED);
+	assert_false(p.flags & PKTF_BAD_CSUM);
+	assert_int_equal(p.quote_status, PKT_OK);
+	assert_int_equal(p.quote.kind, PK_UDP);
+	assert_int_equal(p.quote.dport, 33434);
+	/* The quote cut inside the UDP header: a short quote, not ours. */
+	assert_int_equal(pkt_decode_icmp6(fx_forged6_port + 40, 8 + 40 + 2,
+					  &src, &p),
+			 PKT_OK);
+	assert_int_equal(p.quote_status, PKT_TRUNCATED);
+	/* Fewer bytes than an ICMPv6 header: invalid. */
+	assert_int_equal(pkt_decode_icmp6(fx_forged6_port + 40, 6, &src, &p),
+			 PKT_INVALID);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_decode_icmp6_raw),
 		cmocka_unit_test(test_csum_rfc1071_example),
 		cmocka_unit_test(test_csum_odd_and_fold),
 		cmocka_unit_test(test_fixture_checksums),

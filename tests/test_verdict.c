@@ -26,7 +26,7 @@ static struct case_expect expect(const char *const *tokens)
 			  "expect p";
 	static const char *const faults[] = {"f", NULL};
 	static const char *const probes[] = {"p", NULL};
-	const struct case_vocab v = {faults, probes, NULL, NULL};
+	const struct case_vocab v = {faults, probes, NULL, NULL, NULL};
 	static struct case_def c;
 	char err[256];
 	int i;

@@ -53,7 +53,7 @@ static int check_param(const char *fault, const char *key, const char *val,
 }
 
 static const struct case_vocab vocab = {faults, probes, check_param,
-					 NULL};
+					 NULL, NULL};
 
 static void check(int ok)
 {
