@@ -239,7 +239,10 @@ static void wire_column(json_t *cell, json_t *kase, char *out, size_t size)
 				 strcmp(text_of(e, "from"),
 					text_of(f, "from")) == 0;
 		}
-		add(out, size, &at, "%s%ld/%ld", at ? ", " : "",
+		/* ICMPv6 says so: 1/4 is not ICMPv4's 1/4. */
+		add(out, size, &at, "%s%s%ld/%ld", at ? ", " : "",
+		    strcmp(text_of(kase, "family"), "ipv6") == 0 ? "icmp6 "
+								   : "",
 		    integer_of(e, "type"), integer_of(e, "code"));
 		if (count > 1)
 			add(out, size, &at, " x%ld", count);
@@ -324,12 +327,17 @@ int try_print(FILE *f, json_t *doc, const char *command)
 	json_t *cells = json_object_get(doc, "cells"), *cell, *kase;
 	char wire[256], sent[64], result[64], last[200], dur[32];
 	const char *text;
-	int errors = 0, marks = 0;
+	int errors = 0, marks = 0, w = 21;
 	double total = 0;
 	size_t i;
 
+	/* The fault column as wide as the longest row name. */
+	json_array_foreach(cells, i, cell)
+		if ((int)strlen(text_of(cell, "case")) > w &&
+		    strlen(text_of(cell, "case")) < 40)
+			w = (int)strlen(text_of(cell, "case"));
 	fprintf(f, "icmplab try: %s\n", command);
-	fprintf(f, "  %-21s %-17s %-34s %-23s %8s  %s\n", "fault", "sent",
+	fprintf(f, "  %-*s %-17s %-34s %-23s %8s  %s\n", w, "fault", "sent",
 		"wire (errors quoting its datagrams)", "result", "time",
 		"last line (stderr, else stdout)");
 	json_array_foreach(cells, i, cell)
@@ -361,8 +369,8 @@ int try_print(FILE *f, json_t *doc, const char *command)
 			snprintf(dur, sizeof(dur), "-");
 		}
 		marks += mark;
-		fprintf(f, "%c %-21s %-17s %-34s %-23s %8s  %s\n",
-			mark ? '!' : ' ', text_of(cell, "case"), sent, wire,
+		fprintf(f, "%c %-*s %-17s %-34s %-23s %8s  %s\n",
+			mark ? '!' : ' ', w, text_of(cell, "case"), sent, wire,
 			result, dur, last[0] ? last : "-");
 	}
 	fprintf(f,

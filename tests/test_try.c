@@ -270,6 +270,41 @@ static void test_no_capability_outside(void **state)
 	assert_null(strstr(out, " escaped\n")); /* no row */
 }
 
+/* The same client over IPv6, under the IPv6 faults: the forged ICMPv6
+ * errors say icmp6 in the row; a hard one ends it with its errno (1/1 is
+ * EACCES), a soft one is on the wire and never told. */
+static void test_python_client_ipv6(void **state)
+{
+	const char *d = make_tmpdir("try-py6");
+	char out[16384];
+	json_t *doc, *c;
+
+	(void)state;
+	if (!can_run_suite())
+		skip();
+	assert_int_equal(run_try(d,
+				 "--family ipv6 --cmd-timeout 1500 "
+				 "'/usr/bin/python3 docs/examples/udp_client.py "
+				 "{addr} {port}'",
+				 out, sizeof(out)),
+			 0);
+	doc = load_results(d);
+	c = find_cell(doc, "forged6_admin_prohibited", "cmd");
+	assert_non_null(c);
+	assert_string_equal(first_error(c), "1/1");
+	assert_non_null(strstr(str(c, "stderr"), "PermissionError"));
+	assert_non_null(strstr(row(out, "forged6_admin_prohibited"),
+			       "icmp6 1/1 from 2001:db8:"));
+	c = find_cell(doc, "forged6_no_route", "cmd");
+	assert_string_equal(first_error(c), "1/0");
+	assert_true(unsurfaced(c));
+	assert_true(row(out, "forged6_no_route")[0] == '!');
+	c = find_cell(doc, "closed_port-ipv6", "cmd");
+	assert_string_equal(first_error(c), "1/4");
+	assert_non_null(strstr(str(c, "stderr"), "ConnectionRefusedError"));
+	json_decref(doc);
+}
+
 /* The last line is the program's, and a terminal obeys none of it. */
 static void test_last_line(void **state)
 {
@@ -295,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_kills_tree),
 		cmocka_unit_test(test_netcat),
 		cmocka_unit_test(test_python_client),
+		cmocka_unit_test(test_python_client_ipv6),
 	};
 
 	return cmocka_run_group_tests_name("try", tests, NULL, NULL);
