@@ -182,7 +182,7 @@ bench: all $(B)/bench
 	$(B)/bench --label "core: 3 faults x 5 UDP probes" $(UDP5) \
 		port_unreachable ttl_exceeded silent_drop
 	$(B)/bench --label "IPv4 catalogue x 5 UDP probes" $(UDP5)
-	$(B)/bench --label "the whole matrix" --runs 3 --no-naive
+	$(B)/bench --label "the whole matrix" --runs 3 --no-naive --scaling
 
 $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

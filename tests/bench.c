@@ -3,7 +3,9 @@
  * observing after a fixed 250 ms, as `nc -u` waits before deciding).
  *
  *   build/bench [--label TEXT] [--runs N] [--jobs N] [--naive-ms N]
- *               [--no-naive] [--probe NAME ...] [CASE ...]
+ *               [--no-naive] [--scaling] [--probe NAME ...] [CASE ...]
+ * --scaling: one more run with -j 1, and how much faster -j N was (issue:
+ * -j N should use N cores).
  *
  * --probe and CASE are passed to icmplab run, to bench a part of the
  * matrix.
@@ -117,11 +119,11 @@ int main(int argc, char **argv)
 {
 	int runs = 20, i, nonly = 0, differ = 0;
 	const char *jobs = "2", *naive = "250", *label = "the suite";
-	struct sample s[100], ref = {0};
+	struct sample s[100], ref = {0}, one = {0};
 	double sum = 0, best = 1e18, worst = 0;
 	long rss = 0;
 	const char *only[60];
-	bool with_naive = true;
+	bool with_naive = true, scaling = false;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
@@ -132,6 +134,8 @@ int main(int argc, char **argv)
 			naive = argv[++i], number(naive, 1, 10000);
 		else if (strcmp(argv[i], "--no-naive") == 0)
 			with_naive = false;
+		else if (strcmp(argv[i], "--scaling") == 0)
+			scaling = true;
 		else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
 			label = argv[++i];
 		else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc &&
@@ -143,7 +147,8 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: bench [--label TEXT] [--runs N] "
 					"[--jobs N] [--naive-ms N] [--no-naive] "
-					"[--probe NAME ...] [CASE ...]\n");
+					"[--scaling] [--probe NAME ...] "
+					"[CASE ...]\n");
 			return 2;
 		}
 	}
@@ -173,6 +178,16 @@ int main(int argc, char **argv)
 			       ? ", same cells"
 			       : ", DIFFERENT cells");
 	}
+	if (scaling) {
+		if (run_once("1", NULL, only, nonly, &one) < 0)
+			return 1;
+		printf("-j 1: %.1f ms wall%s\n", one.wall_ms,
+		       strcmp(one.fingerprint, s[0].fingerprint) == 0
+			       ? ", same cells"
+			       : ", DIFFERENT cells");
+		if (strcmp(one.fingerprint, s[0].fingerprint) != 0)
+			differ++;
+	}
 	printf("\nsummary of %s: %d runs of %d cells with -j %s\n", label,
 	       runs, s[0].cells, jobs);
 	printf("  wall per run:  mean %.1f ms, best %.1f ms, worst %.1f ms\n",
@@ -184,12 +199,18 @@ int main(int argc, char **argv)
 		printf("  speed-up:      %.1fx against the naive reference "
 		       "(mean run)\n",
 		       ref.wall_ms / (sum / runs));
+	if (scaling)
+		printf("  scaling:       -j %s is %.2fx as fast as -j 1 (mean "
+		       "run; %ld cores)\n",
+		       jobs, one.wall_ms / (sum / runs),
+		       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  determinism:   %d of %d runs gave cells different from run "
 	       "1\n",
 	       differ, runs);
 	for (i = 0; i < runs; i++)
 		free(s[i].fingerprint);
 	free(ref.fingerprint);
+	free(one.fingerprint);
 	putchar('\n');
 	return differ ? 1 : 0;
 }
