@@ -87,13 +87,20 @@ static const struct core_fault *core_by_name(const char *asked)
 	return NULL;
 }
 
+/* A case name against a pattern ("pmtu-*" or exact); a case's IPv6 twin
+ * from the family axis ("port_unreachable-ipv6") answers to its IPv4
+ * name. */
 static bool pattern_matches(const char *pat, const char *name)
 {
-	size_t n = strlen(pat);
+	size_t n = strlen(pat), len = strlen(name);
+	static const char v6[] = "-ipv6";
 
+	if (len > sizeof(v6) - 1 &&
+	    strcmp(name + len - (sizeof(v6) - 1), v6) == 0)
+		len -= sizeof(v6) - 1;
 	if (n && pat[n - 1] == '*')
-		return strncmp(pat, name, n - 1) == 0;
-	return strcmp(pat, name) == 0;
+		return len >= n - 1 && strncmp(pat, name, n - 1) == 0;
+	return len == n && strncmp(pat, name, n) == 0;
 }
 
 bool answer_case_matches(const char *name, const char *fault,
@@ -119,6 +126,20 @@ static bool cell_matches(json_t *c, const char *style, const char *asked)
 	return (!style || strcmp(resdoc_str(c, "probe"), style) == 0) &&
 	       answer_case_matches(resdoc_str(c, "case"),
 				   resdoc_str(c, "fault"), asked);
+}
+
+/* The cell of style for asked in family fam. Borrowed, or NULL. */
+static json_t *family_cell(json_t *doc, const char *style, const char *asked,
+			   const char *fam)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "cells"), i, c)
+		if (cell_matches(c, style, asked) &&
+		    strcmp(resdoc_str(c, "family"), fam) == 0)
+			return c;
+	return NULL;
 }
 
 /* The cell of style for asked: an IPv4 one first (the core cases are
@@ -241,28 +262,32 @@ void answer_wrap(FILE *f, int first_w, int indent, const char *text)
 }
 
 
-int answer_short(FILE *f, json_t *doc)
+/* The short answer of one family (fam "ipv4", "ipv6"); see
+ * answer_short. */
+static int short_family(FILE *f, json_t *doc, const char *fam)
 {
 	const struct core_fault *k;
 	json_t *cells[8];
 	char text[64], line[2048];
 	int rows = 0, s, nwire;
+	bool v6 = strcmp(fam, "ipv6") == 0;
 
 	for (k = core_faults; k->label; k++) {
 		bool any = false;
 
 		for (s = 0; core_styles[s].probe; s++) {
-			cells[s] = find_cell(doc, core_styles[s].probe, k->fault);
-			if (cells[s] &&
-			    strcmp(resdoc_str(cells[s], "family"), "ipv4") != 0)
-				cells[s] = NULL;
+			cells[s] = family_cell(doc, core_styles[s].probe,
+					       k->fault, fam);
 			any = any || cells[s];
 		}
 		if (!any)
 			continue;
 		if (rows++ == 0) {
-			fprintf(f, "The short answer: what each socket style "
-				   "heard of each fault (IPv4, kernel %s)\n\n",
+			/* At most 100 columns with a kernel release of up
+			 * to 30 characters. */
+			fprintf(f, "What each socket style heard of each fault, "
+				   "%s, kernel %s\n\n",
+				v6 ? "IPv6 (ttl: the hop limit)" : "IPv4",
 				resdoc_str(doc, "kernel"));
 			fprintf(f, "%-*s", LABEL_W, "fault");
 			for (s = 0; core_styles[s].probe; s++)
@@ -290,10 +315,11 @@ int answer_short(FILE *f, json_t *doc)
 		nwire = 0;
 		line[0] = '\0';
 		for (s = 0; core_styles[s].probe; s++) {
-			json_t *c = find_cell(doc, core_styles[s].probe, k->fault);
+			json_t *c = family_cell(doc, core_styles[s].probe,
+						k->fault, fam);
 			json_t *item;
 
-			if (!c || strcmp(resdoc_str(c, "family"), "ipv4") != 0)
+			if (!c)
 				continue;
 			nwire += (int)json_array_size(json_object_get(c, "wire"));
 			item = json_array_get(json_object_get(c, "surfaced"), 0);
@@ -312,7 +338,7 @@ int answer_short(FILE *f, json_t *doc)
 			}
 		}
 		if (!heard && !deaf && nwire == 0 && !line[0] &&
-		    !find_cell(doc, NULL, k->fault))
+		    !family_cell(doc, NULL, k->fault, fam))
 			continue;
 		fprintf(f, "%-*s ", LABEL_W, k->label);
 		{
@@ -328,13 +354,26 @@ int answer_short(FILE *f, json_t *doc)
 			answer_wrap(f, LABEL_W + 1, LABEL_W + 1, all);
 		}
 	}
-	fprintf(f, "\nrecv/send: that call's errno; so: SO_ERROR; errq: "
+	return rows;
+}
+
+int answer_short(FILE *f, json_t *doc)
+{
+	int v4 = short_family(f, doc, "ipv4"), v6;
+
+	if (v4)
+		fputc('\n', f);
+	v6 = short_family(f, doc, "ipv6");
+	if (!v4 && !v6)
+		return 0;
+	fprintf(f, "%srecv/send: that call's errno; so: SO_ERROR; errq: "
 		   "MSG_ERRQUEUE; conn: a second connect();\n"
 		   "raw icmp: the ICMP packet read on a raw socket; E dropped "
 		   "(HOSTUNR = EHOSTUNREACH, REFUSED =\n"
 		   "ECONNREFUSED); + more surfaced; - nothing; ! the wire "
-		   "carried an error the socket never reported\n");
-	return rows;
+		   "carried an error the socket never reported\n",
+		v6 ? "\n" : "");
+	return v4 + v6;
 }
 
 void answer_groups(FILE *f, json_t *doc)

@@ -167,6 +167,43 @@ static void test_claims_attributed(void **state)
 	json_decref(doc);
 }
 
+/* A run with IPv6 twins ("ttl_exceeded-ipv6") gets a second table, for
+ * IPv6, under the IPv4 one: the twins answer to the core fault's name. */
+static void test_short_answer_ipv6(void **state)
+{
+	json_t *doc = load_document(DOC), *cells = json_object_get(doc, "cells");
+	json_t *c, *twin;
+	const char *v4, *v6;
+	char *out;
+	size_t i, n = json_array_size(cells);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		c = json_array_get(cells, i);
+		if (strcmp(json_string_value(json_object_get(c, "case")),
+			   "ttl_exceeded") != 0)
+			continue;
+		twin = json_deep_copy(c);
+		json_object_set_new(twin, "case",
+				    json_string("ttl_exceeded-ipv6"));
+		json_object_set_new(twin, "family", json_string("ipv6"));
+		json_array_append_new(cells, twin);
+	}
+	out = text_of(doc, false);
+	assert_true(widest(out) <= ANSWER_WIDTH);
+	v4 = strstr(out, "heard of each fault, IPv4, kernel 6.18.0-test\n");
+	v6 = strstr(out, "heard of each fault, IPv6 (ttl: the hop limit), "
+			 "kernel 6.18.0-test\n");
+	assert_non_null(v4);
+	assert_non_null(v6);
+	assert_true(v4 < v6);
+	assert_non_null(strstr(v6, "\nttl       -!           -!"));
+	/* port has no twin: the IPv6 table has no port row. */
+	assert_null(strstr(v6, "\nport      "));
+	free(out);
+	json_decref(doc);
+}
+
 static char *why_of(json_t *doc, const char *style, const char *asked,
 		    int *rc)
 {
@@ -289,6 +326,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_short_answer),
+		cmocka_unit_test(test_short_answer_ipv6),
 		cmocka_unit_test(test_full_blocks),
 		cmocka_unit_test(test_claims_attributed),
 		cmocka_unit_test(test_why_seed),
