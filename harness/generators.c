@@ -4,7 +4,9 @@
  * route, a firewall rule, neighbour timers, an MTU, rate limits) and the
  * plan the probes send by.
  *
- * Only IPv4 for now: every apply refuses an ipv6 case with a message.
+ * Every fault has an IPv4 and an IPv6 form; the plan's destination and
+ * the router's state follow the case's family (c->family, pre-filled into
+ * plan->dst by the caller).
  */
 #include "catalog.h"
 
@@ -19,10 +21,17 @@
  * connected networks. */
 #define UNROUTED_PREFIX "192.0.2.0/24"
 #define UNROUTED_DST	"192.0.2.1"
+/* The same over IPv6: the client routes 2001:db8:3::/64 to the router,
+ * which has no route for it. */
+#define UNROUTED_PREFIX6 "2001:db8:3::/64"
+#define UNROUTED_DST6	 "2001:db8:3::1"
 
 /* On the server's network, owned by nobody: the router has a connected
  * route for it and must resolve it with ARP. */
 #define UNOWNED_DST "203.0.113.99"
+/* The same in the server's IPv6 prefix: the router resolves it with
+ * neighbour discovery. */
+#define UNOWNED_DST6 "2001:db8:2::99"
 
 /* Payload of the pmtu fault's datagrams: 1400 + 8 (UDP) + 20 (IPv4) =
  * 1428 bytes, which fits the client's 1500-byte link and so leaves the
@@ -38,14 +47,9 @@
 
 static const struct param_spec no_params[] = {{.name = NULL}};
 
-static int ipv4_only(const struct case_def *c, char *err, size_t errlen)
+static bool is_v6(const struct case_def *c)
 {
-	if (c->family == AF_INET)
-		return 0;
-	snprintf(err, errlen,
-		 "%s: fault '%s' has only an ipv4 form; use family ipv4",
-		 c->path, c->fault);
-	return -1;
+	return c->family == AF_INET6;
 }
 
 static int set_dst(struct fault_plan *plan, const char *dst, char *err,
@@ -84,10 +88,9 @@ static int apply_no_route(struct topo *t, const struct case_def *c,
 			  char *err, size_t errlen)
 {
 	(void)t;
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
 	plan->burst = (unsigned)a->v[NR_BURST].n;
-	return set_dst(plan, UNROUTED_DST, err, errlen);
+	return set_dst(plan, is_v6(c) ? UNROUTED_DST6 : UNROUTED_DST, err,
+		       errlen);
 }
 
 /* --- route type=... -------------------------------------------------- */
@@ -121,12 +124,12 @@ static int apply_route(struct topo *t, const struct case_def *c,
 		       const struct param_block *a, struct fault_plan *plan,
 		       char *err, size_t errlen)
 {
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
-	if (topo_add_route(t, NODE_ROUTER, UNROUTED_PREFIX,
+	bool v6 = is_v6(c);
+
+	if (topo_add_route(t, NODE_ROUTER, v6 ? UNROUTED_PREFIX6 : UNROUTED_PREFIX,
 			   (int)a->v[RT_TYPE].n, NULL, err, errlen) < 0)
 		return -1;
-	return set_dst(plan, UNROUTED_DST, err, errlen);
+	return set_dst(plan, v6 ? UNROUTED_DST6 : UNROUTED_DST, err, errlen);
 }
 
 /* --- nft_reject with=... --------------------------------------------- */
@@ -137,48 +140,98 @@ static int apply_route(struct topo *t, const struct case_def *c,
  * only for the reader: nft_reject_ipv4 hands it to nf_send_unreach, which
  * calls icmp_send(skb, 3, code, 0). nft also takes a number, and the
  * kernel does not check it (nft_reject_init), but only these names reach
- * the script: the value pasted into it is the table's own string. */
+ * the script: the value pasted into it is the table's own string.
+ *
+ * Then the names `reject with icmpv6` takes in an ip6 table (nftables'
+ * icmpv6_code: every code it offers): nft_reject_ipv6 hands the code to
+ * nf_send_unreach6, which calls icmpv6_send(skb, ICMPV6_DEST_UNREACH,
+ * code, 0). The parameter takes every name once; an ipv4 case takes only
+ * the first list's, an ipv6 case only the second's (reject_rules). */
 static const struct tok reject_kinds[] = {
 	{0, "net-unreachable"},	  {1, "host-unreachable"},
 	{2, "prot-unreachable"},  {3, "port-unreachable"},
 	{9, "net-prohibited"},	  {10, "host-prohibited"},
-	{13, "admin-prohibited"}, {0, NULL},
+	{13, "admin-prohibited"}, {0, "no-route"},
+	{3, "addr-unreachable"},  {5, "policy-fail"},
+	{6, "reject-route"},	  {0, NULL},
+};
+
+static const char *const reject_names4[] = {
+	"net-unreachable", "host-unreachable", "prot-unreachable",
+	"port-unreachable", "net-prohibited", "host-prohibited",
+	"admin-prohibited", NULL,
+};
+
+static const char *const reject_names6[] = {
+	"no-route",	   "admin-prohibited", "addr-unreachable",
+	"port-unreachable", "policy-fail",      "reject-route",
+	NULL,
 };
 
 enum { NFT_WITH, NFT_NPARAMS };
 
 /* Without with=, port-unreachable, which is also what nft's bare `reject`
- * sends for IPv4. */
+ * sends for IPv4 (and, as 1/4, for IPv6). */
 static const struct param_spec reject_params[NFT_NPARAMS + 1] = {
 	[NFT_WITH] = {.name = "with",
 		      .kind = PARAM_ENUM,
 		      .tokens = reject_kinds,
 		      .dflt = "port-unreachable",
-		      .doc = "nft's name for the code of the 3/x it sends"},
+		      .doc = "nft's name for the code of the 3/x it sends; "
+			     "ipv6 (1/x): no-route, admin-prohibited, "
+			     "addr-unreachable, port-unreachable, "
+			     "policy-fail, reject-route"},
 };
+
+static bool name_in(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+static int reject_rules(const struct param_block *a, char *why,
+			size_t whylen)
+{
+	bool v6 = a->family == AF_INET6;
+
+	if (name_in(v6 ? reject_names6 : reject_names4, a->v[NFT_WITH].s))
+		return 0;
+	snprintf(why, whylen,
+		 "with=%s is not a code nftables' reject takes for %s; "
+		 "expected one of: %s",
+		 a->v[NFT_WITH].s, v6 ? "ipv6 (icmpv6)" : "ipv4 (icmp)",
+		 v6 ? "no-route, admin-prohibited, addr-unreachable, "
+		      "port-unreachable, policy-fail, reject-route"
+		    : "net-unreachable, host-unreachable, prot-unreachable, "
+		      "port-unreachable, net-prohibited, host-prohibited, "
+		      "admin-prohibited");
+	return -1;
+}
 
 static int apply_nft_reject(struct topo *t, const struct case_def *c,
 			    const struct param_block *a,
 			    struct fault_plan *plan, char *err, size_t errlen)
 {
 	const char *with = a->v[NFT_WITH].s;
+	bool v6 = is_v6(c);
 	char script[512];
 
 	(void)plan;
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
 	/* Forward hook: the router rejects what it would have forwarded,
 	 * so the error comes from the router's address, as from a
 	 * firewall on the path. */
 	snprintf(script, sizeof(script),
-		 "table ip icmplab {\n"
+		 "table %s icmplab {\n"
 		 "  chain forward {\n"
 		 "    type filter hook forward priority 0; policy accept;\n"
-		 "    iifname \"" TOPO_ROUTER_CIF "\" ip protocol udp counter "
-		 "reject with icmp %s\n"
+		 "    iifname \"" TOPO_ROUTER_CIF "\" %s udp counter "
+		 "reject with %s %s\n"
 		 "  }\n"
 		 "}\n",
-		 with);
+		 v6 ? "ip6" : "ip", v6 ? "meta l4proto" : "ip protocol",
+		 v6 ? "icmpv6" : "icmp", with);
 	return topo_nft(t, NODE_ROUTER, script, err, errlen);
 }
 
@@ -212,18 +265,21 @@ static int apply_arp_failure(struct topo *t, const struct case_def *c,
 	int i;
 
 	(void)a;
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
+	/* Over IPv6 the same parameters, of the ND table (nd_tbl): one
+	 * Neighbor Solicitation, then ndisc_error_report and
+	 * ip6_link_failure answer 1/3 (address unreachable). */
 	for (i = 0; arp_fast[i].key; i++) {
-		snprintf(path, sizeof(path), "net/ipv4/neigh/%s/%s",
-			 TOPO_ROUTER_SIF, arp_fast[i].key);
+		snprintf(path, sizeof(path), "net/%s/neigh/%s/%s",
+			 is_v6(c) ? "ipv6" : "ipv4", TOPO_ROUTER_SIF,
+			 arp_fast[i].key);
 		if (topo_sysctl(t, NODE_ROUTER, path, arp_fast[i].val, err,
 				errlen) < 0)
 			return -1;
 	}
 	if (plan->min_quiet_ms < ARP_QUIET_MS)
 		plan->min_quiet_ms = ARP_QUIET_MS;
-	return set_dst(plan, UNOWNED_DST, err, errlen);
+	return set_dst(plan, is_v6(c) ? UNOWNED_DST6 : UNOWNED_DST, err,
+		       errlen);
 }
 
 /* --- pmtu mtu=... df=... --------------------------------------------- */
@@ -252,14 +308,40 @@ static const struct param_spec pmtu_params[PMTU_NPARAMS + 1] = {
 			    "(ip_no_pmtu_disc), the router fragments"},
 };
 
+/* Over IPv6 a link's MTU is at least 1280 (RFC 8200 5; the kernel turns
+ * IPv6 off on a smaller link, addrconf_notify), and no router fragments
+ * (ip6_forward answers every datagram too big with Packet Too Big), so
+ * there is no df=no. The datagram is 1400 + 8 + 40 = 1448 bytes. */
+#define PMTU_MIN6 1280
+
+static int pmtu_rules(const struct param_block *a, char *why, size_t whylen)
+{
+	if (a->family != AF_INET6)
+		return 0;
+	if (a->v[PMTU_MTU].n < PMTU_MIN6) {
+		snprintf(why, whylen,
+			 "mtu=%ld: an IPv6 link takes at least %d (RFC 8200 "
+			 "5); expected mtu=%d..%d",
+			 a->v[PMTU_MTU].n, PMTU_MIN6, PMTU_MIN6,
+			 PMTU_DATAGRAM - 1);
+		return -1;
+	}
+	if (!a->v[PMTU_DF].n) {
+		snprintf(why, whylen,
+			 "df=no: IPv6 has no DF bit and its routers never "
+			 "fragment; leave df out for ipv6");
+		return -1;
+	}
+	return 0;
+}
+
 static int apply_pmtu(struct topo *t, const struct case_def *c,
 		      const struct param_block *a, struct fault_plan *plan,
 		      char *err, size_t errlen)
 {
 	unsigned mtu = (unsigned)a->v[PMTU_MTU].n;
 
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
+	(void)c;
 	/* Both ends: an MTU belongs to the link, and a veth drops a frame
 	 * larger than the receiving end's MTU (is_skb_forwardable), so
 	 * ends that disagree lose packets that real links carry. */
@@ -304,6 +386,16 @@ static const struct {
 	{NULL, NULL},
 };
 
+/* Over IPv6 (net/ipv6/icmp.c): the types limited are a list, by default
+ * every error but Packet Too Big ("0-1,3-127"; topo_build emptied it);
+ * icmpv6_global_allow asks the same namespace budget as IPv4
+ * (icmp_global_allow, the net.ipv4 icmp_msgs_* sysctls, set above), and
+ * icmpv6_xrlim_allow keeps the per-destination bucket of
+ * net.ipv6.icmp.ratelimit ms, shortened for a destination reached by a
+ * route shorter than /128: tmo >>= (128 - plen) >> 5, a quarter for the
+ * client's /64. */
+#define ICMPV6_RATEMASK_DEFAULT "0-1,3-127"
+
 enum { RL_BURST, RL_RATELIMIT, RL_SET, RL_NPARAMS };
 
 static const struct tok ttl_setters[] = {
@@ -325,7 +417,8 @@ static const struct param_spec rate_params[RL_NPARAMS + 1] = {
 			  .lo = 0,
 			  .hi = 60000,
 			  .dflt = "1000",
-			  .doc = "the router's net.ipv4.icmp_ratelimit, in "
+			  .doc = "the router's net.ipv4.icmp_ratelimit (ipv6: "
+				 "net.ipv6.icmp.ratelimit), in "
 				 "milliseconds; 0: the per-destination bucket "
 				 "off"},
 	[RL_SET] = {.name = "set",
@@ -342,23 +435,32 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 			    struct fault_plan *plan, char *err, size_t errlen)
 {
 	char ratelimit[24];
+	bool v6 = is_v6(c);
 	int i;
 
-	if (ipv4_only(c, err, errlen) < 0)
-		return -1;
-	for (i = 0; icmp_defaults[i].path; i++)
+	for (i = 0; icmp_defaults[i].path; i++) {
+		/* The ICMPv4 mask stays empty in an ipv6 case. */
+		if (v6 && i == 0)
+			continue;
 		if (topo_sysctl(t, NODE_ROUTER, icmp_defaults[i].path,
 				icmp_defaults[i].val, err, errlen) < 0)
 			return -1;
+	}
+	if (v6 && topo_sysctl(t, NODE_ROUTER, "net/ipv6/icmp/ratemask",
+			      ICMPV6_RATEMASK_DEFAULT, err, errlen) < 0)
+		return -1;
 	/* ratelimit=0 turns the per-destination bucket off and leaves the
 	 * namespace's budget alone in charge (icmpv4_global_allow still
 	 * asks icmp_global_allow for the masked types). */
 	snprintf(ratelimit, sizeof(ratelimit), "%ld", a->v[RL_RATELIMIT].n);
-	if (topo_sysctl(t, NODE_ROUTER, "net/ipv4/icmp_ratelimit", ratelimit,
-			err, errlen) < 0)
+	if (topo_sysctl(t, NODE_ROUTER,
+			v6 ? "net/ipv6/icmp/ratelimit"
+			   : "net/ipv4/icmp_ratelimit",
+			ratelimit, err, errlen) < 0)
 		return -1;
-	/* TTL 1: every datagram draws a Time Exceeded (11/0), a type in
-	 * the default mask, from the router (ip_forward). */
+	/* TTL 1: every datagram draws a Time Exceeded (11/0; 3/0 over
+	 * IPv6, ip6_forward), a type in the default mask, from the router
+	 * (ip_forward). */
 	plan->burst = (unsigned)a->v[RL_BURST].n;
 	if (a->v[RL_SET].n)
 		return fault_ttl_by_network(t, plan, err, errlen);
@@ -367,26 +469,28 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 }
 
 const struct fault_def generator_faults[] = {
-	{"no_route", "the router has no route to 192.0.2.1; ip_error answers",
-	 no_route_params, NULL, apply_no_route, fault_apply, true},
+	{"no_route", "the router has no route to 192.0.2.1 (2001:db8:3::1); ip_error "
+	 "(ip6_pkt_drop) answers",
+	 no_route_params, NULL, apply_no_route, fault_apply, false},
 	{"route",
 	 "a route of type unreachable, prohibit or blackhole for 192.0.2.0/24 "
-	 "at the router",
-	 route_params, NULL, apply_route, fault_apply, true},
+	 "(2001:db8:3::/64) at the router",
+	 route_params, NULL, apply_route, fault_apply, false},
 	{"nft_reject",
-	 "nftables in the router's forward hook: reject with icmp <with>",
-	 reject_params, NULL, apply_nft_reject, fault_apply, true},
+	 "nftables in the router's forward hook: reject with icmp (icmpv6) "
+	 "<with>",
+	 reject_params, reject_rules, apply_nft_reject, fault_apply, false},
 	{"arp_failure",
-	 "datagram for 203.0.113.99, which nobody owns; the router's ARP gives "
-	 "up",
-	 no_params, NULL, apply_arp_failure, fault_apply, true},
+	 "datagram for 203.0.113.99 (2001:db8:2::99), which nobody owns; the "
+	 "router's ARP (neighbour discovery) gives up",
+	 no_params, NULL, apply_arp_failure, fault_apply, false},
 	{"pmtu",
 	 "the router-server link has MTU <mtu> (1280); 1428-byte datagrams, "
-	 "with DF unless df=no",
-	 pmtu_params, NULL, apply_pmtu, fault_apply, true},
+	 "with DF unless df=no (1448-byte IPv6 datagrams)",
+	 pmtu_params, pmtu_rules, apply_pmtu, fault_apply, false},
 	{"rate_limit",
 	 "a burst of TTL-1 datagrams; the router's ICMP rate limits at their "
 	 "defaults",
-	 rate_params, NULL, apply_rate_limit, fault_apply, true},
+	 rate_params, NULL, apply_rate_limit, fault_apply, false},
 	{NULL, NULL, NULL, NULL, NULL, NULL, false},
 };

@@ -1171,7 +1171,7 @@ static void print_fault(const struct fault_def *f, void *arg)
 {
 	const struct param_spec *s;
 	unsigned *families = arg;
-	char kind[128], key[40];
+	char kind[256], key[40];
 
 	printf("%s: %s\n", f->name, f->summary);
 	for (s = f->params; s->name; s++) {

@@ -1,9 +1,9 @@
 /* Tests for harness/generators.c: the real generators' rows in the fault
  * table, every parameter check with valid and invalid values and the exact
  * message, the checks as the case-file parser runs them, and the parts of
- * apply() that need no namespaces (the ipv6 refusal, no_route's plan).
- * What the kernels answer is asserted by the cases under cases/v4/real/,
- * which the integration test runs. */
+ * apply() that need no namespaces (no_route's plan in both families).
+ * What the kernels answer is asserted by the cases under cases/v4/real/
+ * and cases/v6/real/, which the integration test runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -105,22 +105,25 @@ static void test_route_params(void **state)
 static void test_nft_reject_params(void **state)
 {
 	static const char *const ok[] = {
-		"net-unreachable",  "host-unreachable",
-		"prot-unreachable", "port-unreachable",
-		"net-prohibited",   "host-prohibited",
-		"admin-prohibited", NULL,
+		"net-unreachable",  "host-unreachable", "prot-unreachable",
+		"port-unreachable", "net-prohibited",	"host-prohibited",
+		"admin-prohibited", "no-route",		"addr-unreachable",
+		"policy-fail",	    "reject-route",	NULL,
 	};
 	static const char *const msg =
 		"expected with=net-unreachable, host-unreachable, "
 		"prot-unreachable, port-unreachable, net-prohibited, "
-		"host-prohibited or admin-prohibited";
+		"host-prohibited, admin-prohibited, no-route, addr-unreachable, "
+		"policy-fail or reject-route";
 	int i;
 
 	(void)state;
+	/* Both families' names; which family takes which is the rule's
+	 * (test_family_rules). */
 	for (i = 0; ok[i]; i++)
 		assert_ok("nft_reject", "with", ok[i]);
-	/* nft's icmpx names and a partial name are not ip reject codes. */
-	assert_refused("nft_reject", "with", "no-route", msg);
+	/* nft's icmpx names and a partial name are not reject codes. */
+	assert_refused("nft_reject", "with", "beyond-scope", msg);
 	assert_refused("nft_reject", "with", "port-unreach", msg);
 	assert_refused("nft_reject", "with", "3", msg);
 	/* The value goes into an nft script: nothing but a known name. */
@@ -236,34 +239,85 @@ static void test_case_file(void **state)
 			    "prohibit or blackhole");
 }
 
-/* Every generator refuses an ipv6 case before it touches the topology
- * (a zeroed topo holds no namespace, so reaching it would fail another
- * way). */
-static void test_ipv6_refused(void **state)
+static int parse_one(const char *text, char *err, size_t errlen)
 {
-	const struct fault_def *f;
+	struct case_def c;
+
+	return case_parse_buf("real/f.case", text, strlen(text),
+			      catalog_vocab(), &c, err, errlen);
+}
+
+/* What a generator's IPv6 form refuses, at the fault line, with the
+ * accepted values: a reject code of the other family, an MTU below
+ * IPv6's minimum, df=no. */
+static void test_family_rules(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse_one("title t\nfamily ipv6\n"
+				   "fault nft_reject with=policy-fail\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\nwhy w\n",
+				   err, sizeof(err)),
+			 0);
+	assert_int_equal(parse_one("title t\nfamily ipv6\n"
+				   "fault nft_reject with=host-prohibited\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\nwhy w\n",
+				   err, sizeof(err)),
+			 -1);
+	assert_string_equal(
+		err, "real/f.case:3: fault 'nft_reject': with=host-prohibited "
+		     "is not a code nftables' reject takes for ipv6 (icmpv6); "
+		     "expected one of: no-route, admin-prohibited, "
+		     "addr-unreachable, port-unreachable, policy-fail, "
+		     "reject-route");
+	assert_int_equal(parse_one("title t\nfamily ipv4\n"
+				   "fault nft_reject with=no-route\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\nwhy w\n",
+				   err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "real/f.case:3: fault 'nft_reject': "
+				    "with=no-route is not a code nftables' "
+				    "reject takes for ipv4 (icmp)"));
+	assert_int_equal(parse_one("title t\nfamily ipv6\n"
+				   "fault pmtu mtu=1279\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\nwhy w\n",
+				   err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "real/f.case:3: fault 'pmtu': mtu=1279: an "
+				 "IPv6 link takes at least 1280 (RFC 8200 5); "
+				 "expected mtu=1280..1427");
+	assert_int_equal(parse_one("title t\nfamily ipv6\n"
+				   "fault pmtu mtu=1280\n"
+				   "probes udp-connected\n"
+				   "expect udp-connected none\nwhy w\n",
+				   err, sizeof(err)),
+			 0);
+}
+
+/* no_route over IPv6 aims at the prefix the client routes to the router
+ * and the router does not know. */
+static void test_no_route_plan6(void **state)
+{
+	const struct fault_def *f = fault_find("no_route");
 	struct topo t;
 	struct case_def c;
-	struct fault_plan plan;
-	char err[256], want[256];
+	struct fault_plan plan = {.ttl = -1};
+	char err[256] = "", a[ADDR_STRLEN];
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
-	for (f = generator_faults; f->name; f++) {
-		memset(&c, 0, sizeof(c));
-		memset(&plan, 0, sizeof(plan));
-		snprintf(c.path, sizeof(c.path), "cases/v6/x.case");
-		snprintf(c.fault, sizeof(c.fault), "%s", f->name);
-		c.family = AF_INET6;
-		err[0] = '\0';
-		assert_int_equal(f->apply(&t, &c, &plan, err, sizeof(err)), -1);
-		snprintf(want, sizeof(want),
-			 "cases/v6/x.case: fault '%s' has only an ipv4 form; "
-			 "use family ipv4",
-			 f->name);
-		assert_string_equal(err, want);
-		assert_int_equal(plan.dst.family, 0);
-	}
+	memset(&c, 0, sizeof(c));
+	c.family = AF_INET6;
+	snprintf(c.fault, sizeof(c.fault), "no_route");
+	assert_non_null(f);
+	assert_int_equal(f->apply(&t, &c, &plan, err, sizeof(err)), 0);
+	assert_string_equal(addr_str(&plan.dst, a), "2001:db8:3::1");
+	assert_int_equal(plan.burst, 1);
 }
 
 /* no_route needs no namespace: it only aims the probes. */
@@ -302,7 +356,8 @@ int main(void)
 		cmocka_unit_test(test_pmtu_params),
 		cmocka_unit_test(test_rate_limit_params),
 		cmocka_unit_test(test_case_file),
-		cmocka_unit_test(test_ipv6_refused),
+		cmocka_unit_test(test_family_rules),
+		cmocka_unit_test(test_no_route_plan6),
 		cmocka_unit_test(test_no_route_plan),
 	};
 

@@ -271,8 +271,9 @@ static void test_no_capability_outside(void **state)
 }
 
 /* The same client over IPv6, under the IPv6 faults: the forged ICMPv6
- * errors say icmp6 in the row; a hard one ends it with its errno (1/1 is
- * EACCES), a soft one is on the wire and never told. */
+ * errors and the router's own say icmp6 in the row; a hard one ends it
+ * with its errno (1/1 is EACCES), a soft one is on the wire and never
+ * told. */
 static void test_python_client_ipv6(void **state)
 {
 	const char *d = make_tmpdir("try-py6");
@@ -302,6 +303,21 @@ static void test_python_client_ipv6(void **state)
 	c = find_cell(doc, "closed_port-ipv6", "cmd");
 	assert_string_equal(first_error(c), "1/4");
 	assert_non_null(strstr(str(c, "stderr"), "ConnectionRefusedError"));
+	/* The real generators' IPv6 forms: nftables' 1/1 is as hard as the
+	 * forged one; the router's 1/0 and the failed neighbour's 1/3 are
+	 * on the wire and never told. */
+	c = find_cell(doc, "fw_reject-ipv6", "cmd");
+	assert_non_null(c);
+	assert_string_equal(first_error(c), "1/1");
+	assert_non_null(strstr(str(c, "stderr"), "PermissionError"));
+	c = find_cell(doc, "no_route-ipv6", "cmd");
+	assert_non_null(c);
+	assert_string_equal(first_error(c), "1/0");
+	assert_true(unsurfaced(c));
+	c = find_cell(doc, "neighbour-ipv6", "cmd");
+	assert_non_null(c);
+	assert_string_equal(first_error(c), "1/3");
+	assert_true(unsurfaced(c));
 	json_decref(doc);
 }
 
