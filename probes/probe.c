@@ -192,17 +192,17 @@ static void report_errqueue_entry(struct msghdr *msg, int family,
 		if (family == AF_UNSPEC) {
 			snprintf(e.via, sizeof(e.via), "%s_%s", via,
 				 q.level == SOL_IPV6 ? "ipv6" : "ip");
-			probe_note("%s: %s, origin %s, offender %s %s", e.via,
-				   errq_level_str(q.level),
-				   q.ee.ee_origin == SO_EE_ORIGIN_ICMP ? "ICMP"
-				   : q.ee.ee_origin == SO_EE_ORIGIN_ICMP6
-					   ? "ICMP6"
-					   : "other",
-				   q.offender_family == AF_INET6 ? "sockaddr_in6"
-				   : q.offender_family == AF_INET
-					   ? "sockaddr_in"
-					   : "none",
-				   addr_str(&q.offender, a));
+			probe_note(
+				"%s: %s, origin %s, offender %s %s", e.via,
+				errq_level_str(q.level),
+				q.ee.ee_origin == SO_EE_ORIGIN_ICMP ? "ICMP"
+				: q.ee.ee_origin == SO_EE_ORIGIN_ICMP6
+					? "ICMP6"
+					: "other",
+				q.offender_family == AF_INET6  ? "sockaddr_in6"
+				: q.offender_family == AF_INET ? "sockaddr_in"
+							       : "none",
+				addr_str(&q.offender, a));
 		} else {
 			snprintf(e.via, sizeof(e.via), "%s", via);
 		}
@@ -227,8 +227,9 @@ static void report_errqueue_entry(struct msghdr *msg, int family,
 				   q.ee.ee_rfc4884.flags &
 						   SO_EE_RFC4884_FLAG_INVALID
 					   ? " (invalid extension)"
-				   : q.ee.ee_rfc4884.len ? " (extension present)"
-							 : " (no extension)");
+				   : q.ee.ee_rfc4884.len
+					   ? " (extension present)"
+					   : " (no extension)");
 	}
 	if (!found)
 		probe_note("errqueue: a message came without an error cmsg");

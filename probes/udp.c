@@ -22,8 +22,8 @@
 /* Dual-stack styles: an AF_INET6 socket with IPV6_V6ONLY off on an IPv4
  * flow, talking to the v4-mapped ::ffff:a.b.c.d; the error-queue options
  * are asked for by level (F_RECVERR is the socket family's own). */
-#define F_DUAL 0x4
-#define F_RECVERR_IP 0x8
+#define F_DUAL	       0x4
+#define F_RECVERR_IP   0x8
 #define F_RECVERR_IPV6 0x10
 
 /* A socket bound to an ephemeral port before anything is sent, so that the
@@ -574,7 +574,8 @@ static int open_dual(const struct probe *p, unsigned flags)
 	if ((flags & F_RECVERR_IPV6) &&
 	    probe_set_recverr(&mapped, fd, "ipv6_recverr") < 0)
 		err(3, "setsockopt IPV6_RECVERR");
-	if ((flags & F_RECVERR_IP) && probe_set_recverr(p, fd, "ip_recverr") < 0)
+	if ((flags & F_RECVERR_IP) &&
+	    probe_set_recverr(p, fd, "ip_recverr") < 0)
 		err(3, "setsockopt IP_RECVERR");
 	probe_bind_any(&mapped, fd);
 	if (flags & F_CONNECT)

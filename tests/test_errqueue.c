@@ -71,8 +71,7 @@ static void test_ip_level(void **state)
 
 	(void)state;
 	inet_pton(AF_INET, "198.51.100.1", &sin.sin_addr);
-	c = build(&u, &msg, SOL_IP, IP_RECVERR, &ee_port, &sin, sizeof(sin),
-		  0);
+	c = build(&u, &msg, SOL_IP, IP_RECVERR, &ee_port, &sin, sizeof(sin), 0);
 	assert_int_equal(errq_decode(c, &q), ERRQ_ENTRY);
 	assert_int_equal(q.level, SOL_IP);
 	assert_int_equal(q.ee.ee_errno, ECONNREFUSED);
@@ -177,8 +176,7 @@ static void test_truncated_offender(void **state)
 	(void)state;
 	inet_pton(AF_INET, "198.51.100.1", &sin.sin_addr);
 	inet_pton(AF_INET6, "::ffff:198.51.100.1", &sin6.sin6_addr);
-	c = build(&u, &msg, SOL_IP, IP_RECVERR, &ee_port, &sin, sizeof(sin),
-		  1);
+	c = build(&u, &msg, SOL_IP, IP_RECVERR, &ee_port, &sin, sizeof(sin), 1);
 	assert_int_equal(errq_decode(c, &q), ERRQ_ENTRY);
 	assert_int_equal(q.offender_family, 0);
 	assert_int_equal(q.offender.family, 0);

@@ -223,10 +223,9 @@ static void test_silent_drop(void **state)
  * the row has no dual-stack cell. */
 static void test_dual_stack(void **state)
 {
-	static const char *const dual[] = {"udp-dual-connected",
-					    "udp-dual-recverr6",
-					    "udp-dual-recverr4",
-					    "udp-dual-recverr-both", NULL};
+	static const char *const dual[] = {
+		"udp-dual-connected", "udp-dual-recverr6", "udp-dual-recverr4",
+		"udp-dual-recverr-both", NULL};
 	json_t *c, *s;
 	int i;
 
@@ -254,7 +253,8 @@ static void test_dual_stack(void **state)
 	assert_true(json_is_true(json_object_get(c, "unsurfaced")));
 	c = cell("port_unreachable_styles", "udp-dual-connected");
 	s = json_array_get(json_object_get(c, "surfaced"), 0);
-	assert_string_equal(json_string_value(json_object_get(s, "via")), "recv");
+	assert_string_equal(json_string_value(json_object_get(s, "via")),
+			    "recv");
 	assert_string_equal(json_string_value(json_object_get(s, "errno")),
 			    "ECONNREFUSED");
 	c = cell("ttl_exceeded_styles", "udp-dual-recverr-both");
