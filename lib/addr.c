@@ -116,3 +116,30 @@ void addr_set(struct ipaddr *a, int family, const void *bytes)
 	if (n)
 		memcpy(a->a, bytes, n);
 }
+
+static const uint8_t v4_mapped_prefix[12] = {0, 0, 0, 0, 0,    0,
+					     0, 0, 0, 0, 0xff, 0xff};
+
+int addr_v4_mapped(const struct ipaddr *v4, struct ipaddr *out)
+{
+	uint8_t b[16];
+
+	if (v4->family != AF_INET)
+		return -1;
+	memcpy(b, v4_mapped_prefix, sizeof(v4_mapped_prefix));
+	memcpy(b + 12, v4->a, 4);
+	addr_set(out, AF_INET6, b);
+	return 0;
+}
+
+bool addr_unmap_v4(struct ipaddr *a)
+{
+	uint8_t b[4];
+
+	if (a->family != AF_INET6 ||
+	    memcmp(a->a, v4_mapped_prefix, sizeof(v4_mapped_prefix)) != 0)
+		return false;
+	memcpy(b, a->a + 12, 4);
+	addr_set(a, AF_INET, b);
+	return true;
+}

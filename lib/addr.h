@@ -31,6 +31,15 @@ socklen_t addr_to_sockaddr(const struct ipaddr *a, uint16_t port,
 int addr_from_sockaddr(const struct sockaddr *sa, struct ipaddr *out,
 		       uint16_t *port);
 
+/* Writes the IPv4-mapped IPv6 address ::ffff:a.b.c.d of the IPv4 address
+ * v4 into out (RFC 4291 2.5.5.2). Returns 0, or -1 (out untouched) when v4
+ * is not IPv4. */
+int addr_v4_mapped(const struct ipaddr *v4, struct ipaddr *out);
+
+/* If a is an IPv4-mapped IPv6 address, turns it into the IPv4 address it
+ * maps and returns true; otherwise leaves it and returns false. */
+bool addr_unmap_v4(struct ipaddr *a);
+
 /* Sets a from 4 or 16 raw network-order bytes. */
 void addr_set(struct ipaddr *a, int family, const void *bytes);
 

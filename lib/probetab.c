@@ -43,6 +43,21 @@ const struct probe_def probe_defs[] = {
 	{"udp-recverr-rfc4884", "udp", PROBE_EVENTS, V4V6,
 	 "IP_RECVERR + IP_RECVERR_RFC4884, sendto(), then "
 	 "recvmsg(MSG_ERRQUEUE)"},
+	/* Dual-stack: an AF_INET6 socket, IPV6_V6ONLY off, sending to the
+	 * v4-mapped form of an IPv4 destination; IPv4 cases only. */
+	{"udp-dual-connected", "udp", PROBE_EVENTS, PROBE_IPV4,
+	 "AF_INET6 socket, IPV6_V6ONLY off: connect() to ::ffff:<IPv4> + "
+	 "send(), then recv(), then getsockopt(SO_ERROR)"},
+	{"udp-dual-recverr6", "udp", PROBE_EVENTS, PROBE_IPV4,
+	 "AF_INET6 socket, IPV6_V6ONLY off, IPV6_RECVERR: sendto() "
+	 "::ffff:<IPv4>, then recvmsg(MSG_ERRQUEUE), then recvfrom()"},
+	{"udp-dual-recverr4", "udp", PROBE_EVENTS, PROBE_IPV4,
+	 "AF_INET6 socket, IPV6_V6ONLY off, IP_RECVERR: sendto() "
+	 "::ffff:<IPv4>, then recvmsg(MSG_ERRQUEUE), then recvfrom()"},
+	{"udp-dual-recverr-both", "udp", PROBE_EVENTS, PROBE_IPV4,
+	 "AF_INET6 socket, IPV6_V6ONLY off, IP_RECVERR and IPV6_RECVERR: "
+	 "sendto() ::ffff:<IPv4>, then recvmsg(MSG_ERRQUEUE), then "
+	 "recvfrom()"},
 	{"raw-icmp", "raw", PROBE_EVENTS, V4V6,
 	 "UDP sendto(), then read a raw ICMP socket and match the quoted "
 	 "header (traceroute)"},

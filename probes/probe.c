@@ -17,6 +17,7 @@
 
 #include <linux/errqueue.h>
 
+#include "errqueue.h"
 #include "event.h"
 #include "num.h"
 #include "probetab.h"
@@ -73,6 +74,19 @@ static void flow_event(const struct probe *p, int fd, int proto, bool ident)
 		err(3, "getsockname");
 	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
 		errx(3, "getsockname: unexpected address family");
+	/* A dual-stack AF_INET6 socket on an IPv4 flow: its datagrams leave
+	 * as IPv4 (udpv6_sendmsg hands a v4-mapped destination to
+	 * udp_sendmsg), so the flow is the IPv4 one: a v4-mapped source
+	 * unmapped, the unspecified :: the IPv4 wildcard. */
+	if (p->dst.family == AF_INET && e.src.family == AF_INET6 &&
+	    !addr_unmap_v4(&e.src)) {
+		static const uint8_t any6[16];
+
+		if (memcmp(e.src.a, any6, sizeof(any6)) != 0)
+			errx(3, "getsockname: %s is not an IPv4 flow's source",
+			     addr_str(&e.src, (char[ADDR_STRLEN]){0}));
+		e.src = (struct ipaddr){.family = AF_INET};
+	}
 	e.dst = p->dst;
 	e.dport = ident ? e.sport : p->dport;
 	emit(&e);
@@ -146,56 +160,61 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent)
 }
 
 /* One error-queue message: the sock_extended_err and its offender, read
- * with every length checked (a cmsg that is too short is reported, not
- * read). */
+ * with every length checked by errq_decode (a cmsg that is too short is
+ * reported, not read). Entries come as SOL_IP/IP_RECVERR or
+ * SOL_IPV6/IPV6_RECVERR, whichever the socket's family gives; with family
+ * AF_UNSPEC (a dual-stack socket) each entry's label says which
+ * ("errqueue_ip", "errqueue_ipv6") and a note names the offender's
+ * sockaddr family, since a v4-mapped flow can get either. */
 static void report_errqueue_entry(struct msghdr *msg, int family,
 				  const char *via, bool rfc4884_note)
 {
 	struct cmsghdr *c;
-	int level = family == AF_INET6 ? SOL_IPV6 : SOL_IP;
-	int type = family == AF_INET6 ? IPV6_RECVERR : IP_RECVERR;
 	bool found = false;
 
 	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		struct sock_extended_err ee;
+		struct errq_entry q;
 		struct event e = {.kind = EV_ERRQUEUE, .rfc4884_len = -1};
-		size_t have;
+		char a[ADDR_STRLEN];
 
-		if (c->cmsg_level != level || c->cmsg_type != type)
+		switch (errq_decode(c, &q)) {
+		case ERRQ_OTHER:
 			continue;
-		if (c->cmsg_len < CMSG_LEN(sizeof(ee))) {
+		case ERRQ_SHORT:
 			probe_note("errqueue: control message of %zu bytes is "
 				   "shorter than sock_extended_err",
 				   (size_t)c->cmsg_len);
 			continue;
+		case ERRQ_ENTRY:
+			break;
 		}
 		found = true;
-		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-		snprintf(e.via, sizeof(e.via), "%s", via);
-		e.ee_errno = (int)ee.ee_errno;
-		e.origin = ee.ee_origin;
-		e.type = ee.ee_type;
-		e.code = ee.ee_code;
-		e.info = ee.ee_info;
-		e.data = ee.ee_data;
-		if (ee.ee_rfc4884.len)
-			e.rfc4884_len = ee.ee_rfc4884.len;
-		/* The offender follows the struct; it is only there when the
-		 * control message is long enough to hold it. */
-		have = c->cmsg_len - CMSG_LEN(sizeof(ee));
-		if (have >= sizeof(sa_family_t)) {
-			struct sockaddr_storage ss;
-			size_t n = have < sizeof(ss) ? have : sizeof(ss);
-
-			memset(&ss, 0, sizeof(ss));
-			memcpy(&ss, CMSG_DATA(c) + sizeof(ee), n);
-			if ((ss.ss_family == AF_INET &&
-			     n >= sizeof(struct sockaddr_in)) ||
-			    (ss.ss_family == AF_INET6 &&
-			     n >= sizeof(struct sockaddr_in6)))
-				addr_from_sockaddr((struct sockaddr *)&ss,
-						   &e.offender, NULL);
+		if (family == AF_UNSPEC) {
+			snprintf(e.via, sizeof(e.via), "%s_%s", via,
+				 q.level == SOL_IPV6 ? "ipv6" : "ip");
+			probe_note(
+				"%s: %s, origin %s, offender %s %s", e.via,
+				errq_level_str(q.level),
+				q.ee.ee_origin == SO_EE_ORIGIN_ICMP ? "ICMP"
+				: q.ee.ee_origin == SO_EE_ORIGIN_ICMP6
+					? "ICMP6"
+					: "other",
+				q.offender_family == AF_INET6  ? "sockaddr_in6"
+				: q.offender_family == AF_INET ? "sockaddr_in"
+							       : "none",
+				addr_str(&q.offender, a));
+		} else {
+			snprintf(e.via, sizeof(e.via), "%s", via);
 		}
+		e.ee_errno = (int)q.ee.ee_errno;
+		e.origin = q.ee.ee_origin;
+		e.type = q.ee.ee_type;
+		e.code = q.ee.ee_code;
+		e.info = q.ee.ee_info;
+		e.data = q.ee.ee_data;
+		if (q.ee.ee_rfc4884.len)
+			e.rfc4884_len = q.ee.ee_rfc4884.len;
+		e.offender = q.offender;
 		emit(&e);
 		/* RFC 4884 2.1: the length is in 32-bit words of the
 		 * original datagram; the kernel hands it over in bytes,
@@ -203,13 +222,14 @@ static void report_errqueue_entry(struct msghdr *msg, int family,
 		 * structure failed its checks (ip_icmp_error_rfc4884). */
 		if (rfc4884_note)
 			probe_note("rfc4884: len %u flags 0x%x%s",
-				   (unsigned)ee.ee_rfc4884.len,
-				   (unsigned)ee.ee_rfc4884.flags,
-				   ee.ee_rfc4884.flags &
+				   (unsigned)q.ee.ee_rfc4884.len,
+				   (unsigned)q.ee.ee_rfc4884.flags,
+				   q.ee.ee_rfc4884.flags &
 						   SO_EE_RFC4884_FLAG_INVALID
 					   ? " (invalid extension)"
-				   : ee.ee_rfc4884.len ? " (extension present)"
-						       : " (no extension)");
+				   : q.ee.ee_rfc4884.len
+					   ? " (extension present)"
+					   : " (no extension)");
 	}
 	if (!found)
 		probe_note("errqueue: a message came without an error cmsg");

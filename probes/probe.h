@@ -73,7 +73,10 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent);
 
 /* Reads the error queue until it is empty (MSG_ERRQUEUE | MSG_DONTWAIT),
  * emitting one "call" event per recvmsg and one "errqueue" event per entry.
- * Returns the number of entries read. */
+ * Entries of either level (SOL_IP/IP_RECVERR, SOL_IPV6/IPV6_RECVERR) are
+ * read; family AF_UNSPEC (a dual-stack socket) labels each entry with the
+ * level it came in ("errqueue_ip", "errqueue_ipv6") and notes its
+ * offender's sockaddr family. Returns the number of entries read. */
 int probe_drain_errqueue(int fd, int family);
 
 /* Reads at most max entries from the error queue (MSG_ERRQUEUE |

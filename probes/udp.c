@@ -19,6 +19,12 @@
 
 #define F_CONNECT 0x1
 #define F_RECVERR 0x2
+/* Dual-stack styles: an AF_INET6 socket with IPV6_V6ONLY off on an IPv4
+ * flow, talking to the v4-mapped ::ffff:a.b.c.d; the error-queue options
+ * are asked for by level (F_RECVERR is the socket family's own). */
+#define F_DUAL	       0x4
+#define F_RECVERR_IP   0x8
+#define F_RECVERR_IPV6 0x10
 
 /* A socket bound to an ephemeral port before anything is sent, so that the
  * flow (and so the quote the harness will match) is known up front. */
@@ -51,12 +57,16 @@ static uint8_t payload[65536];
 static bool send_one(struct probe *p, int fd, unsigned flags)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = addr_to_sockaddr(&p->dst, p->dport, &ss);
+	struct ipaddr to = p->dst;
+	socklen_t len;
 	bool any = false;
 	unsigned k;
 	size_t n;
 	long r;
 
+	if ((flags & F_DUAL) && addr_v4_mapped(&p->dst, &to) < 0)
+		errx(3, "a dual-stack style needs an IPv4 destination");
+	len = addr_to_sockaddr(&to, p->dport, &ss);
 	for (k = 0; k < p->burst; k++) {
 		struct probe nth = *p;
 
@@ -529,6 +539,99 @@ static int run_recverr_rfc4884(struct probe *p)
 	return 0;
 }
 
+/* --- dual-stack styles ---------------------------------------------- */
+
+/* The socket a Go, Java or Node program opens by default: AF_INET6 with
+ * IPV6_V6ONLY off (said explicitly: the sysctl bindv6only may default it
+ * on), bound to ::, and talking to an IPv4 peer by its v4-mapped address.
+ * udpv6_sendmsg (connect: ip6_datagram_connect) hands such a destination
+ * to the IPv4 code, so the datagram leaves as IPv4 and the ICMPv4 error
+ * comes back to __udp4_lib_err with this AF_INET6 socket: which options
+ * that function and ipv6_recv_error read decide what the program hears. */
+static int open_dual(const struct probe *p, unsigned flags)
+{
+	struct probe mapped = *p;
+	int fd, off = 0;
+
+	if (addr_v4_mapped(&p->dst, &mapped.dst) < 0)
+		errx(3, "a dual-stack style needs an IPv4 destination "
+			"(it maps it to ::ffff:a.b.c.d itself)");
+	fd = (int)probe_call("socket", NULL,
+			     socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+	if (fd < 0) {
+		if (errno == EAFNOSUPPORT)
+			probe_skip("this kernel has no IPv6 UDP sockets");
+		err(3, "socket");
+	}
+	if (probe_call("setsockopt", "ipv6_v6only_off",
+		       setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+				  sizeof(off))) < 0)
+		err(3, "setsockopt IPV6_V6ONLY");
+	/* IP_TTL on an AF_INET6 socket reaches ip_setsockopt (through
+	 * udpv6_setsockopt) and is what udp_sendmsg uses for a mapped
+	 * destination. */
+	probe_set_ttl(p, fd);
+	if ((flags & F_RECVERR_IPV6) &&
+	    probe_set_recverr(&mapped, fd, "ipv6_recverr") < 0)
+		err(3, "setsockopt IPV6_RECVERR");
+	if ((flags & F_RECVERR_IP) &&
+	    probe_set_recverr(p, fd, "ip_recverr") < 0)
+		err(3, "setsockopt IP_RECVERR");
+	probe_bind_any(&mapped, fd);
+	if (flags & F_CONNECT)
+		probe_connect(&mapped, fd, p->dport);
+	probe_flow(p, fd, IPPROTO_UDP);
+	return fd;
+}
+
+/* Connected, no error-queue option: recv() and then SO_ERROR. */
+static int run_dual_connected(struct probe *p)
+{
+	unsigned flags = F_DUAL | F_CONNECT;
+	int fd = open_dual(p, flags);
+	unsigned i;
+
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, flags);
+		recv_now(fd, flags);
+		probe_so_error(fd);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Unconnected, with the error-queue options in flags: sendto() the
+ * mapped address, read the queue with each entry labelled by its cmsg
+ * level, then recvfrom() for what is left pending. */
+static int run_dual_recverr(struct probe *p, unsigned flags)
+{
+	int fd = open_dual(p, flags);
+	unsigned i;
+
+	for (i = 0; i < p->count; i++) {
+		send_one(p, fd, flags);
+		probe_drain_errqueue(fd, AF_UNSPEC);
+		recv_now(fd, flags);
+	}
+	close(fd);
+	return 0;
+}
+
+static int run_dual_recverr6(struct probe *p)
+{
+	return run_dual_recverr(p, F_DUAL | F_RECVERR_IPV6);
+}
+
+static int run_dual_recverr4(struct probe *p)
+{
+	return run_dual_recverr(p, F_DUAL | F_RECVERR_IP);
+}
+
+static int run_dual_recverr_both(struct probe *p)
+{
+	return run_dual_recverr(p, F_DUAL | F_RECVERR_IP | F_RECVERR_IPV6);
+}
+
 /* Names and summaries are in lib/probetab.c (probe_defs[]). */
 const struct probe_style probe_styles[] = {
 	{"udp-unconnected", run_unconnected},
@@ -545,5 +648,9 @@ const struct probe_style probe_styles[] = {
 	{"udp-two-errors", run_two_errors},
 	{"udp-control", run_control},
 	{"udp-recverr-rfc4884", run_recverr_rfc4884},
+	{"udp-dual-connected", run_dual_connected},
+	{"udp-dual-recverr6", run_dual_recverr6},
+	{"udp-dual-recverr4", run_dual_recverr4},
+	{"udp-dual-recverr-both", run_dual_recverr_both},
 	{NULL, NULL},
 };

@@ -352,6 +352,38 @@ static void test_set(void **state)
 	assert_memory_equal(a.a, zero, 16);
 }
 
+/* RFC 4291 2.5.5.2: 203.0.113.2 maps to ::ffff:203.0.113.2 and back; an
+ * IPv6 address that is not mapped (2001:db8::2, ::, the IPv4-compatible
+ * ::203.0.113.2) stays as it is, and an IPv6 address cannot be mapped. */
+static void test_v4_mapped(void **state)
+{
+	struct ipaddr v4, m, a, before;
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(addr_parse("203.0.113.2", &v4), 0);
+	assert_int_equal(addr_v4_mapped(&v4, &m), 0);
+	assert_int_equal(m.family, AF_INET6);
+	assert_string_equal(addr_str(&m, buf), "::ffff:203.0.113.2");
+	a = m;
+	assert_true(addr_unmap_v4(&a));
+	assert_true(addr_eq(&a, &v4));
+	assert_int_equal(addr_parse("2001:db8::2", &a), 0);
+	before = a;
+	assert_false(addr_unmap_v4(&a));
+	assert_true(addr_eq(&a, &before));
+	assert_int_equal(addr_parse("::", &a), 0);
+	assert_false(addr_unmap_v4(&a));
+	assert_int_equal(addr_parse("::203.0.113.2", &a), 0);
+	assert_false(addr_unmap_v4(&a));
+	assert_false(addr_unmap_v4(&v4));
+	memset(&m, 0x5a, sizeof(m));
+	before = m;
+	assert_int_equal(addr_parse("2001:db8::2", &a), 0);
+	assert_int_equal(addr_v4_mapped(&a, &m), -1);
+	assert_memory_equal(&m, &before, sizeof(m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_sockaddr_unaligned),
 		cmocka_unit_test(test_sockaddr_other_families),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_v4_mapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,6 +216,56 @@ static void test_silent_drop(void **state)
 	}
 }
 
+/* Dual-stack sockets on an IPv4 flow: the probe's datagram left as IPv4
+ * and the server's 3/3 matched it (the flow was unmapped); with IP_RECVERR
+ * the entry comes as SOL_IPV6/IPV6_RECVERR (errqueue_ipv6), origin ICMP,
+ * offender v4-mapped; IPV6_RECVERR alone hears nothing; the IPv6 twin of
+ * the row has no dual-stack cell. */
+static void test_dual_stack(void **state)
+{
+	static const char *const dual[] = {
+		"udp-dual-connected", "udp-dual-recverr6", "udp-dual-recverr4",
+		"udp-dual-recverr-both", NULL};
+	json_t *c, *s;
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	for (i = 0; dual[i]; i++) {
+		assert_wire(cell("port_unreachable_styles", dual[i]), 1, 3, 3,
+			    "203.0.113.2");
+		assert_null(find_cell(main_run.doc,
+				      "port_unreachable_styles-ipv6", dual[i]));
+	}
+	c = cell("port_unreachable_styles", "udp-dual-recverr4");
+	assert_int_equal(json_array_size(json_object_get(c, "surfaced")), 1);
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")),
+			    "errqueue_ipv6");
+	assert_string_equal(json_string_value(json_object_get(s, "errno")),
+			    "ECONNREFUSED");
+	assert_string_equal(json_string_value(json_object_get(s, "origin")),
+			    "icmp");
+	assert_string_equal(json_string_value(json_object_get(s, "offender")),
+			    "::ffff:203.0.113.2");
+	c = cell("port_unreachable_styles", "udp-dual-recverr6");
+	assert_int_equal(json_array_size(json_object_get(c, "surfaced")), 0);
+	assert_true(json_is_true(json_object_get(c, "unsurfaced")));
+	c = cell("port_unreachable_styles", "udp-dual-connected");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")),
+			    "recv");
+	assert_string_equal(json_string_value(json_object_get(s, "errno")),
+			    "ECONNREFUSED");
+	c = cell("ttl_exceeded_styles", "udp-dual-recverr-both");
+	assert_wire(c, 1, 11, 0, "198.51.100.1");
+	s = json_array_get(json_object_get(c, "surfaced"), 0);
+	assert_string_equal(json_string_value(json_object_get(s, "via")),
+			    "errqueue_ipv6");
+	assert_string_equal(json_string_value(json_object_get(s, "offender")),
+			    "::ffff:198.51.100.1");
+}
+
 /* Each case leaves a readable capture holding its datagrams and errors. */
 static void test_pcaps(void **state)
 {
@@ -1063,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_ttl_exceeded),
 		cmocka_unit_test(test_silent_drop),
+		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_pcaps),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_claim_judged),
