@@ -51,8 +51,10 @@ bool pkt_icmp_is_error(int family, int type)
 	if (family == AF_INET)
 		return type == 3 || type == 4 || type == 5 || type == 11 ||
 		       type == 12;
+	/* RFC 4443 2.1: every type without the informational bit is an
+	 * error, the unassigned ones too (icmpv6_rcv passes them on). */
 	if (family == AF_INET6)
-		return type >= 1 && type <= 4;
+		return type >= 1 && type < 128;
 	return false;
 }
 

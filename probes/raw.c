@@ -11,7 +11,7 @@
  *
  * Over IPv6 the raw socket is IPPROTO_ICMPV6: it hands over the message
  * without the IPv6 header (RFC 3542 3) and says who sent it in the source
- * address; ICMP6_FILTER keeps the four error types.
+ * address; ICMP6_FILTER keeps the error types (1..127).
  */
 #include <err.h>
 #include <errno.h>
@@ -143,13 +143,15 @@ static int run_raw_icmp(struct probe *p)
 	 * five that quote a datagram (RFC 792), as traceroute does, so that
 	 * echo traffic of other programs does not crowd the queue. */
 	if (p->dst.family == AF_INET6) {
-		/* RFC 3542 3.2: block all, then pass the four ICMPv6 error
-		 * types (RFC 4443 2.1); neighbour discovery stays out. */
+		/* RFC 3542 3.2: block all, then pass every ICMPv6 error
+		 * type: 1..127, the types without the informational bit
+		 * (RFC 4443 2.1), unassigned ones too; neighbour discovery
+		 * stays out. */
+		int t;
+
 		ICMP6_FILTER_SETBLOCKALL(&filt6);
-		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &filt6);
-		ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &filt6);
-		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &filt6);
-		ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &filt6);
+		for (t = 1; t < 128; t++)
+			ICMP6_FILTER_SETPASS(t, &filt6);
 		probe_call("setsockopt", "icmp6_filter",
 			   setsockopt(raw, IPPROTO_ICMPV6, ICMP6_FILTER,
 				      &filt6, sizeof(filt6)));

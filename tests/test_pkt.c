@@ -892,8 +892,10 @@ static void test_is_error(void **state)
 	n = 0;
 	for (t = 0; t < 256; t++)
 		n += pkt_icmp_is_error(AF_INET6, t);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 127); /* 1..127: RFC 4443 2.1 */
 	assert_true(pkt_icmp_is_error(AF_INET6, 2));
+	assert_true(pkt_icmp_is_error(AF_INET6, 100));
+	assert_false(pkt_icmp_is_error(AF_INET6, 0));
 	assert_false(pkt_icmp_is_error(AF_INET6, 128));
 	assert_false(pkt_icmp_is_error(0, 3));
 }
