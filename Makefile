@@ -181,7 +181,7 @@ UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 bench: all $(B)/bench
 	$(B)/bench --label "core: 3 faults x 5 UDP probes" $(UDP5) \
 		port_unreachable ttl_exceeded silent_drop
-	$(B)/bench --label "IPv4 catalogue x 5 UDP probes" $(UDP5)
+	$(B)/bench --label "the catalogue x 5 UDP probes (both families)" $(UDP5)
 	$(B)/bench --label "the whole matrix" --runs 3 --no-naive --scaling
 
 $(B)/bench: $(B)/tests/bench.o $(B)/tests/runner.a

@@ -241,9 +241,8 @@ static void wire_column(json_t *cell, json_t *kase, char *out, size_t size)
 		}
 		/* ICMPv6 says so: 1/4 is not ICMPv4's 1/4. */
 		add(out, size, &at, "%s%s%ld/%ld", at ? ", " : "",
-		    strcmp(text_of(kase, "family"), "ipv6") == 0 ? "icmp6 "
-								   : "",
-		    integer_of(e, "type"), integer_of(e, "code"));
+		    resdoc_icmp_prefix(cell), integer_of(e, "type"),
+		    integer_of(e, "code"));
 		if (count > 1)
 			add(out, size, &at, " x%ld", count);
 		if (json_object_get(e, "mtu"))
