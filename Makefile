@@ -176,8 +176,8 @@ kselftest-install: all
 UDP5 := --probe udp-unconnected --probe udp-connected --probe udp-so-error \
 	--probe udp-recverr --probe udp-recverr-connected
 
-# Three parts, one per target: the core story (15 cells), the IPv4 catalogue
-# with the five UDP probes, and the whole matrix.
+# Three parts, one per target: the core story (15 cells), the catalogue
+# with the five UDP probes (both families), and the whole matrix.
 bench: all $(B)/bench
 	$(B)/bench --label "core: 3 faults x 5 UDP probes" $(UDP5) \
 		port_unreachable ttl_exceeded silent_drop
