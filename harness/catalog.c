@@ -186,6 +186,8 @@ int fault_ttl_by_network(struct topo *t, struct fault_plan *plan, char *err,
 		 "  }\n"
 		 "}\n",
 		 v6 ? "ip6" : "ip", dst, v6 ? "ip6 hoplimit" : "ip ttl");
+	/* The fences too would leave with TTL 1. */
+	plan->fence_at_router = true;
 	return topo_nft(t, NODE_CLIENT, script, err, errlen);
 }
 
@@ -211,7 +213,8 @@ static int apply_silent_drop(struct topo *t, const struct case_def *c,
 			     const struct param_block *a,
 			     struct fault_plan *plan, char *err, size_t errlen)
 {
-	(void)c, (void)a, (void)plan;
+	(void)c, (void)a;
+	plan->fence_at_router = true;
 	return topo_nft(
 		t, NODE_ROUTER,
 		"table inet icmplab {\n"

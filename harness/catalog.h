@@ -26,6 +26,16 @@ struct fault_plan {
 	int min_quiet_ms; /* a generator slower than the default quiet */
 	unsigned count; /* send-and-observe rounds per probe; 0 means 1 */
 	unsigned burst; /* datagrams sent back to back per round; 0 means 1 */
+	/* Fences (fence.h). The harness's fence identifier, set before the
+	 * fault is applied (fence_on), for a fault that answers them itself
+	 * (the forger). fence_at_router: the fault ends the datagram at the
+	 * router (a drop, no route, TTL 1 by the network, a rate limit), so
+	 * fences go to the router's client-side address, whose Echo Reply
+	 * comes after the router has handled the datagram; otherwise they go
+	 * to dst, along the datagram's whole path. */
+	bool fence_on;
+	uint16_t fence_id;
+	bool fence_at_router;
 	/* Processes the fault started (a forger, a listener), each started
 	 * with helper_start (so they die with the harness): the harness
 	 * stops them when the case ends, and a failure one of them reports

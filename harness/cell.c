@@ -340,5 +340,17 @@ json_t *case_record_json(const struct case_record *r)
 	json_object_set_new(o, "helpers", a);
 	json_object_set_new(o, "duration_ms",
 			    json_real(ms_since(r->t0, r->t_end)));
+	if (r->t_teardown)
+		json_object_set_new(
+			o, "phases_ms",
+			json_pack("{s:f, s:f, s:f, s:f, s:f}", "setup",
+				  ms_since(r->t0, r->t_topo), "fault",
+				  ms_since(r->t_topo, r->t_fault), "probes",
+				  ms_since(r->t_probes, r->t_probes_end),
+				  "wait", (double)r->wait_ns / 1e6, "teardown",
+				  ms_since(r->t_probes_end, r->t_teardown)));
+	json_object_set_new(o, "fences", json_integer(r->fences));
+	json_object_set_new(o, "silence_unproven",
+			    json_integer(r->silence_unproven));
 	return o;
 }

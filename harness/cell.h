@@ -107,6 +107,14 @@ struct case_record {
 	size_t nhelpers;
 	uint64_t t0, t_end;
 	json_t *topology; /* topodump.h; NULL: not written (borrowed) */
+	/* Where the case's time went (CLOCK_MONOTONIC ns, 0: not reached):
+	 * the topology built, the fault applied and the capture open, the
+	 * first probe started, the last probe ended, the case torn down;
+	 * and how long some probe's sync waited for evidence. */
+	uint64_t t_topo, t_fault, t_probes, t_probes_end, t_teardown;
+	uint64_t wait_ns;
+	unsigned fences;	   /* fences sent (fence.h) */
+	unsigned silence_unproven; /* syncs whose fence went unanswered */
 };
 
 /* The case as its results-document object. New reference. */

@@ -23,6 +23,7 @@
 #include "catalog.h"
 #include "cursor.h"
 #include "names.h"
+#include "num.h"
 #include "params.h"
 #include "helper.h"
 
@@ -50,7 +51,8 @@
 #define IIO_HAS_ADDR  0x04
 #define IIO_HAS_NAME  0x02
 #define IIO_HAS_MTU   0x01
-#define AFI_IPV4      1 /* RFC 5837 4.2: IANA address family number */
+#define AFI_IPV4      1 /* RFC 5837 4.2: IANA address family numbers */
+#define AFI_IPV6      2
 
 /* Also the schema's token list for variant= (forge_params). */
 static const struct tok variant_names[] = {
@@ -272,14 +274,16 @@ static int edit_quote(const struct forge_spec *s, const struct offender *o,
 /* Writes the RFC 4884 extension structure (RFC 4884 section 7) with one
  * RFC 5837 Interface Information Object at p; returns its length. The
  * caller made room for the largest one (see FORGE_PKT_MAX). */
-static size_t put_extension(const struct forge_iface *ifc, uint8_t *p)
+static size_t put_extension(const struct forge_iface *ifc, bool v6,
+			    uint8_t *p)
 {
 	uint8_t *obj = p + 4, *w;
 	size_t namelen = strnlen(ifc->name, sizeof(ifc->name) - 1);
 	/* RFC 5837 4.3: the name sub-object's length octet counts itself,
 	 * and the whole is a multiple of 4 bytes. */
 	size_t sublen = (1 + namelen + 3) & ~(size_t)3;
-	size_t objlen = 4 + 4 + 8 + sublen + 4;
+	size_t alen = v6 ? 16 : 4;
+	size_t objlen = 4 + 4 + 4 + alen + sublen + 4;
 
 	p[0] = EXT_VERSION_BYTE;
 	p[1] = 0;
@@ -292,10 +296,10 @@ static size_t put_extension(const struct forge_iface *ifc, uint8_t *p)
 	w = obj + 4;
 	put32(w, ifc->ifindex);
 	w += 4;
-	put16(w, AFI_IPV4);
+	put16(w, v6 ? AFI_IPV6 : AFI_IPV4);
 	put16(w + 2, 0);
-	memcpy(w + 4, ifc->addr, 4);
-	w += 8;
+	memcpy(w + 4, v6 ? ifc->addr6 : ifc->addr, alen);
+	w += 4 + alen;
 	memset(w, 0, sublen);
 	w[0] = (uint8_t)sublen;
 	memcpy(w + 1, ifc->name, namelen);
@@ -367,7 +371,7 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 		 * in the second byte of the rest, and append the extension. */
 		body = FORGE_RFC4884_QUOTE;
 		rest |= (uint32_t)(FORGE_RFC4884_QUOTE / 4) << 16;
-		body += put_extension(&s->iface, q + body);
+		body += put_extension(&s->iface, false, q + body);
 	}
 
 	icmp[0] = s->type;
@@ -407,14 +411,99 @@ ssize_t forge_build(const struct forge_spec *s, const uint8_t *dgram,
 #define FORGED_HLIM  64
 #define SHORT6_QUOTE (IP6_HDR_LEN + SHORT_L4)
 
-int forge_variant_fits6(enum forge_variant v, char *err, size_t errlen)
+int forge_variant_fits6(enum forge_variant v, unsigned type, char *err,
+			size_t errlen)
 {
-	if (v == FORGE_NONE || v == FORGE_BAD_CSUM || v == FORGE_SHORT_QUOTE)
+	if ((unsigned)v >= FORGE_VARIANT_MAX) {
+		seterr(err, errlen, "forge: unknown variant %d", v);
+		return -1;
+	}
+	if (v == FORGE_RFC4884 && type != 1 && type != 3) {
+		seterr(err, errlen,
+		       "variant rfc4884: ICMPv6 type %u has no length field; "
+		       "RFC 4884 4.5 defines it for types 1 and 3",
+		       type);
+		return -1;
+	}
+	return 0;
+}
+
+/* Where the quoted IPv6 datagram's transport checksum lies (q: the quote,
+ * qlen bytes), for the variants that edit what it covers; 0 when the
+ * quote does not hold it. The transport header must follow the IPv6
+ * header directly. */
+static size_t csum_at6(const uint8_t *q, size_t qlen)
+{
+	size_t at;
+
+	switch (q[6]) {
+	case IPPROTO_UDP:
+		at = IP6_HDR_LEN + 6;
+		break;
+	case IPPROTO_TCP:
+		at = IP6_HDR_LEN + 16;
+		break;
+	case IPPROTO_ICMPV6:
+		at = IP6_HDR_LEN + 2;
+		break;
+	default:
 		return 0;
+	}
+	return at + 2 <= qlen ? at : 0;
+}
+
+/* Replaces the 16-bit word at w (within the quote) by new, and keeps the
+ * quoted transport checksum at c (0: none) right for it. */
+static void edit_word6(uint8_t *w, uint16_t new, uint8_t *q, size_t c)
+{
+	uint16_t old = (uint16_t)(w[0] << 8 | w[1]), hc;
+
+	put16(w, new);
+	if (!c)
+		return;
+	hc = (uint16_t)(q[c] << 8 | q[c + 1]);
+	put16(q + c, q[6] == IPPROTO_UDP ? udp_csum_replace(hc, old, new)
+					 : csum_replace(hc, old, new));
+}
+
+/* other_sport and other_dst over IPv6, on the quote q (qlen bytes): the
+ * same edits as edit_quote makes over IPv4. The transport checksum covers
+ * the pseudo-header with the destination, so both keep it right. */
+static int edit_quote6(const struct forge_spec *s, uint8_t *q, size_t qlen,
+		       char *err, size_t errlen)
+{
+	size_t c = csum_at6(q, qlen);
+	uint8_t *l4 = q + IP6_HDR_LEN;
+	size_t l4len = qlen - IP6_HDR_LEN;
+
+	if (s->variant == FORGE_OTHER_DST) {
+		edit_word6(q + 38,
+			   (uint16_t)((q[38] << 8 | q[39]) ^ FORGE_OTHER_DST_XOR),
+			   q, c);
+		return 0;
+	}
+	if (s->variant != FORGE_OTHER_SPORT)
+		return 0;
+	if ((q[6] == IPPROTO_UDP || q[6] == IPPROTO_TCP) && l4len >= 2) {
+		edit_word6(l4,
+			   (uint16_t)((l4[0] << 8 | l4[1]) ^
+				      FORGE_OTHER_SPORT_XOR),
+			   q, c);
+		return 0;
+	}
+	/* An echo request's socket is known by its identifier. */
+	if (q[6] == IPPROTO_ICMPV6 && l4len >= 6 && l4[0] == 128) {
+		edit_word6(l4 + 4,
+			   (uint16_t)((l4[4] << 8 | l4[5]) ^
+				      FORGE_OTHER_SPORT_XOR),
+			   q, c);
+		return 0;
+	}
 	seterr(err, errlen,
-	       "variant %s has no ICMPv6 form yet; with family ipv6 use none, "
-	       "bad_csum or short_quote",
-	       forge_variant_name(v));
+	       "variant other_sport: the offending packet (next header %u) "
+	       "is not UDP, TCP or an echo request, so it has no port to "
+	       "change",
+	       q[6]);
 	return -1;
 }
 
@@ -432,16 +521,30 @@ static uint32_t rest_word6(const struct forge_spec *s)
 	}
 }
 
+/* The ICMPv6 checksum over the RFC 8200 8.1 pseudo-header of the IPv6
+ * header at ip6 and the mlen-byte message at msg (its field zero). */
+static uint16_t csum6(const uint8_t *ip6, const uint8_t *msg, size_t mlen)
+{
+	uint8_t pseudo[40];
+
+	memcpy(pseudo, ip6 + 8, 32);
+	put32(pseudo + 32, (uint32_t)mlen);
+	pseudo[36] = pseudo[37] = pseudo[38] = 0;
+	pseudo[39] = IPPROTO_ICMPV6;
+	return (uint16_t)~pkt_csum_fold(
+		pkt_csum_add(pkt_csum_add(0, pseudo, sizeof(pseudo)), msg, mlen));
+}
+
 ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
 		     size_t dlen, uint8_t *out, size_t outlen, char *err,
 		     size_t errlen)
 {
 	uint8_t *icmp = out + IP6_HDR_LEN, *q = icmp + ICMP_HDR_LEN;
-	uint8_t vtc, osrc[16], pseudo[40];
+	uint8_t vtc, osrc[16];
 	uint16_t plen;
 	struct cursor c, whole;
 	size_t avail, qlen, mlen;
-	uint32_t sum;
+	uint32_t rest;
 	uint16_t csum;
 
 	if (outlen < FORGE_PKT6_MAX) {
@@ -450,7 +553,7 @@ ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
 		       FORGE_PKT6_MAX);
 		return -1;
 	}
-	if (forge_variant_fits6(s->variant, err, errlen) < 0)
+	if (forge_variant_fits6(s->variant, s->type, err, errlen) < 0)
 		return -1;
 	/* The offending packet: version, payload length, its source (where
 	 * the error goes). */
@@ -474,11 +577,25 @@ ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
 	qlen = avail < FORGE_QUOTE6_MAX ? avail : FORGE_QUOTE6_MAX;
 	if (s->variant == FORGE_SHORT_QUOTE && qlen > SHORT6_QUOTE)
 		qlen = SHORT6_QUOTE;
+	/* RFC 4884 5: with an extension, the original datagram field is
+	 * 128 bytes, cut or zero padded. */
+	if (s->variant == FORGE_RFC4884 && qlen > FORGE_RFC4884_QUOTE)
+		qlen = FORGE_RFC4884_QUOTE;
 	memset(out, 0, FORGE_PKT6_MAX);
 	cur_init(&whole, dgram, avail);
 	if (cur_bytes(&whole, q, qlen) < 0) {
 		seterr(err, errlen, "forge: quote unreadable");
 		return -1;
+	}
+	if (edit_quote6(s, q, qlen, err, errlen) < 0)
+		return -1;
+	rest = rest_word6(s);
+	if (s->variant == FORGE_RFC4884) {
+		/* RFC 4884 4.5: the length, in 64-bit words, in the first
+		 * byte of the 32-bit field. */
+		qlen = FORGE_RFC4884_QUOTE;
+		rest |= (uint32_t)(FORGE_RFC4884_QUOTE / 8) << 24;
+		qlen += put_extension(&s->iface, true, q + qlen);
 	}
 	mlen = ICMP_HDR_LEN + qlen;
 
@@ -488,23 +605,103 @@ ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
 	out[6] = IPPROTO_ICMPV6;
 	out[7] = FORGED_HLIM;
 	memcpy(out + 8, s->src6, 16);
+	if (s->variant == FORGE_OFFPATH)
+		inet_pton(AF_INET6, FORGE_OFFPATH_SRC6, out + 8);
 	memcpy(out + 24, osrc, 16);
 
 	icmp[0] = s->type;
 	icmp[1] = s->code;
-	put32(icmp + 4, rest_word6(s));
+	put32(icmp + 4, rest);
 	/* RFC 4443 2.3: the checksum covers the RFC 8200 8.1 pseudo-header
 	 * (source, destination, upper-layer length, next header 58). */
-	memcpy(pseudo, out + 8, 32);
-	put32(pseudo + 32, (uint32_t)mlen);
-	pseudo[36] = pseudo[37] = pseudo[38] = 0;
-	pseudo[39] = IPPROTO_ICMPV6;
-	sum = pkt_csum_add(0, pseudo, sizeof(pseudo));
-	sum = pkt_csum_add(sum, icmp, mlen);
-	csum = (uint16_t)~pkt_csum_fold(sum);
+	csum = csum6(out, icmp, mlen);
 	if (s->variant == FORGE_BAD_CSUM)
 		csum ^= 0x0001;
 	put16(icmp + 2, csum);
+	return (ssize_t)(IP6_HDR_LEN + mlen);
+}
+
+/* --- fences ---------------------------------------------------------- */
+
+#define ECHO_REPLY4   0
+#define ECHO_REQUEST4 8
+#define ECHO_REPLY6   129
+#define ECHO_REQUEST6 128
+
+ssize_t forge_echo_reply(const uint8_t *req, size_t len, uint16_t ip_id,
+			 uint8_t *out, size_t outlen, char *err, size_t errlen)
+{
+	struct cursor c, msg;
+	uint8_t vihl, nh, type, src[16], dst[16];
+	uint16_t total, plen;
+	size_t hl, mlen;
+
+	cur_init(&c, req, len);
+	if (cur_u8(&c, &vihl) < 0) {
+		seterr(err, errlen, "echo request: empty");
+		return -1;
+	}
+	if (vihl >> 4 == 4) {
+		hl = (size_t)(vihl & 0x0f) * 4;
+		if (hl < IP_HDR_LEN || cur_skip(&c, 1) || cur_be16(&c, &total) ||
+		    cur_skip(&c, 5) || cur_u8(&c, &nh) || cur_skip(&c, 2) ||
+		    cur_bytes(&c, src, 4) || cur_bytes(&c, dst, 4) ||
+		    cur_skip(&c, hl - IP_HDR_LEN) || total < hl ||
+		    cur_sub(&c, (size_t)total - hl, &msg) < 0) {
+			seterr(err, errlen,
+			       "echo request: IPv4 header or length broken");
+			return -1;
+		}
+		mlen = (size_t)total - hl;
+		if (nh != IPPROTO_ICMP || cur_u8(&msg, &type) ||
+		    type != ECHO_REQUEST4 || mlen < ICMP_HDR_LEN ||
+		    IP_HDR_LEN + mlen > outlen) {
+			seterr(err, errlen,
+			       "not an echo request that fits %zu bytes",
+			       outlen);
+			return -1;
+		}
+		cur_init(&msg, req + hl, mlen);
+		memset(out, 0, IP_HDR_LEN);
+		if (cur_bytes(&msg, out + IP_HDR_LEN, mlen) < 0)
+			return -1;
+		out[0] = 0x45;
+		put16(out + 2, (uint16_t)(IP_HDR_LEN + mlen));
+		put16(out + 4, ip_id);
+		out[8] = FORGED_TTL;
+		out[9] = IPPROTO_ICMP;
+		memcpy(out + 12, dst, 4);
+		memcpy(out + 16, src, 4);
+		put16(out + 10, csum_of(out, IP_HDR_LEN));
+		out[IP_HDR_LEN] = ECHO_REPLY4;
+		put16(out + IP_HDR_LEN + 2, 0);
+		put16(out + IP_HDR_LEN + 2, csum_of(out + IP_HDR_LEN, mlen));
+		return (ssize_t)(IP_HDR_LEN + mlen);
+	}
+	if (vihl >> 4 != 6 || cur_skip(&c, 3) || cur_be16(&c, &plen) ||
+	    cur_u8(&c, &nh) || cur_skip(&c, 1) || cur_bytes(&c, src, 16) ||
+	    cur_bytes(&c, dst, 16) || cur_sub(&c, plen, &msg) < 0 ||
+	    nh != IPPROTO_ICMPV6 || cur_u8(&msg, &type) ||
+	    type != ECHO_REQUEST6 || plen < ICMP_HDR_LEN ||
+	    (size_t)IP6_HDR_LEN + plen > outlen) {
+		seterr(err, errlen,
+		       "not an IPv6 echo request that fits %zu bytes", outlen);
+		return -1;
+	}
+	mlen = plen;
+	cur_init(&msg, req + IP6_HDR_LEN, mlen);
+	memset(out, 0, IP6_HDR_LEN);
+	if (cur_bytes(&msg, out + IP6_HDR_LEN, mlen) < 0)
+		return -1;
+	out[0] = 0x60;
+	put16(out + 4, (uint16_t)mlen);
+	out[6] = IPPROTO_ICMPV6;
+	out[7] = FORGED_HLIM;
+	memcpy(out + 8, dst, 16);
+	memcpy(out + 24, src, 16);
+	out[IP6_HDR_LEN] = ECHO_REPLY6;
+	put16(out + IP6_HDR_LEN + 2, 0);
+	put16(out + IP6_HDR_LEN + 2, csum6(out, out + IP6_HDR_LEN, mlen));
 	return (ssize_t)(IP6_HDR_LEN + mlen);
 }
 
@@ -626,8 +823,8 @@ static int forge_rules6(const struct param_block *a, char *why,
 					   : "tcp");
 		return -1;
 	}
-	return forge_variant_fits6((enum forge_variant)v[FP_VARIANT].n, why,
-				   whylen);
+	return forge_variant_fits6((enum forge_variant)v[FP_VARIANT].n,
+				   (unsigned)type, why, whylen);
 }
 
 static int forge_rules(const struct param_block *a, char *why, size_t whylen)
@@ -718,11 +915,30 @@ struct forger {
 	uint8_t codes[FORGE_MAX_CODES];
 	size_t ncodes;
 	bool tcp_data; /* tcp=data: let bare TCP segments through */
+	bool fence_on; /* answer the harness's fences (fence.h) */
+	uint16_t fence_id;
 };
 
 /* Room for any IPv4 datagram: a datagram cut short would still be
  * quotable, but there is no reason to cut it. */
 static uint8_t rxbuf[65536];
+
+/* A fence of the harness: an Echo Request from the client with its
+ * identifier and its text. */
+static bool is_fence(const struct forger *fg, const struct pkt *p,
+		     const uint8_t *pkt, size_t len)
+{
+	static const char text[] = "icmplab fence";
+	size_t at = (p->h.family == AF_INET6 ? IP6_HDR_LEN
+					     : (size_t)(pkt[0] & 0x0f) * 4) +
+		    ICMP_HDR_LEN;
+
+	return fg->fence_on && p->status == PKT_OK &&
+	       p->h.kind == PK_ICMP_ECHO && p->h.echo_id == fg->fence_id &&
+	       p->h.icmp_type == (p->h.family == AF_INET6 ? 128 : 8) &&
+	       addr_eq(&p->h.src, &fg->client) && len >= at + sizeof(text) &&
+	       memcmp(pkt + at, text, sizeof(text)) == 0;
+}
 
 static bool want(const struct forger *fg, const struct pkt *p)
 {
@@ -792,6 +1008,10 @@ static void forger_loop(struct forger *fg, int status)
 	unsigned k;
 	uint16_t id = 0;
 	char err[200], a[ADDR_STRLEN];
+	const char *delay = helper_test_break("forger-delay");
+	useconds_t delay_us = 0;
+	long ms;
+	bool fence;
 
 	if (helper_test_break("forger-recv"))
 		break_fd(fg->pkt_fd, status);
@@ -799,6 +1019,14 @@ static void forger_loop(struct forger *fg, int status)
 		break_fd(fg->raw_fd, status);
 	if (helper_test_break("forger-build"))
 		outlen--;
+	if (delay) {
+		if (num_parse(delay, 1, 5000, &ms) != 0)
+			helper_fail(status,
+				    "test break forger-delay:%s: expected "
+				    "1..5000 milliseconds",
+				    delay);
+		delay_us = (useconds_t)ms * 1000u;
+	}
 	for (;;) {
 		sl = sizeof(sll);
 		n = recvfrom(fg->pkt_fd, rxbuf, sizeof(rxbuf), MSG_TRUNC,
@@ -821,15 +1049,25 @@ static void forger_loop(struct forger *fg, int status)
 			continue;
 		len = (size_t)n < sizeof(rxbuf) ? (size_t)n : sizeof(rxbuf);
 		pkt_decode_ip(rxbuf, len, &p);
-		if (!want(fg, &p))
+		fence = is_fence(fg, &p, rxbuf, len);
+		if (!fence && !want(fg, &p))
 			continue;
-		k = forge_flow_count(&flows, &p.h);
-		fg->spec.code = fg->codes[k % fg->ncodes];
 		/* 0 would let the kernel choose; keep the ids our own. */
 		if (++id == 0)
 			id = 1;
 		fg->spec.ip_id = id;
-		if (fg->family == AF_INET6)
+		if (!fence) {
+			k = forge_flow_count(&flows, &p.h);
+			fg->spec.code = fg->codes[k % fg->ncodes];
+		}
+		if (delay_us)
+			usleep(delay_us);
+		/* A fence's reply goes in the same order as the errors,
+		 * through the same socket: after theirs. */
+		if (fence)
+			m = forge_echo_reply(rxbuf, len, id, out, outlen, err,
+					     sizeof(err));
+		else if (fg->family == AF_INET6)
 			m = forge_build6(&fg->spec, rxbuf, len, out, outlen,
 					 err, sizeof(err));
 		else
@@ -953,6 +1191,7 @@ static void read_params(const struct param_block *a, struct forger *fg)
 	fg->tcp_data = v[FP_TCP].set;
 }
 
+
 static int apply_forge(struct topo *t, const struct case_def *c,
 		       const struct param_block *a, struct fault_plan *plan,
 		       char *err, size_t errlen)
@@ -977,11 +1216,14 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	 * interface the datagram came in on. */
 	if (fg.family == AF_INET6) {
 		memcpy(fg.spec.src6, rc->a, 16);
+		memcpy(fg.spec.iface.addr6, rc->a, 16);
 	} else {
 		memcpy(fg.spec.src, rc->a, 4);
 		memcpy(fg.spec.iface.addr, rc->a, 4);
 	}
 	read_params(a, &fg);
+	fg.fence_on = plan->fence_on;
+	fg.fence_id = plan->fence_id;
 	if (a->v[FP_CODE].codes.sweep)
 		plan->count = (unsigned)fg.ncodes;
 	if (fg.tcp_data && fault_tcp_listener(t, plan, err, errlen) < 0)

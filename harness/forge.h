@@ -66,8 +66,10 @@ enum forge_variant {
 	FORGE_VARIANT_MAX
 };
 
-/* The source offpath uses: TEST-NET-1, which no node of the topology has. */
+/* The source offpath uses: TEST-NET-1, which no node of the topology has;
+ * over IPv6 an address of 2001:db8::/32 outside the topology's prefixes. */
 #define FORGE_OFFPATH_SRC "192.0.2.66"
+#define FORGE_OFFPATH_SRC6 "2001:db8:66::66"
 /* other_sport flips the top bit of the quoted source port (or echo id):
  * Linux's ephemeral ports (32768-60999 by default) land below 32768, where
  * no socket of the client is bound, so the error names nobody. */
@@ -100,6 +102,7 @@ enum forge_variant {
 struct forge_iface {
 	uint32_t ifindex;
 	uint8_t addr[4];
+	uint8_t addr6[16]; /* forge_build6 */
 	char name[16]; /* NUL-terminated; at most 15 characters are sent */
 	uint32_t mtu;
 };
@@ -150,9 +153,16 @@ ssize_t forge_build(const struct forge_spec *spec, const uint8_t *dgram,
  * the RFC 8200 8.1 pseudo-header, and the 32-bit field the type defines
  * (Packet Too Big: the MTU; Parameter Problem: the pointer; else 0); then
  * as much of dgram as fits in FORGE_PKT6_MAX bytes (RFC 4443 2.4 (c)).
- * spec->variant may be none, bad_csum (the checksum off by one) or
- * short_quote (the quote cut to the IPv6 header and 4 bytes past it); the
- * others have no IPv6 form yet. out must hold FORGE_PKT6_MAX bytes
+ * spec->variant may be none, bad_csum (the checksum off by one),
+ * short_quote (the quote cut to the IPv6 header and 4 bytes past it),
+ * other_sport and other_dst (as over IPv4, the quoted datagram's
+ * transport checksum kept right for its new pseudo-header), offpath (from
+ * FORGE_OFFPATH_SRC6) or rfc4884 (types 1 and 3: the quote padded or cut
+ * to 128 bytes, its length in 64-bit words in the first byte of the
+ * 32-bit field, RFC 4884 4.5, and an extension with an RFC 5837 interface
+ * object naming iface.addr6). Variants that edit the quote need the
+ * transport header straight after the IPv6 header. out must hold
+ * FORGE_PKT6_MAX bytes
  * (outlen). Returns the packet length, or -1 with a message in err when
  * dgram is not an IPv6 packet, the variant has no IPv6 form, or out is too
  * small. Reads dgram only through a bounds-checked cursor. */
@@ -160,9 +170,25 @@ ssize_t forge_build6(const struct forge_spec *spec, const uint8_t *dgram,
 		     size_t dlen, uint8_t *out, size_t outlen, char *err,
 		     size_t errlen);
 
-/* 0 when variant v has an ICMPv6 form (none, bad_csum, short_quote), or
- * -1 with err. */
-int forge_variant_fits6(enum forge_variant v, char *err, size_t errlen);
+/* The Echo Reply (ICMP type 0, ICMPv6 type 129) a host would send for the
+ * Echo Request req (its IP header on, len bytes; bytes past its total or
+ * payload length are ignored), from req's destination to its source, with
+ * ip_id (IPv4), TTL 64, and the request's identifier, sequence number and
+ * data: how the forger answers the harness's fences (fence.h), so that
+ * they come back in order with the errors it forges. out holds outlen
+ * bytes; the reply has the request's length when it has no IPv4 options
+ * (the IPv6 request must carry ICMPv6 straight after its header). Returns
+ * the reply's length, or -1 with err when req is not such a request or
+ * does not fit. Reads req only through a bounds-checked cursor. */
+ssize_t forge_echo_reply(const uint8_t *req, size_t len, uint16_t ip_id,
+			 uint8_t *out, size_t outlen, char *err,
+			 size_t errlen);
+
+/* 0 when variant v has an ICMPv6 form for an error of this type (rfc4884
+ * only for types 1 and 3, which RFC 4884 4.5 gives a length), or -1 with
+ * err. */
+int forge_variant_fits6(enum forge_variant v, unsigned type, char *err,
+			size_t errlen);
 
 /* "none", "bad_csum", ...; "?" for anything else. Static storage. */
 const char *forge_variant_name(enum forge_variant v);

@@ -89,6 +89,7 @@ static int apply_no_route(struct topo *t, const struct case_def *c,
 {
 	(void)t;
 	plan->burst = (unsigned)a->v[NR_BURST].n;
+	plan->fence_at_router = true;
 	return set_dst(plan, is_v6(c) ? UNROUTED_DST6 : UNROUTED_DST, err,
 		       errlen);
 }
@@ -129,6 +130,9 @@ static int apply_route(struct topo *t, const struct case_def *c,
 	if (topo_add_route(t, NODE_ROUTER, v6 ? UNROUTED_PREFIX6 : UNROUTED_PREFIX,
 			   (int)a->v[RT_TYPE].n, NULL, err, errlen) < 0)
 		return -1;
+	/* Fences for a destination no route leads to would draw errors of
+	 * their own (and none from a blackhole). */
+	plan->fence_at_router = true;
 	return set_dst(plan, v6 ? UNROUTED_DST6 : UNROUTED_DST, err, errlen);
 }
 
@@ -462,6 +466,8 @@ static int apply_rate_limit(struct topo *t, const struct case_def *c,
 	 * IPv6, ip6_forward), a type in the default mask, from the router
 	 * (ip_forward). */
 	plan->burst = (unsigned)a->v[RL_BURST].n;
+	/* A fence's own error would meet the limit it measures. */
+	plan->fence_at_router = true;
 	if (a->v[RL_SET].n)
 		return fault_ttl_by_network(t, plan, err, errlen);
 	plan->ttl = 1;

@@ -215,8 +215,8 @@ int helper_stop(struct helper *h, char *why, size_t whylen)
 
 /* The points helper_test_break knows; a trailing ':' takes an argument. */
 static const char *const break_points[] = {
-	"forger-recv", "forger-build",	"forger-send",
-	"listener",    "kill-at-sync:", NULL,
+	"forger-recv", "forger-build",	"forger-send",	 "forger-delay:",
+	"listener",    "kill-at-sync:", "fence-lost", NULL,
 };
 
 const char *helper_test_break(const char *what)
@@ -255,7 +255,8 @@ int helper_test_break_check(char *err, size_t errlen)
 			      v);
 	for (b = break_points; *b && at < errlen; b++)
 		at += (size_t)snprintf(err + at, errlen - at, " %s%s", *b,
-				       (*b)[strlen(*b) - 1] == ':' ? "PROBE"
-								   : "");
+				       strcmp(*b, "forger-delay:") == 0 ? "MS"
+				       : (*b)[strlen(*b) - 1] == ':'	  ? "PROBE"
+									  : "");
 	return -1;
 }

@@ -75,9 +75,13 @@ int helper_close_fds(const int *keep, size_t nkeep, char *err, size_t errlen);
  *   forger-recv     the forger's packet socket fails to receive
  *   forger-build    the forger cannot build its answer
  *   forger-send     the forger's raw socket fails to send
+ *   forger-delay:MS the forger waits MS milliseconds (1..5000) before
+ *                   each answer: a late error must still be caught
  *   listener        the TCP listener's accept fails
  *   kill-at-sync:P  probe P is killed after its sync event, just before
  *                   the harness answers it
+ *   fence-lost      the harness's fences go nowhere (a blackhole in the
+ *                   client): no silence can be proven
  * Each of them makes a real system call fail (or a real process die) on
  * the real path, so what the tests see is what a real failure gives. */
 const char *helper_test_break(const char *what);

@@ -122,7 +122,8 @@ static const char run_options[] =
 		"  --baseline FILE  compare the run with a stored one (results/baselines/);\n"
 		"                   a difference makes the exit 1\n"
 		"  --baseline-out FILE  also write the run as a baseline to FILE\n"
-		"  --quiet-ms N     how long a silent wire is waited for (default 100)\n"
+		"  --quiet-ms N     the bound on waiting for a fence's answer: a sync still\n"
+		"                   unproven then makes its cell an error (default 2000)\n"
 		"  -j, --jobs N     cases run at once (default 1)\n"
 		"  --timeout-ms N   the most one case may take (default 10000)\n"
 		"  --probe NAME     run only this probe style (repeatable); cases\n"
@@ -1278,7 +1279,7 @@ int main(int argc, char **argv)
 	};
 	/* jobs 0: not given (run: 1; try: the CPUs). */
 	struct cli c = {
-		.quiet_ms = 100, .jobs = 0, .timeout_ms = 10000, .family = AF_INET};
+		.quiet_ms = 2000, .jobs = 0, .timeout_ms = 10000, .family = AF_INET};
 	const char *cmd;
 	int o;
 

@@ -86,6 +86,8 @@ const char *wire_class_name(enum wire_class c)
 		return "error-malformed";
 	case WIRE_OTHER:
 		return "other";
+	case WIRE_FENCE:
+		return "fence";
 	}
 	return "?";
 }

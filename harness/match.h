@@ -31,6 +31,7 @@ enum wire_class {
 	WIRE_ERROR_OTHER, /* an ICMP error quoting no flow of ours */
 	WIRE_ERROR_MALFORMED, /* an ICMP error too broken to match */
 	WIRE_OTHER, /* anything else (ARP, echo replies, ...) */
+	WIRE_FENCE, /* a fence of the harness, or its answer (fence.h) */
 };
 
 /* Classifies p against nflows flows. Returns the class and sets *flow to the

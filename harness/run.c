@@ -33,6 +33,7 @@
 #include "catalog.h"
 #include "cell.h"
 #include "event.h"
+#include "fence.h"
 #include "helper.h"
 #include "observe.h"
 #include "proc.h"
@@ -64,6 +65,8 @@ struct probe_run {
 				  answered */
 	bool sync_pending;
 	bool burst_sync; /* the pending sync covers a burst */
+	bool fence_wait; /* the pending sync waits for fence fence_seq */
+	uint16_t fence_seq;
 	uint64_t sync_deadline;
 	char protocol_error[400];
 	char skip[EV_TEXT_MAX];
@@ -77,9 +80,12 @@ struct case_run {
 	struct probe_run probes[CASE_MAX_PROBES];
 	int nprobes;
 	struct wire wire;
-	uint64_t t0;
-	int quiet_ms;
-	bool need_fence;
+	struct fence fence;
+	uint64_t t0, t_topo, t_fault, t_probes, t_probes_end, t_teardown;
+	uint64_t wait_ns; /* some sync was waiting for evidence */
+	unsigned silence_unproven;
+	int quiet_ms; /* the safety bound of a sync's wait */
+	bool need_barrier;
 	long drops;
 	const struct topo *topo;
 	const struct fault_plan *plan;
@@ -92,9 +98,9 @@ struct case_run {
 	bool out_of_memory;
 };
 
-static void fence(const struct case_run *r)
+static void barrier(const struct case_run *r)
 {
-	if (r->need_fence)
+	if (r->need_barrier)
 		syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 }
 
@@ -135,9 +141,10 @@ static unsigned wire_errors(const struct probe_run *p)
 static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 {
 	if (wire)
-		fence(r);
+		barrier(r);
 	p->sync_pending = false;
 	p->burst_sync = false;
+	p->fence_wait = false;
 	p->errors_at_go = wire_errors(p);
 	if (p->proc.in_fd < 0)
 		return;
@@ -154,6 +161,26 @@ static void answer_sync(struct case_run *r, struct probe_run *p, bool wire)
 				: "short write");
 }
 
+/* Sends a fence for p's pending sync (fence.h): its answer proves that
+ * any error for what p sent before it is on the capture. Test-only
+ * (ICMPLAB_TEST_BREAK=fence-lost): none is sent, so none is answered. */
+static void send_fence(struct case_run *r, struct probe_run *p)
+{
+	char err[200];
+
+	p->sync_pending = true;
+	p->fence_wait = true;
+	p->sync_deadline = after_ms(r->quiet_ms);
+	if (helper_test_break("fence-lost")) {
+		p->fence_seq = r->fence.next++;
+		return;
+	}
+	if (fence_send(&r->fence, &p->fence_seq, err, sizeof(err)) < 0 &&
+	    !p->protocol_error[0])
+		snprintf(p->protocol_error, sizeof(p->protocol_error), "%s",
+			 err);
+}
+
 /* A probe's sync: it sent datagram e->seq and waits to be told whether its
  * error came. */
 static void on_sync(struct case_run *r, struct probe_run *p,
@@ -167,16 +194,50 @@ static void on_sync(struct case_run *r, struct probe_run *p,
 		answer_sync(r, p, false);
 	} else if (e->burst > 1) {
 		/* How many errors a burst draws is the question (rate
-		 * limits): wait until the wire has been quiet. */
-		p->sync_pending = true;
+		 * limits): the fence's answer says they are all in. */
+		send_fence(r, p);
 		p->burst_sync = true;
-		p->sync_deadline = after_ms(r->quiet_ms);
 	} else if (wire_errors(p) > p->errors_at_go) {
 		answer_sync(r, p, true);
 	} else {
-		p->sync_pending = true;
-		p->sync_deadline = after_ms(r->quiet_ms);
+		send_fence(r, p);
 	}
+}
+
+/* Fences answered: their syncs are answered with what the wire holds. */
+static void on_fences(struct case_run *r)
+{
+	uint16_t seqs[WIRE_FENCE_ANSWERS];
+	int n = wire_take_fences(&r->wire, seqs, WIRE_FENCE_ANSWERS), i, k;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < r->nprobes; i++) {
+			struct probe_run *p = &r->probes[i];
+
+			if (p->sync_pending && p->fence_wait &&
+			    p->fence_seq == seqs[k])
+				answer_sync(r, p,
+					    wire_errors(p) > p->errors_at_go);
+		}
+}
+
+/* A sync whose evidence did not come within the bound: answered as
+ * silent, and its cell is an error, since the silence was not proven. */
+static void bound_reached(struct case_run *r, struct probe_run *p)
+{
+	if (p->fence_wait && !r->o->fixed_wait_ms) {
+		r->silence_unproven++;
+		if (!p->protocol_error[0])
+			snprintf(p->protocol_error,
+				 sizeof(p->protocol_error),
+				 "silence not proven: the fence sent after "
+				 "datagram %u was not answered within %d ms "
+				 "(--quiet-ms)",
+				 p->nevents ? p->events[p->nevents - 1].seq
+					    : 0,
+				 r->quiet_ms);
+	}
+	answer_sync(r, p, wire_errors(p) > p->errors_at_go);
 }
 
 /* The wire credited errors to some probes' flows: a waiting sync is
@@ -191,9 +252,8 @@ static void on_credited(struct case_run *r)
 
 		if (!(owners & ((uint64_t)1 << i)) || !p->sync_pending)
 			continue;
-		if (p->burst_sync)
-			p->sync_deadline = after_ms(r->quiet_ms);
-		else if (!r->o->fixed_wait_ms)
+		/* A burst waits for its fence, whatever came before. */
+		if (!p->burst_sync && !r->o->fixed_wait_ms)
 			answer_sync(r, p, true);
 	}
 }
@@ -310,6 +370,16 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 	if (wire_add_flow(&r->wire, &f, i, p->def->name) >= 0)
 		p->has_flow = true;
 	return proc_start_command(&p->proc, r->topo, &p->cmd, err, errlen);
+}
+
+static bool any_waiting(const struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprobes; i++)
+		if (r->probes[i].sync_pending)
+			return true;
+	return false;
 }
 
 static bool all_done(const struct case_run *r)
@@ -456,6 +526,8 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
+		if (any_waiting(r))
+			r->wait_ns += event_now_ns() - now;
 		/* Events first: a flow is announced before its datagram
 		 * leaves, so it is known before its error can be read. */
 		for (i = 0; i < r->nprobes; i++) {
@@ -471,13 +543,13 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 				     errlen) < 0)
 			return -1;
 		on_credited(r);
+		on_fences(r);
 		now = event_now_ns();
 		for (i = 0; i < r->nprobes; i++) {
 			struct probe_run *p = &r->probes[i];
 
 			if (p->sync_pending && p->sync_deadline <= now)
-				answer_sync(r, p,
-					    wire_errors(p) > p->errors_at_go);
+				bound_reached(r, p);
 		}
 		reap(r);
 		if (r->o->fixed_wait_ms && spawn_next(r, err, errlen) < 0)
@@ -560,6 +632,14 @@ static json_t *result_json(const struct case_run *r, const char *pcap)
 		.t0 = r->t0,
 		.t_end = event_now_ns(),
 		.topology = r->topology,
+		.t_topo = r->t_topo,
+		.t_fault = r->t_fault,
+		.t_probes = r->t_probes,
+		.t_probes_end = r->t_probes_end,
+		.t_teardown = r->t_teardown,
+		.wait_ns = r->wait_ns,
+		.fences = r->fence.sent,
+		.silence_unproven = r->silence_unproven,
 	};
 	json_t *result = json_object(), *cells = json_array();
 	struct cell c;
@@ -603,13 +683,13 @@ static void pin(struct case_run *r)
 {
 	cpu_set_t set;
 
-	r->need_fence = true;
+	r->need_barrier = true;
 	if (r->o->cpu < 0)
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(r->o->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) == 0)
-		r->need_fence = false;
+		r->need_barrier = false;
 }
 
 json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
@@ -632,6 +712,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	r->o = o;
 	r->t0 = event_now_ns();
 	r->quiet_ms = c->quiet_ms ? c->quiet_ms : o->quiet_ms;
+	r->fence.fd = -1;
 	pin(r);
 	if (!f) {
 		snprintf(err, errlen, "%s: unknown fault '%s'", c->path,
@@ -640,9 +721,18 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	}
 	if (topo_build(&t, err, errlen) < 0)
 		goto out;
+	r->t_topo = event_now_ns();
 	plan.dst = *topo_addr(&t, NODE_SERVER, c->family, 1);
+	/* Before the fault, which may answer fences itself (the forger). */
+	if (fence_open(&r->fence, &t, &plan.dst, err, errlen) < 0)
+		goto out_topo;
+	plan.fence_on = true;
+	plan.fence_id = r->fence.id;
 	if (f->apply(&t, c, &plan, err, errlen) < 0)
 		goto out_topo;
+	r->fence.to = plan.fence_at_router
+			      ? *topo_addr(&t, NODE_ROUTER, plan.dst.family, 0)
+			      : plan.dst;
 	/* As the fault left it: what the reports draw (topodump.h). */
 	r->topology = topo_dump(&t, err, errlen);
 	if (!r->topology)
@@ -651,6 +741,7 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 	r->plan = &plan;
 	/* Before any packet is read: the ledger holds datagrams to dst. */
 	wire_init(&r->wire, &plan.dst);
+	wire_set_fence(&r->wire, r->fence.id);
 	if (plan.min_quiet_ms > r->quiet_ms)
 		r->quiet_ms = plan.min_quiet_ms;
 	if (o->pcap_dir) {
@@ -679,12 +770,14 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			goto out_probes;
 		}
 	}
+	r->t_fault = r->t_probes = event_now_ns();
 	for (i = 0; i < r->nprobes; i++)
 		if ((o->fixed_wait_ms ? spawn_next(r, err, errlen)
 				      : spawn_probe(r, i, err, errlen)) < 0)
 			goto out_probes;
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
+	r->t_probes_end = event_now_ns();
 	stop_helpers(r, &plan);
 	if (capture_finish(&cap, err, errlen) < 0)
 		goto out_probes;
@@ -692,6 +785,11 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		snprintf(err, errlen, "out of memory while recording the case");
 		goto out_probes;
 	}
+	/* The namespaces go before the cells are written: what is left is
+	 * the record, and teardown is timed with the case. */
+	fence_close(&r->fence);
+	topo_destroy(&t);
+	r->t_teardown = event_now_ns();
 	result = result_json(r, pcap_path);
 
 out_probes:
@@ -709,6 +807,7 @@ out_topo:
 	/* Those not stopped yet: the case broke before its cells. */
 	for (i = 0; i < plan.nhelpers; i++)
 		helper_stop(&plan.helpers[i], NULL, 0);
+	fence_close(&r->fence);
 	topo_destroy(&t);
 out:
 	wire_free(&r->wire);

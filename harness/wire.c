@@ -1,6 +1,8 @@
 /* The wire ledger: see wire.h. */
 #include "wire.h"
 
+#include "fence.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -351,9 +353,18 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 	enum wire_class cls;
 	size_t entry;
 	int flow;
+	bool answer;
+	uint16_t seq;
 
 	pkt_decode_eth(frame, caplen, &p);
-	cls = match_packet(&p, w->flows, w->nflows, &flow);
+	if (w->fence_on && fence_packet(&p, w->fence_id, &answer, &seq)) {
+		cls = WIRE_FENCE;
+		flow = -1;
+		if (answer && w->nfence_answers < WIRE_FENCE_ANSWERS)
+			w->fence_answers[w->nfence_answers++] = seq;
+	} else {
+		cls = match_packet(&p, w->flows, w->nflows, &flow);
+	}
 	if (!grow_packets(w)) {
 		w->out_of_memory = true;
 		return;
@@ -401,6 +412,23 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
 void wire_finish(struct wire *w)
 {
 	rematch(w, true);
+}
+
+void wire_set_fence(struct wire *w, uint16_t id)
+{
+	w->fence_on = true;
+	w->fence_id = id;
+}
+
+int wire_take_fences(struct wire *w, uint16_t *seqs, int max)
+{
+	int n = w->nfence_answers < max ? w->nfence_answers : max;
+
+	memcpy(seqs, w->fence_answers, (size_t)n * sizeof(*seqs));
+	memmove(w->fence_answers, w->fence_answers + n,
+		(size_t)(w->nfence_answers - n) * sizeof(*seqs));
+	w->nfence_answers -= n;
+	return n;
 }
 
 uint64_t wire_take_credited(struct wire *w)

@@ -22,6 +22,7 @@
 
 #define WIRE_MAX_FLOWS 32 /* = CASE_MAX_PROBES: one flow per probe */
 #define WIRE_PARSE_MAX 256
+#define WIRE_FENCE_ANSWERS 64 /* more than a case has syncs at once */
 
 /* An ICMP error quoting one of a probe's datagrams. */
 struct wire_error {
@@ -80,6 +81,12 @@ struct wire {
 	struct wire_held *held;
 	int nheld, capheld;
 	uint64_t credited; /* bit k: owner k was credited an error */
+	/* The fences (fence.h): their identifier, and the sequence numbers
+	 * answered since the last wire_take_fences. */
+	bool fence_on;
+	uint16_t fence_id;
+	uint16_t fence_answers[WIRE_FENCE_ANSWERS];
+	int nfence_answers;
 	bool out_of_memory;
 };
 
@@ -123,6 +130,14 @@ void wire_on_packet(void *arg, const uint8_t *frame, size_t caplen,
  * credited only errors quoting the source address and port of a datagram
  * it was seen sending). */
 void wire_finish(struct wire *w);
+
+/* Fences of identifier id are the harness's: they and their answers are
+ * WIRE_FENCE, never a flow's. */
+void wire_set_fence(struct wire *w, uint16_t id);
+
+/* Moves the sequence numbers of the fences answered since the last call
+ * into seqs (at most max) and returns how many. */
+int wire_take_fences(struct wire *w, uint16_t *seqs, int max);
 
 /* The owners credited an error since the last call, as a bit mask (bit k:
  * owner k); clears it. */

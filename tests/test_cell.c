@@ -283,7 +283,7 @@ static void test_case_record(void **state)
 		"\"capture_drops\":0,"
 		"\"helpers\":[{\"name\":\"forger\"},"
 		"{\"name\":\"listener\",\"error\":\"boom\"}],"
-		"\"duration_ms\":10.0}");
+		"\"duration_ms\":10.0,\"fences\":0,\"silence_unproven\":0}");
 	/* A case that could not run says only which and why. */
 	r.error = "case could not run: no netns";
 	assert_json(case_record_json(&r),

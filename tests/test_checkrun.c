@@ -51,18 +51,19 @@ static void test_ipv6_of_ipv4_only_fault(void **state)
 	assert_string_equal(err, PATH ":3: fault 'pmtu': df=no: IPv6 has no "
 				     "DF bit and its routers never fragment; "
 				     "leave df out for ipv6");
-	/* forge has an ipv6 form, but not every variant and parameter. */
+	/* forge has an ipv6 form, but not every variant with every type:
+	 * RFC 4884 gives only ICMPv6 types 1 and 3 a length. */
 	assert_int_equal(parse("title t\n"
-			       "family ipv4 ipv6\n"
-			       "fault forge type=3 code=1 variant=rfc4884\n"
+			       "family ipv6\n"
+			       "fault forge type=4 code=0 variant=rfc4884\n"
 			       "probes udp-recverr\n"
 			       "expect udp-recverr none\n"
 			       "why w\n",
 			       err, sizeof(err)),
 			 -1);
-	assert_string_equal(err, PATH ":3: fault 'forge': variant rfc4884 has "
-				     "no ICMPv6 form yet; with family ipv6 "
-				     "use none, bad_csum or short_quote");
+	assert_string_equal(err, PATH ":3: fault 'forge': variant rfc4884: "
+				     "ICMPv6 type 4 has no length field; RFC "
+				     "4884 4.5 defines it for types 1 and 3");
 	assert_int_equal(parse("title t\n"
 			       "family ipv6\n"
 			       "fault forge type=unreachable code=port mtu=1280\n"

@@ -797,6 +797,122 @@ static void test_forge6_variants(void **state)
 	build6_and_compare(&s, fx_forged6_short, sizeof(fx_forged6_short));
 }
 
+/* The quoted UDP datagram of an ICMPv6 error (quote at q, the whole of
+ * fx_dgram6_udp's 56 bytes) still checksums right for its own
+ * pseudo-header: an edited quote looks like another flow's datagram, not
+ * a damaged one. */
+static void check_quoted_udp6(const uint8_t *q)
+{
+	uint8_t ph[40];
+	size_t ulen = (size_t)(q[44] << 8 | q[45]);
+	uint32_t s;
+
+	memcpy(ph, q + 8, 32);
+	memset(ph + 32, 0, 8);
+	ph[34] = (uint8_t)(ulen >> 8);
+	ph[35] = (uint8_t)ulen;
+	ph[39] = 17;
+	s = (uint32_t)sum16(ph, sizeof(ph)) + sum16(q + 40, ulen);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	assert_int_equal(s, 0xffff);
+}
+
+static ssize_t build6(const struct forge_spec *s, uint8_t *out)
+{
+	char err[256] = "";
+	ssize_t n = forge_build6(s, fx_dgram6_udp, sizeof(fx_dgram6_udp), out,
+				 FORGE_PKT6_MAX, err, sizeof(err));
+
+	if (n < 0)
+		fail_msg("forge_build6: %s", err);
+	return n;
+}
+
+/* other_sport and other_dst over IPv6: the quote names another port or
+ * another destination, and its UDP checksum agrees with the edit;
+ * offpath comes from outside the topology; everything else is as 1/4. */
+static void test_forge6_hostile(void **state)
+{
+	static uint8_t out[FORGE_PKT6_MAX];
+	struct forge_spec s = base_spec6(1, 4);
+	uint8_t off[16];
+	struct pkt p;
+	ssize_t n;
+
+	(void)state;
+	s.variant = FORGE_OTHER_SPORT;
+	n = build6(&s, out);
+	assert_int_equal(n, sizeof(fx_forged6_port));
+	assert_int_equal(sum6(out, (size_t)n), 0xffff);
+	assert_int_equal(pkt_decode_ip(out, (size_t)n, &p), PKT_OK);
+	assert_int_equal(p.quote.sport, 40000 ^ FORGE_OTHER_SPORT_XOR);
+	assert_int_equal(p.quote.dport, 33434);
+	check_quoted_udp6(out + 48);
+	/* Only the port and the checksum differ from the plain 1/4. */
+	assert_memory_equal(out + 48, fx_dgram6_udp, 40);
+	assert_memory_equal(out + 48 + 42, fx_dgram6_udp + 42, 4);
+
+	s.variant = FORGE_OTHER_DST;
+	n = build6(&s, out);
+	assert_int_equal(sum6(out, (size_t)n), 0xffff);
+	assert_int_equal(pkt_decode_ip(out, (size_t)n, &p), PKT_OK);
+	assert_int_equal(p.quote.dst.a[15], 0x02 ^ FORGE_OTHER_DST_XOR);
+	assert_int_equal(p.quote.sport, 40000);
+	check_quoted_udp6(out + 48);
+
+	s.variant = FORGE_OFFPATH;
+	n = build6(&s, out);
+	assert_int_equal(sum6(out, (size_t)n), 0xffff);
+	inet_pton(AF_INET6, FORGE_OFFPATH_SRC6, off);
+	assert_memory_equal(out + 8, off, 16);
+	assert_memory_equal(out + 40, fx_forged6_port + 40, 2);
+	assert_memory_equal(out + 44, fx_forged6_port + 44,
+			    sizeof(fx_forged6_port) - 44);
+}
+
+/* RFC 4884 over ICMPv6: the original datagram field padded to 128 bytes,
+ * its length in 64-bit words (16) in the first byte of the 32-bit field
+ * (RFC 4884 4.5), then an extension the decoder accepts, carrying an
+ * interface object with an IPv6 address (AFI 2). Not for Packet Too Big,
+ * which has no length field. */
+static void test_forge6_rfc4884(void **state)
+{
+	static uint8_t out[FORGE_PKT6_MAX];
+	struct forge_spec s = base_spec6(1, 4);
+	char err[256];
+	struct pkt p;
+	ssize_t n;
+
+	(void)state;
+	s.variant = FORGE_RFC4884;
+	s.iface.ifindex = 3;
+	inet_pton(AF_INET6, "2001:db8:1::1", s.iface.addr6);
+	snprintf(s.iface.name, sizeof(s.iface.name), "rc");
+	s.iface.mtu = 1500;
+	n = build6(&s, out);
+	assert_int_equal(sum6(out, (size_t)n), 0xffff);
+	assert_int_equal(out[44], 128 / 8);
+	assert_memory_equal(out + 48, fx_dgram6_udp, sizeof(fx_dgram6_udp));
+	assert_int_equal(out[48 + 128], 0x20); /* version 2 */
+	/* The object: class 2, AFI 2 and the 16-byte address. */
+	assert_int_equal(out[48 + 128 + 4 + 2], 2);
+	assert_int_equal(out[48 + 128 + 4 + 8] << 8 | out[48 + 128 + 4 + 9],
+			 2);
+	assert_memory_equal(out + 48 + 128 + 4 + 12, s.iface.addr6, 16);
+	assert_int_equal(pkt_decode_ip(out, (size_t)n, &p), PKT_OK);
+	assert_true(p.flags & PKTF_EXTENSION);
+	assert_false(p.flags & PKTF_EXT_BAD);
+	assert_int_equal(p.quote.sport, 40000);
+
+	s.type = 2;
+	err[0] = '\0';
+	assert_int_equal(forge_build6(&s, fx_dgram6_udp, sizeof(fx_dgram6_udp),
+				      out, sizeof(out), err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "RFC 4884 4.5"));
+}
+
 /* RFC 4443 2.4 (c): a datagram too big to quote whole is quoted up to the
  * 1280-byte minimum MTU, its first bytes as they were; link padding past
  * the payload length is never quoted. The checksums were computed by the
@@ -848,8 +964,8 @@ static void test_forge6_refuses(void **state)
 	char err[256] = "";
 
 	(void)state;
-	/* An IPv4 datagram, a cut IPv6 header, a small buffer, and the
-	 * variants without an IPv6 form. */
+	/* An IPv4 datagram, a cut IPv6 header, a small buffer, and a
+	 * variant that does not fit the type. */
 	assert_int_equal(forge_build6(&s, fx_dgram_udp, sizeof(fx_dgram_udp),
 				      out, sizeof(out), err, sizeof(err)),
 			 -1);
@@ -865,13 +981,15 @@ static void test_forge6_refuses(void **state)
 			 -1);
 	assert_string_equal(err, "forge: output buffer of 1279 bytes; 1280 "
 				 "needed");
+	/* rfc4884 with a type that has no length field. */
+	s.type = 4;
 	s.variant = FORGE_RFC4884;
 	assert_int_equal(forge_build6(&s, fx_dgram6_udp, sizeof(fx_dgram6_udp),
 				      out, sizeof(out), err, sizeof(err)),
 			 -1);
-	assert_string_equal(err, "variant rfc4884 has no ICMPv6 form yet; "
-				 "with family ipv6 use none, bad_csum or "
-				 "short_quote");
+	assert_string_equal(err, "variant rfc4884: ICMPv6 type 4 has no length "
+				 "field; RFC 4884 4.5 defines it for types 1 "
+				 "and 3");
 }
 
 /* IPv6 flows are told apart by all 16 bytes of their addresses. */
@@ -923,6 +1041,8 @@ int main(void)
 		cmocka_unit_test(test_forge6_port),
 		cmocka_unit_test(test_forge6_ptb_and_pointer),
 		cmocka_unit_test(test_forge6_variants),
+		cmocka_unit_test(test_forge6_hostile),
+		cmocka_unit_test(test_forge6_rfc4884),
 		cmocka_unit_test(test_forge6_quote_fits_min_mtu),
 		cmocka_unit_test(test_forge6_refuses),
 		cmocka_unit_test(test_flow_count6),

@@ -897,6 +897,9 @@ static void test_interrupted_run(void **state)
 			null = open("/dev/null", O_WRONLY);
 			dup2(null, 1);
 			dup2(null, 2);
+			/* No fence answers: silent_drop's sync waits its
+			 * whole 2 s bound, the window the signal aims at. */
+			setenv("ICMPLAB_TEST_BREAK", "fence-lost", 1);
 			{
 				union {
 					const char *const *c;
@@ -906,8 +909,8 @@ static void test_interrupted_run(void **state)
 			}
 			_exit(127);
 		}
-		/* Inside silent_drop's quiet period: port_unreachable is
-		 * done, silent_drop's capture is open. */
+		/* Inside silent_drop's bound: port_unreachable is done,
+		 * silent_drop's capture is open. */
 		usleep(1200000);
 		kill(pid, sigs[k]);
 		waitpid(pid, NULL, 0);
@@ -1105,6 +1108,134 @@ static void test_probe_killed_mid_sync(void **state)
 	json_decref(doc);
 }
 
+/* Silence is proven by fences (fence.h), not waited for: every case of
+ * the main run that synced sent fences, none reached the bound, and the
+ * fences and their answers are on the wire as "fence", never a probe's. */
+static void test_fences(void **state)
+{
+	json_t *k, *p, *ph;
+	size_t i, j;
+	long fences = 0;
+	int fenced_packets = 0;
+
+	(void)state;
+	NEED_SUITE();
+	json_array_foreach(json_object_get(main_run.doc, "cases"), i, k)
+	{
+		const char *name = json_string_value(json_object_get(k, "name"));
+
+		assert_int_equal(json_integer_value(json_object_get(
+					 k, "silence_unproven")),
+				 0);
+		ph = json_object_get(k, "phases_ms");
+		if (!ph)
+			fail_msg("%s: no phases_ms", name);
+		assert_non_null(json_object_get(ph, "setup"));
+		assert_non_null(json_object_get(ph, "teardown"));
+		fences += json_integer_value(json_object_get(k, "fences"));
+		if (strcmp(name, "silent_drop") == 0)
+			assert_true(json_integer_value(
+					    json_object_get(k, "fences")) > 0);
+		json_array_foreach(json_object_get(k, "packets"), j, p)
+		{
+			const char *cls = json_string_value(
+				json_object_get(p, "class"));
+
+			if (!cls || strcmp(cls, "fence") != 0)
+				continue;
+			fenced_packets++;
+			assert_null(json_object_get(p, "probe"));
+		}
+	}
+	assert_true(fences > 0);
+	assert_true(fenced_packets > 0);
+}
+
+/* A forger that answers 300 ms late (ICMPLAB_TEST_BREAK=forger-delay) is
+ * still caught: its fence replies queue behind its errors, so no sync is
+ * answered before the error it waits for. */
+static void test_late_error_caught(void **state)
+{
+	const char *d = make_tmpdir("late");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--probe", "udp-connected", "--probe",
+			      "udp-recverr", "--probe", "udp-unconnected",
+			      "du03_port", NULL};
+	char err[4096];
+	json_t *doc, *k, *c;
+	const char *probes[] = {"udp-connected", "udp-recverr",
+				"udp-unconnected"};
+	size_t i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[4] = d;
+	setenv("ICMPLAB_TEST_BREAK", "forger-delay:300", 1);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 0);
+	unsetenv("ICMPLAB_TEST_BREAK");
+	doc = load_results(d);
+	assert_non_null(doc);
+	k = json_array_get(json_object_get(doc, "cases"), 0);
+	assert_int_equal(
+		json_integer_value(json_object_get(k, "silence_unproven")), 0);
+	/* It did wait: each datagram's error came 300 ms after it. */
+	assert_true(json_real_value(json_object_get(
+			    json_object_get(k, "phases_ms"), "wait")) >= 300.0);
+	for (i = 0; i < 3; i++) {
+		c = find_cell(doc, "du03_port", probes[i]);
+		assert_non_null(c);
+		assert_string_equal(
+			json_string_value(json_object_get(c, "verdict")),
+			"pass");
+		/* The same cell as in the unbroken main run. */
+		assert_int_equal(json_array_size(json_object_get(c, "wire")),
+				 json_array_size(json_object_get(
+					 cell("du03_port", probes[i]), "wire")));
+		assert_int_equal(
+			json_array_size(json_object_get(c, "surfaced")),
+			json_array_size(json_object_get(
+				cell("du03_port", probes[i]), "surfaced")));
+	}
+	json_decref(doc);
+}
+
+/* A fence never answered (ICMPLAB_TEST_BREAK=fence-lost sends none) is
+ * no proof of silence: at the bound the cell is an error that says so,
+ * not a pass on a wire that merely looked quiet. */
+static void test_silence_not_proven(void **state)
+{
+	const char *d = make_tmpdir("unproven");
+	const char *argv[] = {ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
+			      "--quiet-ms", "50", "--probe", "udp-connected",
+			      "silent_drop", NULL};
+	char err[4096];
+	json_t *doc, *k, *c;
+	const char *reason;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[4] = d;
+	setenv("ICMPLAB_TEST_BREAK", "fence-lost", 1);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	unsetenv("ICMPLAB_TEST_BREAK");
+	doc = load_results(d);
+	assert_non_null(doc);
+	k = json_array_get(json_object_get(doc, "cases"), 0);
+	assert_true(json_integer_value(
+			    json_object_get(k, "silence_unproven")) >= 1);
+	c = find_cell(doc, "silent_drop", "udp-connected");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
+	reason = json_string_value(json_object_get(c, "reason"));
+	if (!reason || !strstr(reason, "silence not proven"))
+		fail_msg("reason '%s' lacks 'silence not proven'",
+			 reason ? reason : "(none)");
+	json_decref(doc);
+}
+
 /* Without root the run is a skip with the reason: exit 4. */
 int main(void)
 {
@@ -1133,6 +1264,9 @@ int main(void)
 		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_helper_failures),
 		cmocka_unit_test(test_probe_killed_mid_sync),
+		cmocka_unit_test(test_fences),
+		cmocka_unit_test(test_late_error_caught),
+		cmocka_unit_test(test_silence_not_proven),
 	};
 
 	return cmocka_run_group_tests_name("integration", tests, setup,
