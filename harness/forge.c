@@ -712,6 +712,10 @@ ssize_t forge_echo_reply(const uint8_t *req, size_t len, uint16_t ip_id,
  * and are not answered, so a connection can be made and the forged error
  * meets its data. */
 #define FORGE_TCP_BARE_MAX 60
+/* Over IPv6 the TCP header alone, with options, is at most 40 bytes: a
+ * payload length of at most 40 (ip_len, which counts the IPv6 header, 80),
+ * nft's `ip6 length`. */
+#define FORGE_TCP_BARE_MAX6 40
 
 _Static_assert(FORGE_MAX_CODES == PARAM_MAX_CODES,
 	       "a sweep's codes fit the forger's table");
@@ -815,12 +819,10 @@ static int forge_rules6(const struct param_block *a, char *why,
 		       "case (RFC 4443 3.4)");
 		return -1;
 	}
-	if (v[FP_GATEWAY].given || v[FP_FROM].given || v[FP_TCP].given) {
+	if (v[FP_GATEWAY].given || v[FP_FROM].given) {
 		seterr(why, whylen,
 		       "%s= has no ipv6 form yet; drop it or use family ipv4",
-		       v[FP_GATEWAY].given ? "gateway"
-		       : v[FP_FROM].given  ? "from"
-					   : "tcp");
+		       v[FP_GATEWAY].given ? "gateway" : "from");
 		return -1;
 	}
 	return forge_variant_fits6((enum forge_variant)v[FP_VARIANT].n,
@@ -960,7 +962,9 @@ static bool want(const struct forger *fg, const struct pkt *p)
 	     (p->h.kind == PK_ICMP_ECHO && p->h.icmp_type != 128)))
 		return false;
 	if (fg->tcp_data && p->h.kind == PK_TCP &&
-	    p->h.ip_len <= FORGE_TCP_BARE_MAX)
+	    p->h.ip_len <= (p->h.family == AF_INET6
+				    ? IP6_HDR_LEN + FORGE_TCP_BARE_MAX6
+				    : FORGE_TCP_BARE_MAX))
 		return false;
 	return true;
 }
@@ -1232,10 +1236,11 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 	if (open_sockets(t, &fg, err, errlen) < 0)
 		return -1;
 	if (fg.tcp_data)
-		snprintf(
-			bare, sizeof(bare),
-			"    meta l4proto tcp ip length <= %d counter accept\n",
-			FORGE_TCP_BARE_MAX);
+		snprintf(bare, sizeof(bare),
+			 "    meta l4proto tcp %s length <= %d counter accept\n",
+			 fg.family == AF_INET6 ? "ip6" : "ip",
+			 fg.family == AF_INET6 ? FORGE_TCP_BARE_MAX6
+					       : FORGE_TCP_BARE_MAX);
 	/* Only the forged answer may come back: the router must not forward
 	 * the datagram to a server that would answer it too. */
 	snprintf(script, sizeof(script),
