@@ -228,8 +228,8 @@ __attribute__((no_sanitize_address)) static int run_probe_child(void *arg)
 	if (getppid() != c->parent)
 		_exit(PROC_EXIT_NOSTART);
 	if (setns(c->netns, CLONE_NEWNET) < 0) {
-		child_say("setns to the client: ", child_strerror(errno),
-			  NULL, NULL);
+		child_say("setns to the client: ", child_strerror(errno), NULL,
+			  NULL);
 		_exit(PROC_EXIT_NOSTART);
 	}
 	if (sigprocmask(SIG_SETMASK, &c->mask, NULL) < 0) {

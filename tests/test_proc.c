@@ -153,7 +153,14 @@ static void write_probe(const char *text)
 
 /* Setns into any namespace, the caller's own included, needs
  * CAP_SYS_ADMIN: without it, a spawn cannot get as far as exec. */
-#define SKIP_UNLESS_ROOT()                                                     	do {                                                                   		if (geteuid() != 0) {                                          			print_message("skipped: needs root (setns into the "   				      "client's namespace)\n");              			skip();                                                		}                                                              	} while (0)
+#define SKIP_UNLESS_ROOT()                                                     \
+	do {                                                                   \
+		if (geteuid() != 0) {                                          \
+			print_message("skipped: needs root (setns into the "   \
+				      "client's namespace)\n");                \
+			skip();                                                \
+		}                                                              \
+	} while (0)
 
 static void on_line(void *arg, const char *line, size_t len)
 {
@@ -315,9 +322,8 @@ static void test_probe_in_client_namespace(void **state)
 		 "--ttl 7\n",
 		 (unsigned long long)st.st_ino);
 	assert_memory_equal(out, want, strlen(want));
-	assert_int_equal(sscanf(out + strlen(want), "%llx\n%llx", &sigblk,
-				&sigign),
-			 2);
+	assert_int_equal(
+		sscanf(out + strlen(want), "%llx\n%llx", &sigblk, &sigign), 2);
 	assert_int_equal(sigblk, 1ULL << (SIGUSR1 - 1));
 	assert_false(sigign & (1ULL << (SIGPIPE - 1)));
 	assert_true(sigign & (1ULL << (SIGUSR2 - 1)));
