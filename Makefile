@@ -22,6 +22,11 @@ endif
 # Recursive (=) so that pkg-config is asked only after install-deps ran.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# The probe binaries use only lib/ (whose event encoding is jansson's):
+# every library more is one more the dynamic loader maps at each of the
+# thousands of probe starts of a run, whether or not the linker would
+# have dropped it (--as-needed is not every toolchain's default).
+PROBE_LIBS = $(shell pkg-config --libs jansson)
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -Ilib -Iharness $(PKG_CFLAGS) $(CFLAGS) -MMD -MP \
 	-DICMPLAB_BIN='"$(B)/icmplab"' -DICMPLAB_PROBE_DIR='"$(B)/probes"'
 
@@ -79,7 +84,7 @@ $(BIN): $(B)/harness/main.o $(HLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/probes/icmplab-probe-%: $(B)/probes/%.o $(B)/probes/probe.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROBE_LIBS)
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/runner.a $(HLIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka

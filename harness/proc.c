@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -139,11 +140,155 @@ static void run_holder(const char *path, const char *const *argv,
 	_exit(128 + WTERMSIG(status));
 }
 
-/* Forks argv in the client namespace with stdin, stdout and stderr on
+/* What the child of a probe spawn needs, in the parent's memory (which it
+ * shares until its exec). */
+struct spawn_child {
+	const char *path;
+	const char *const *argv, *const *envp;
+	int in, out, err; /* the pipe ends that become 0, 1 and 2 */
+	int netns;	  /* the client's namespace */
+	pid_t parent;
+	sigset_t mask; /* the parent's signal mask, for the program */
+};
+
+/* The child's stack: it runs only system calls and their wrappers. */
+#define SPAWN_STACK (64 * 1024)
+
+/* Writes a line of a, b, c and d (each may be NULL) to stderr: the child
+ * of a probe spawn may not format (it shares the parent's memory, and the
+ * parent may be in the middle of malloc or stdio). */
+static void child_say(const char *a, const char *b, const char *c,
+		      const char *d)
+{
+	const char *part[4] = {a, b, c, d};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (part[i] && write(2, part[i], strlen(part[i])) < 0)
+			return;
+	if (write(2, "\n", 1) < 0)
+		return;
+}
+
+/* A system error's text without locale or formatting: a table look-up. */
+static const char *child_strerror(int e)
+{
+	const char *s = strerrordesc_np(e);
+
+	return s ? s : "unknown error";
+}
+
+/* The child of a probe spawn, between clone and exec. It runs in the
+ * parent's memory on a stack of its own while the parent waits
+ * (CLONE_VFORK), so it calls only system calls and writes no memory but
+ * its stack (and errno). With sanitizers, their runtime would poison the
+ * shadow of a stack it never unpoisons: none here. Never returns. */
+__attribute__((no_sanitize_address)) static int run_probe_child(void *arg)
+{
+	const struct spawn_child *c = arg;
+	struct sigaction sa, dfl;
+	union {
+		const char *const *c;
+		char *const *v;
+	} argv = {c->argv}, envp = {c->envp};
+	int sig;
+
+	/* Until stderr is the pipe, a failure can only be an exit status:
+	 * PROC_EXIT_NOSTART, "could not start". */
+	if (dup2(c->in, 0) < 0 || dup2(c->out, 1) < 0 || dup2(c->err, 2) < 0)
+		_exit(PROC_EXIT_NOSTART);
+	/* Every handled signal back to its default, as exec would do, but
+	 * now: a handler of the parent's must not run on this stack and in
+	 * the parent's memory once the signals are unblocked. SIGPIPE too,
+	 * although the worker ignores it (suite.c): an ignored signal stays
+	 * ignored across exec, and the worker's SIG_IGN is not the probe's
+	 * business. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (sig = 1; sig < _NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, NULL, &sa) < 0 || sa.sa_handler == SIG_DFL ||
+		    (sa.sa_handler == SIG_IGN && sig != SIGPIPE))
+			continue; /* < 0: reserved by the C library */
+		if (sigaction(sig, &dfl, NULL) < 0) {
+			child_say("sigaction to the default: ",
+				  child_strerror(errno), NULL, NULL);
+			_exit(PROC_EXIT_NOSTART);
+		}
+	}
+	/* The probe dies with the harness: nothing outlives a SIGKILLed
+	 * run. If the harness died before the death signal was armed, no
+	 * signal will come: stop here. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		child_say("prctl(PR_SET_PDEATHSIG): ", child_strerror(errno),
+			  NULL, NULL);
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (getppid() != c->parent)
+		_exit(PROC_EXIT_NOSTART);
+	if (setns(c->netns, CLONE_NEWNET) < 0) {
+		child_say("setns to the client: ", child_strerror(errno), NULL,
+			  NULL);
+		_exit(PROC_EXIT_NOSTART);
+	}
+	if (sigprocmask(SIG_SETMASK, &c->mask, NULL) < 0) {
+		child_say("sigprocmask: ", child_strerror(errno), NULL, NULL);
+		_exit(PROC_EXIT_NOSTART);
+	}
+	execve(c->path, argv.v, envp.v);
+	child_say("exec ", c->path, ": ", child_strerror(errno));
+	_exit(PROC_EXIT_NOSTART);
+}
+
+/* Starts a probe binary as spawn_argv says, without copying the worker's
+ * address space: the child shares it (CLONE_VM) on a stack of its own
+ * until its exec, the parent waiting meanwhile (CLONE_VFORK), as
+ * posix_spawn does. A fork would copy the page tables of a worker that
+ * may hold tens of megabytes, for each probe. Every signal stays blocked
+ * in the parent until the child has gone: no handler may run in the
+ * child. The child's pid, or -1 with errno. */
+static pid_t clone_probe(const char *path, const char *const *argv,
+			 const char *const *envp, const struct topo *t, int in,
+			 int out, int errp)
+{
+	struct spawn_child c = {
+		.path = path,
+		.argv = argv,
+		.envp = envp ? envp : (const char *const *)environ,
+		.in = in,
+		.out = out,
+		.err = errp,
+		.netns = t->ns[NODE_CLIENT],
+		.parent = getpid(),
+	};
+	sigset_t all;
+	char *stack;
+	pid_t pid;
+	int e;
+
+	stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &c.mask);
+	/* The stack grows down on every architecture this runs on. */
+	pid = clone(run_probe_child, stack + SPAWN_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &c.mask, NULL);
+	munmap(stack, SPAWN_STACK);
+	errno = e;
+	return pid;
+}
+
+/* Starts argv in the client namespace with stdin, stdout and stderr on
  * pipes to the harness. contain: in a PID and mount namespace of its own,
- * p->pid being its holder (run_holder); otherwise p->pid is the program
- * itself (our probe binaries, which fork nothing, and whose
- * /proc/self/task/TID must be their own). envp: the environment (NULL:
+ * p->pid being its holder (run_holder), which needs a fork (the holder
+ * runs on, without exec); otherwise p->pid is the program itself (our
+ * probe binaries, which fork nothing, and whose /proc/self/task/TID must
+ * be their own), started by clone_probe. envp: the environment (NULL:
  * the harness's). */
 static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 		      const char *const *argv, const char *const *envp,
@@ -163,21 +308,24 @@ static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 		goto fail_pipe;
 	}
 	p->t_start = event_now_ns();
-	p->pid = fork();
+	p->pid = contain ? fork()
+			 : clone_probe(path, argv, envp, t, in[0], out[1],
+				       errp[1]);
 	if (p->pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		snprintf(err, errlen, "%s: %s", contain ? "fork" : "clone",
+			 strerror(errno));
 		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
 		close(errp[0]), close(errp[1]);
 		return -1;
 	}
-	if (p->pid == 0) {
+	if (p->pid == 0) { /* the holder, forked */
 		/* Until stderr is the pipe, a failure can only be an exit
 		 * status: PROC_EXIT_NOSTART, "could not start". */
 		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			_exit(PROC_EXIT_NOSTART);
 		/* An ignored signal stays ignored across exec: the worker's
-		 * SIG_IGN (suite.c) is not the probe's business. */
+		 * SIG_IGN (suite.c) is not the command's business. */
 		if (signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
 			dprintf(2, "signal(SIGPIPE): %s\n", strerror(errno));
 			_exit(PROC_EXIT_NOSTART);
@@ -198,11 +346,7 @@ static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 				strerror(errno));
 			_exit(PROC_EXIT_NOSTART);
 		}
-		if (contain)
-			run_holder(path, argv, envp);
-		exec_argv(path, argv, envp);
-		dprintf(2, "exec %s: %s\n", path, strerror(errno));
-		_exit(PROC_EXIT_NOSTART);
+		run_holder(path, argv, envp);
 	}
 	close(in[0]);
 	close(out[1]);

@@ -56,8 +56,12 @@ void proc_init(struct proc *p);
 
 /* Starts probe binary def->binary from probe_dir in t's client namespace
  * with the arguments plan asks for (--style, --dst, --dport, --ttl,
- * --size, --count, --burst). 0, or -1 with err (a missing binary says to
- * run make). */
+ * --size, --count, --burst). The probe shares the worker's memory until
+ * its exec (clone with CLONE_VM | CLONE_VFORK): starting one costs the
+ * same whatever the worker's size. 0, or -1 with err (a missing binary
+ * says to run make). A probe that got as far as its process but not its
+ * program (setns or exec failed) is started: it ends with
+ * PROC_EXIT_NOSTART and the reason on its stderr. */
 int proc_start_probe(struct proc *p, const struct topo *t,
 		     const char *probe_dir, const struct probe_def *def,
 		     const struct fault_plan *plan, char *err, size_t errlen);

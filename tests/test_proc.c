@@ -1,13 +1,26 @@
 /* The user command's text: placeholders become quoted references to
- * variables of its environment, never pasted values (proc.c). */
+ * variables of its environment, never pasted values; and the start of a
+ * probe binary: in the client's namespace, with the signals and the death
+ * signal it needs, its failure to start reported (proc.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "proc.h"
 
@@ -118,6 +131,275 @@ static void test_too_long(void **state)
 	free(tpl);
 }
 
+/* The probe binaries' side: a directory of stand-in probes (shell scripts
+ * or junk) under the name proc_start_probe builds, and a namespace. */
+static char probe_dir[] = "/tmp/icmplab-test-proc-XXXXXX";
+static const struct probe_def stand_in = {.name = "t", .binary = "t"};
+static char probe_path[sizeof(probe_dir) + 32];
+
+/* Writes the stand-in probe, mode 0755. */
+static void write_probe(const char *text)
+{
+	FILE *f;
+
+	snprintf(probe_path, sizeof(probe_path), "%s/icmplab-probe-t",
+		 probe_dir);
+	f = fopen(probe_path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(probe_path, 0755), 0);
+}
+
+/* Setns into any namespace, the caller's own included, needs
+ * CAP_SYS_ADMIN: without it, a spawn cannot get as far as exec. */
+#define SKIP_UNLESS_ROOT()                                                     \
+	do {                                                                   \
+		if (geteuid() != 0) {                                          \
+			print_message("skipped: needs root (setns into the "   \
+				      "client's namespace)\n");                \
+			skip();                                                \
+		}                                                              \
+	} while (0)
+
+static void on_line(void *arg, const char *line, size_t len)
+{
+	char *out = arg;
+	size_t have = strlen(out);
+
+	if (line && have + len + 2 < PROC_LINE_MAX) {
+		memcpy(out + have, line, len);
+		out[have + len] = '\n';
+		out[have + len + 1] = '\0';
+	}
+}
+
+/* Reads p's stdout lines into out and its stderr into errtext until both
+ * end, then reaps it; fails the test after 10 s. */
+static void finish(struct proc *p, char *out)
+{
+	struct pollfd pfd[2];
+	time_t until = time(NULL) + 10;
+
+	out[0] = '\0';
+	while (p->out_fd >= 0 || p->err_fd >= 0) {
+		assert_true(time(NULL) < until);
+		pfd[0].fd = p->out_fd;
+		pfd[1].fd = p->err_fd;
+		pfd[0].events = pfd[1].events = POLLIN;
+		poll(pfd, 2, 1000);
+		proc_read_lines(p, on_line, out);
+		proc_read_errors(p);
+	}
+	assert_true(proc_reap(p));
+}
+
+static int setup_probe_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(probe_dir) ? 0 : -1;
+}
+
+static int teardown_probe_dir(void **state)
+{
+	(void)state;
+	unlink(probe_path);
+	return rmdir(probe_dir);
+}
+
+/* A binary there but not executable by the kernel (no ELF, no #!): the
+ * spawn succeeds and the probe "did not start", exit status
+ * PROC_EXIT_NOSTART with exec's reason on its stderr, as a probe that
+ * died before its first event is told apart from one that ran. A binary
+ * that is not there at all is refused before any spawn. */
+static void test_exec_failure_reported(void **state)
+{
+	struct fault_plan plan = {.dport = 33434, .ttl = -1};
+	struct topo t;
+	struct proc p;
+	char err[256] = "", out[PROC_LINE_MAX], want[512];
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	memset(&t, 0, sizeof(t));
+	t.ns[NODE_CLIENT] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(t.ns[NODE_CLIENT] >= 0);
+	assert_int_equal(addr_parse("203.0.113.2", &plan.dst), 0);
+	write_probe("this is not a program\n");
+	proc_init(&p);
+	if (proc_start_probe(&p, &t, probe_dir, &stand_in, &plan, err,
+			     sizeof(err)) < 0)
+		fail_msg("%s", err);
+	finish(&p, out);
+	assert_string_equal(out, "");
+	assert_true(WIFEXITED(p.status));
+	assert_int_equal(WEXITSTATUS(p.status), PROC_EXIT_NOSTART);
+	snprintf(want, sizeof(want), "exec %s: %s\n", probe_path,
+		 strerror(ENOEXEC));
+	assert_string_equal(p.errtext, want);
+	proc_close(&p);
+
+	unlink(probe_path);
+	proc_init(&p);
+	assert_int_equal(proc_start_probe(&p, &t, probe_dir, &stand_in, &plan,
+					  err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "(run make)"));
+	assert_int_equal(p.pid, 0);
+	close(t.ns[NODE_CLIENT]);
+}
+
+/* The probe runs in the client's namespace (a new one here, not the
+ * test's), with the arguments of the plan; SIGPIPE, which the worker
+ * ignores, is back to its default, while another ignored signal stays
+ * ignored as across any exec; its signal mask is the worker's, with
+ * nothing the spawn blocks for itself. */
+static void test_probe_in_client_namespace(void **state)
+{
+	struct fault_plan plan = {.dport = 33434, .ttl = 7};
+	struct sigaction ign = {.sa_handler = SIG_IGN}, pipe_was, usr2_was;
+	struct topo t;
+	struct proc p;
+	struct stat st, home_st;
+	char err[256] = "", out[PROC_LINE_MAX], want[PROC_LINE_MAX];
+	unsigned long long sigign, sigblk;
+	sigset_t usr1, mask_was;
+	int home;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	if (access("/bin/bash", X_OK) < 0) {
+		print_message("skipped: no /bin/bash to show the signals\n");
+		skip();
+	}
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	if (unshare(CLONE_NEWNET) < 0) {
+		print_message("skipped: unshare(CLONE_NEWNET): %s\n",
+			      strerror(errno));
+		close(home);
+		skip();
+	}
+	memset(&t, 0, sizeof(t));
+	t.ns[NODE_CLIENT] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	assert_true(t.ns[NODE_CLIENT] >= 0);
+	assert_int_equal(fstat(t.ns[NODE_CLIENT], &st), 0);
+	assert_int_equal(fstat(home, &home_st), 0);
+	assert_true(st.st_ino != home_st.st_ino);
+	close(home);
+
+	assert_int_equal(addr_parse("203.0.113.2", &plan.dst), 0);
+	/* bash, not sh: dash clears the signal mask it was given; bash
+	 * hands it on to what it execs, sed here, which prints its own. */
+	write_probe("#!/bin/bash\n"
+		    "readlink /proc/self/ns/net\n"
+		    "echo \"$@\"\n"
+		    "exec sed -n 's/^\\(SigBlk\\|SigIgn\\):[[:space:]]*/0x/p' "
+		    "/proc/self/status\n");
+	assert_int_equal(sigaction(SIGPIPE, &ign, &pipe_was), 0);
+	assert_int_equal(sigaction(SIGUSR2, &ign, &usr2_was), 0);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &usr1, &mask_was), 0);
+	proc_init(&p);
+	if (proc_start_probe(&p, &t, probe_dir, &stand_in, &plan, err,
+			     sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &mask_was, NULL), 0);
+	assert_int_equal(sigaction(SIGPIPE, &pipe_was, NULL), 0);
+	assert_int_equal(sigaction(SIGUSR2, &usr2_was, NULL), 0);
+	finish(&p, out);
+	assert_string_equal(p.errtext, "");
+	assert_true(WIFEXITED(p.status));
+	assert_int_equal(WEXITSTATUS(p.status), 0);
+	proc_close(&p);
+	close(t.ns[NODE_CLIENT]);
+
+	/* net:[ino] of the client's namespace, the arguments, the masks. */
+	snprintf(want, sizeof(want),
+		 "net:[%llu]\n--style t --dst 203.0.113.2 --dport 33434 "
+		 "--ttl 7\n",
+		 (unsigned long long)st.st_ino);
+	assert_memory_equal(out, want, strlen(want));
+	assert_int_equal(
+		sscanf(out + strlen(want), "%llx\n%llx", &sigblk, &sigign), 2);
+	assert_int_equal(sigblk, 1ULL << (SIGUSR1 - 1));
+	assert_false(sigign & (1ULL << (SIGPIPE - 1)));
+	assert_true(sigign & (1ULL << (SIGUSR2 - 1)));
+}
+
+/* A probe dies with its worker (PR_SET_PDEATHSIG): a worker that ends
+ * without reaping its probe leaves nothing running. This process adopts
+ * the orphan (a subreaper) to see how it ended. */
+static void test_probe_dies_with_worker(void **state)
+{
+	struct fault_plan plan = {.dport = 33434, .ttl = -1};
+	int tell[2], status, i;
+	pid_t worker, probe = 0;
+	time_t until;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	assert_int_equal(addr_parse("203.0.113.2", &plan.dst), 0);
+	write_probe("#!/bin/sh\necho $$\nexec sleep 30\n");
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	assert_int_equal(pipe(tell), 0);
+	worker = fork();
+	assert_true(worker >= 0);
+	if (worker == 0) {
+		struct topo t;
+		struct proc p;
+		char err[256], out[PROC_LINE_MAX];
+		struct pollfd pfd;
+
+		close(tell[0]);
+		memset(&t, 0, sizeof(t));
+		t.ns[NODE_CLIENT] = open("/proc/self/ns/net", O_RDONLY);
+		proc_init(&p);
+		if (proc_start_probe(&p, &t, probe_dir, &stand_in, &plan, err,
+				     sizeof(err)) < 0)
+			_exit(1);
+		out[0] = '\0';
+		pfd.fd = p.out_fd;
+		pfd.events = POLLIN;
+		for (i = 0; i < 100 && !strchr(out, '\n'); i++) {
+			poll(&pfd, 1, 100);
+			proc_read_lines(&p, on_line, out);
+		}
+		if (write(tell[1], out, strlen(out)) < 0)
+			_exit(2);
+		_exit(0); /* the probe is neither killed nor reaped */
+	}
+	close(tell[1]);
+	{
+		char line[32] = "";
+		ssize_t n = read(tell[0], line, sizeof(line) - 1);
+
+		assert_true(n > 0);
+		line[n] = '\0';
+		probe = (pid_t)atoi(line);
+	}
+	close(tell[0]);
+	assert_int_equal(waitpid(worker, &status, 0), worker);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(probe > 0);
+	/* Adopted by this process, it must be gone long before its sleep. */
+	until = time(NULL) + 10;
+	while (waitpid(probe, &status, WNOHANG) == 0) {
+		if (time(NULL) > until) {
+			kill(probe, SIGKILL);
+			waitpid(probe, &status, 0);
+			fail_msg("the probe outlived its worker");
+		}
+		usleep(10000);
+	}
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,7 +408,11 @@ int main(void)
 		cmocka_unit_test(test_hostport_ipv6),
 		cmocka_unit_test(test_unknown_placeholder),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_exec_failure_reported),
+		cmocka_unit_test(test_probe_in_client_namespace),
+		cmocka_unit_test(test_probe_dies_with_worker),
 	};
 
-	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("proc", tests, setup_probe_dir,
+					   teardown_probe_dir);
 }
