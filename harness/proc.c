@@ -368,53 +368,256 @@ fail_pipe:
 	return -1;
 }
 
-int proc_start_probe(struct proc *p, const struct topo *t,
-		     const char *probe_dir, const struct probe_def *def,
-		     const struct fault_plan *plan, char *err, size_t errlen)
-{
-	char path[512], dst[ADDR_STRLEN], port[8], ttl[12], size[24], count[16],
+/* The arguments every style of a case shares: the plan's. bufs holds
+ * their text. */
+struct plan_args {
+	char dst[ADDR_STRLEN], port[8], ttl[12], size[24], count[16],
 		burst[16];
-	const char *argv[24];
-	int argc = 0;
+};
 
-	snprintf(path, sizeof(path), "%s/icmplab-probe-%s", probe_dir,
-		 def->binary);
+static int add_plan_args(const struct fault_plan *plan, struct plan_args *b,
+			 const char **argv, int argc)
+{
+	addr_str(&plan->dst, b->dst);
+	snprintf(b->port, sizeof(b->port), "%u", plan->dport);
+	argv[argc++] = "--dst";
+	argv[argc++] = b->dst;
+	argv[argc++] = "--dport";
+	argv[argc++] = b->port;
+	if (plan->ttl >= 0) {
+		snprintf(b->ttl, sizeof(b->ttl), "%d", plan->ttl);
+		argv[argc++] = "--ttl";
+		argv[argc++] = b->ttl;
+	}
+	if (plan->size) {
+		snprintf(b->size, sizeof(b->size), "%zu", plan->size);
+		argv[argc++] = "--size";
+		argv[argc++] = b->size;
+	}
+	if (plan->count > 1) {
+		snprintf(b->count, sizeof(b->count), "%u", plan->count);
+		argv[argc++] = "--count";
+		argv[argc++] = b->count;
+	}
+	if (plan->burst > 1) {
+		snprintf(b->burst, sizeof(b->burst), "%u", plan->burst);
+		argv[argc++] = "--burst";
+		argv[argc++] = b->burst;
+	}
+	return argc;
+}
+
+static int probe_path(const char *probe_dir, const struct probe_def *def,
+		      char *path, size_t len, char *err, size_t errlen)
+{
+	snprintf(path, len, "%s/icmplab-probe-%s", probe_dir, def->binary);
 	if (access(path, X_OK) < 0) {
 		snprintf(err, errlen, "probe binary %s: %s (run make)", path,
 			 strerror(errno));
 		return -1;
 	}
-	addr_str(&plan->dst, dst);
-	snprintf(port, sizeof(port), "%u", plan->dport);
+	return 0;
+}
+
+int proc_start_probe(struct proc *p, const struct topo *t,
+		     const char *probe_dir, const struct probe_def *def,
+		     const struct fault_plan *plan, char *err, size_t errlen)
+{
+	char path[512];
+	struct plan_args b;
+	const char *argv[24];
+	int argc = 0;
+
+	if (probe_path(probe_dir, def, path, sizeof(path), err, errlen) < 0)
+		return -1;
 	argv[argc++] = path;
 	argv[argc++] = "--style";
 	argv[argc++] = def->name;
-	argv[argc++] = "--dst";
-	argv[argc++] = dst;
-	argv[argc++] = "--dport";
-	argv[argc++] = port;
-	if (plan->ttl >= 0) {
-		snprintf(ttl, sizeof(ttl), "%d", plan->ttl);
-		argv[argc++] = "--ttl";
-		argv[argc++] = ttl;
-	}
-	if (plan->size) {
-		snprintf(size, sizeof(size), "%zu", plan->size);
-		argv[argc++] = "--size";
-		argv[argc++] = size;
-	}
-	if (plan->count > 1) {
-		snprintf(count, sizeof(count), "%u", plan->count);
-		argv[argc++] = "--count";
-		argv[argc++] = count;
-	}
-	if (plan->burst > 1) {
-		snprintf(burst, sizeof(burst), "%u", plan->burst);
-		argv[argc++] = "--burst";
-		argv[argc++] = burst;
-	}
+	argc = add_plan_args(plan, &b, argv, argc);
 	argv[argc] = NULL;
 	return spawn_argv(p, t, path, argv, NULL, false, err, errlen);
+}
+
+/* Sets or clears FD_CLOEXEC on fd. */
+static int set_cloexec(int fd, bool on)
+{
+	int f = fcntl(fd, F_GETFD);
+
+	if (f < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, on ? f | FD_CLOEXEC : f & ~FD_CLOEXEC);
+}
+
+/* Reads the serving probe's reply (one pid a line) from fd until end of
+ * file into pids; returns how many, or -1 on a malformed line. */
+static int read_pids(int fd, pid_t *pids, int n)
+{
+	char buf[PROC_SERVE_MAX * 16], *s, *end;
+	size_t len = 0;
+	ssize_t r;
+	long v;
+	int k = 0;
+
+	while (len < sizeof(buf) - 1) {
+		r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	for (s = buf; *s && k < n; s = end + 1) {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || *end != '\n' || v <= 0)
+			return -1;
+		pids[k++] = (pid_t)v;
+	}
+	return k;
+}
+
+int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
+		      int n, const struct topo *t, const char *probe_dir,
+		      const struct fault_plan *plan, char *err, size_t errlen)
+{
+	char path[512], parent[16], fds[PROC_SERVE_MAX][96], why[256];
+	int pipes[PROC_SERVE_MAX][3][2], ctl[2] = {-1, -1}, errp[2] = {-1, -1};
+	const char *argv[24 + 2 * PROC_SERVE_MAX];
+	pid_t pids[PROC_SERVE_MAX], master;
+	struct plan_args b;
+	int argc = 0, i, k, got, status, null = -1, rc = -1;
+	uint64_t t0;
+	size_t wl;
+
+	if (n < 1 || n > PROC_SERVE_MAX) {
+		snprintf(err, errlen, "%d probes at once; 1..%d", n,
+			 PROC_SERVE_MAX);
+		return -1;
+	}
+	if (probe_path(probe_dir, defs[0], path, sizeof(path), err, errlen) <
+	    0)
+		return -1;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 3; k++)
+			pipes[i][k][0] = pipes[i][k][1] = -1;
+	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
+	argv[argc++] = path;
+	argv[argc++] = "--serve";
+	argv[argc++] = parent;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 3; k++)
+			if (pipe2(pipes[i][k], O_CLOEXEC) < 0) {
+				snprintf(err, errlen, "pipe: %s",
+					 strerror(errno));
+				goto out;
+			}
+		/* The style's ends: stdin reads, stdout and stderr write. */
+		snprintf(fds[i], sizeof(fds[i]), "%s:%d:%d:%d", defs[i]->name,
+			 pipes[i][0][0], pipes[i][1][1], pipes[i][2][1]);
+		argv[argc++] = "--fds";
+		argv[argc++] = fds[i];
+	}
+	argc = add_plan_args(plan, &b, argv, argc);
+	argv[argc] = NULL;
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
+	    pipe2(errp, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	/* The styles' ends must cross the exec; the worker is single
+	 * threaded and the spawn waits for the exec, so no other process
+	 * can inherit them meanwhile. */
+	for (i = 0; i < n; i++)
+		if (set_cloexec(pipes[i][0][0], false) < 0 ||
+		    set_cloexec(pipes[i][1][1], false) < 0 ||
+		    set_cloexec(pipes[i][2][1], false) < 0) {
+			snprintf(err, errlen, "fcntl(FD_CLOEXEC): %s",
+				 strerror(errno));
+			goto out;
+		}
+	t0 = event_now_ns();
+	master = clone_probe(path, argv, NULL, t, null, ctl[1], errp[1]);
+	if (master < 0) {
+		snprintf(err, errlen, "clone: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		close(pipes[i][0][0]), pipes[i][0][0] = -1;
+		close(pipes[i][1][1]), pipes[i][1][1] = -1;
+		close(pipes[i][2][1]), pipes[i][2][1] = -1;
+	}
+	close(ctl[1]), ctl[1] = -1;
+	close(errp[1]), errp[1] = -1;
+	got = read_pids(ctl[0], pids, n);
+	while (waitpid(master, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got != n || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		wl = 0;
+		why[0] = '\0';
+		while (wl < sizeof(why) - 1) {
+			ssize_t r = read(errp[0], why + wl,
+					 sizeof(why) - 1 - wl);
+
+			if (r <= 0)
+				break;
+			wl += (size_t)r;
+		}
+		why[wl] = '\0';
+		if (wl && why[wl - 1] == '\n')
+			why[wl - 1] = '\0';
+		snprintf(err, errlen,
+			 "%s --serve started %d of %d styles (%s)%s%s", path,
+			 got < 0 ? 0 : got, n,
+			 WIFEXITED(status) ? "exited" : "killed", why[0] ? ": " : "",
+			 why);
+		/* Styles that did start are this worker's children: they
+		 * end with their pipes, and the caller reaps none of them,
+		 * so kill and reap them here. */
+		for (i = 0; i < got; i++) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct proc *p = ps[i];
+
+		p->pid = pids[i];
+		p->t_start = t0;
+		p->in_fd = pipes[i][0][1];
+		p->out_fd = pipes[i][1][0];
+		p->err_fd = pipes[i][2][0];
+		pipes[i][0][1] = pipes[i][1][0] = pipes[i][2][0] = -1;
+		if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+		    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+			snprintf(err, errlen,
+				 "fcntl(O_NONBLOCK) on a probe pipe: %s",
+				 strerror(errno));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 3; k++) {
+			if (pipes[i][k][0] >= 0)
+				close(pipes[i][k][0]);
+			if (pipes[i][k][1] >= 0)
+				close(pipes[i][k][1]);
+		}
+	if (ctl[0] >= 0)
+		close(ctl[0]);
+	if (ctl[1] >= 0)
+		close(ctl[1]);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	if (null >= 0)
+		close(null);
+	return rc;
 }
 
 /* The placeholders and the variables that carry their values. */

@@ -66,6 +66,18 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const char *probe_dir, const struct probe_def *def,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
+/* Starts probes ps[0..n-1], styles defs[0..n-1] of one binary, with one
+ * exec: the binary's --serve starts each style as a process of its own
+ * that is a child of this worker (CLONE_PARENT) with its own three pipes,
+ * so each ps[i] is then exactly what proc_start_probe makes (its pid,
+ * reaped and killed here, its pipes), at the cost of one exec for all of
+ * them. 1 <= n <= PROC_SERVE_MAX. 0, or -1 with err; then no probe was
+ * left running and the ps[i] are untouched. */
+#define PROC_SERVE_MAX 32
+int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
+		      int n, const struct topo *t, const char *probe_dir,
+		      const struct fault_plan *plan, char *err, size_t errlen);
+
 /* A user's command, ready to run: its template's placeholders {addr},
  * {port}, {dir}, {hostport} and {family} become quoted references to the
  * variables ICMPLAB_ADDR, ICMPLAB_PORT, ICMPLAB_DIR, ICMPLAB_HOSTPORT and

@@ -83,6 +83,7 @@ struct case_run {
 	struct fence fence;
 	uint64_t t0, t_topo, t_fault, t_probes, t_probes_end, t_teardown;
 	uint64_t wait_ns; /* some sync was waiting for evidence */
+	uint64_t wait_since; /* 0: no sync is waiting now */
 	unsigned silence_unproven;
 	int quiet_ms; /* the safety bound of a sync's wait */
 	bool need_barrier;
@@ -372,6 +373,40 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 	return proc_start_command(&p->proc, r->topo, &p->cmd, err, errlen);
 }
 
+/* Starts every probe at once: a user's command on its own, the probe
+ * binaries' styles with one exec per binary (proc_start_probes). */
+static int spawn_all(struct case_run *r, char *err, size_t errlen)
+{
+	struct proc *ps[CASE_MAX_PROBES];
+	const struct probe_def *defs[CASE_MAX_PROBES];
+	bool started[CASE_MAX_PROBES] = {false};
+	int i, j, n;
+
+	for (i = 0; i < r->nprobes; i++) {
+		struct probe_run *p = &r->probes[i];
+
+		if (started[i])
+			continue;
+		if (p->is_cmd) {
+			if (spawn_probe(r, i, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		for (n = 0, j = i; j < r->nprobes; j++)
+			if (!r->probes[j].is_cmd && !started[j] &&
+			    strcmp(r->probes[j].def->binary, p->def->binary) ==
+				    0) {
+				ps[n] = &r->probes[j].proc;
+				defs[n++] = r->probes[j].def;
+				started[j] = true;
+			}
+		if (proc_start_probes(ps, defs, n, r->topo, r->o->probe_dir,
+				      r->plan, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static bool any_waiting(const struct case_run *r)
 {
 	int i;
@@ -380,6 +415,20 @@ static bool any_waiting(const struct case_run *r)
 		if (r->probes[i].sync_pending)
 			return true;
 	return false;
+}
+
+/* Accounts the time during which some sync waits for evidence (an error
+ * or a fence's answer): the case record's phases_ms.wait. */
+static void track_waiting(struct case_run *r, uint64_t now)
+{
+	bool waiting = any_waiting(r);
+
+	if (waiting && !r->wait_since) {
+		r->wait_since = now;
+	} else if (!waiting && r->wait_since) {
+		r->wait_ns += now - r->wait_since;
+		r->wait_since = 0;
+	}
 }
 
 static bool all_done(const struct case_run *r)
@@ -526,8 +575,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
-		if (any_waiting(r))
-			r->wait_ns += event_now_ns() - now;
+
 		/* Events first: a flow is announced before its datagram
 		 * leaves, so it is known before its error can be read. */
 		for (i = 0; i < r->nprobes; i++) {
@@ -552,6 +600,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 				bound_reached(r, p);
 		}
 		reap(r);
+		track_waiting(r, now);
 		if (r->o->fixed_wait_ms && spawn_next(r, err, errlen) < 0)
 			return -1;
 		if (now >= deadline && !all_done(r)) {
@@ -771,10 +820,9 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 		}
 	}
 	r->t_fault = r->t_probes = event_now_ns();
-	for (i = 0; i < r->nprobes; i++)
-		if ((o->fixed_wait_ms ? spawn_next(r, err, errlen)
-				      : spawn_probe(r, i, err, errlen)) < 0)
-			goto out_probes;
+	if (o->fixed_wait_ms ? spawn_next(r, err, errlen) < 0
+			     : spawn_all(r, err, errlen) < 0)
+		goto out_probes;
 	if (loop(r, &cap, err, errlen) < 0)
 		goto out_probes;
 	r->t_probes_end = event_now_ns();

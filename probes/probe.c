@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/errqueue.h>
@@ -430,6 +434,107 @@ static const struct probe_def *style_def(const struct probe_style *s)
 	return d;
 }
 
+/* Runs style s of p in this process, from its start event to its end
+ * event; returns its exit status. */
+static int run_style(struct probe *p, const struct probe_style *s)
+{
+	struct event e = {.kind = EV_START};
+	int c;
+
+	p->style = s->name;
+	snprintf(e.text, sizeof(e.text), "%s", s->name);
+	emit(&e);
+	c = s->run(p);
+	if (c == 0) {
+		struct event end = {.kind = EV_END};
+
+		emit(&end);
+	}
+	return c;
+}
+
+static const struct probe_style *find_style(const char *name)
+{
+	const struct probe_style *s;
+
+	for (s = probe_styles; s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	errx(3, "unknown style '%s' (try --list)", name);
+}
+
+/* One style of a --serve run: its name and the descriptors that become
+ * its stdin, stdout and stderr. */
+struct served {
+	const struct probe_style *s;
+	int fd[3];
+};
+
+#define SERVE_MAX 32
+
+/* "STYLE:IN:OUT:ERR" (--fds). */
+static void parse_fds(const char *arg, struct served *v)
+{
+	char name[64];
+	const char *colon = strchr(arg, ':');
+	char *end;
+	long fd;
+	int i;
+
+	if (!colon || (size_t)(colon - arg) >= sizeof(name))
+		errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
+	memcpy(name, arg, (size_t)(colon - arg));
+	name[colon - arg] = '\0';
+	v->s = find_style(name);
+	for (i = 0; i < 3; i++) {
+		errno = 0;
+		fd = strtol(colon + 1, &end, 10);
+		if (errno || end == colon + 1 || fd < 3 || fd > 1023 ||
+		    *end != (i < 2 ? ':' : '\0'))
+			errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
+		v->fd[i] = (int)fd;
+		colon = end;
+	}
+}
+
+/* --serve: starts every style of v as a process of its own, each a child
+ * of the harness's worker (CLONE_PARENT), which reaps it, kills it and
+ * reads its pipes exactly as if it had started it itself, and writes
+ * their pids, one line each in order, on stdout, where the worker waits
+ * for them: one exec for a case's styles of this binary instead of one
+ * each. A style's process dies with the worker (PR_SET_PDEATHSIG) and
+ * holds only its own three descriptors. This process is single threaded
+ * and holds no lock, so its copy is a sound process to run a style in. */
+static int serve(struct probe *p, pid_t worker, struct served *v, int n)
+{
+	char line[32];
+	int i, k, len;
+	long pid;
+
+	for (i = 0; i < n; i++) {
+		pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
+			      NULL, NULL);
+		if (pid < 0)
+			err(3, "clone");
+		if (pid == 0) {
+			for (k = 0; k < 3; k++)
+				if (dup2(v[i].fd[k], k) < 0)
+					_exit(3);
+			if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
+				for (k = 3; k < 1024; k++)
+					close(k);
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+			    getppid() != worker)
+				_exit(3);
+			exit(run_style(p, v[i].s));
+		}
+		len = snprintf(line, sizeof(line), "%ld\n", pid);
+		if (write(1, line, (size_t)len) != len)
+			err(3, "writing a style's pid");
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	const struct probe_style *s;
@@ -437,7 +542,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: icmplab-probe-* --style STYLE --dst ADDR "
 		"--dport PORT [--ttl N] [--size BYTES] [--count N] "
-		"[--burst N]\n       icmplab-probe-* --list\nstyles:\n");
+		"[--burst N]\n       icmplab-probe-* --serve PID --fds "
+		"STYLE:IN:OUT:ERR ... --dst ADDR --dport PORT [...]\n"
+		"       icmplab-probe-* --list\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
 		fprintf(stderr, "  %-24s %s\n", s->name, style_def(s)->summary);
 	exit(3);
@@ -454,13 +561,16 @@ int main(int argc, char **argv)
 		{"count", required_argument, NULL, 'n'},
 		{"burst", required_argument, NULL, 'b'},
 		{"list", no_argument, NULL, 'l'},
+		{"serve", required_argument, NULL, 'S'},
+		{"fds", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
 	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
+	static struct served v[SERVE_MAX];
 	const struct probe_style *s;
-	struct event e = {.kind = EV_START};
 	const char *style = NULL;
-	int c;
+	pid_t worker = 0;
+	int c, nv = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -490,6 +600,15 @@ int main(int argc, char **argv)
 			p.burst =
 				(unsigned)parse_num("--burst", optarg, 1, 1000);
 			break;
+		case 'S':
+			worker = (pid_t)parse_num("--serve", optarg, 1,
+						  4194304);
+			break;
+		case 'f':
+			if (nv == SERVE_MAX)
+				errx(3, "--fds: at most %d styles", SERVE_MAX);
+			parse_fds(optarg, &v[nv++]);
+			break;
 		case 'l':
 			for (s = probe_styles; s->name; s++)
 				printf("%s\t%s\n", s->name,
@@ -499,21 +618,10 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!style || !p.dst.family || !p.dport || optind != argc)
+	if (!p.dst.family || !p.dport || optind != argc ||
+	    (worker ? style != NULL || nv == 0 : style == NULL || nv != 0))
 		usage();
-	for (s = probe_styles; s->name; s++)
-		if (strcmp(s->name, style) == 0)
-			break;
-	if (!s->name)
-		errx(3, "--style: unknown style '%s' (try --list)", style);
-	p.style = s->name;
-	snprintf(e.text, sizeof(e.text), "%s", s->name);
-	emit(&e);
-	c = s->run(&p);
-	if (c == 0) {
-		struct event end = {.kind = EV_END};
-
-		emit(&end);
-	}
-	return c;
+	if (worker)
+		return serve(&p, worker, v, nv);
+	return run_style(&p, find_style(style));
 }

@@ -400,6 +400,111 @@ static void test_probe_dies_with_worker(void **state)
 	assert_int_equal(WTERMSIG(status), SIGKILL);
 }
 
+/* on_line with room for a whole probe's events. */
+static void on_serve_line(void *arg, const char *line, size_t len)
+{
+	char *out = arg;
+	size_t have = strlen(out);
+
+	if (line && have + len + 2 < 8192) {
+		memcpy(out + have, line, len);
+		out[have + len] = '\n';
+		out[have + len + 1] = '\0';
+	}
+}
+
+/* proc_start_probes: two styles of the real UDP probe binary with one
+ * exec (--serve). Each is a child of this process (it reaps them), runs
+ * in the client's namespace on its own three pipes (its events name its
+ * own style), answers its sync and ends 0; the serving process itself is
+ * gone. The namespace has no route, so the sends fail: what is tested is
+ * the plumbing, not the network. */
+static void test_serve_styles(void **state)
+{
+	static const char *const names[] = {"udp-unconnected", "udp-recverr"};
+	struct fault_plan plan = {.dport = 33434, .ttl = -1};
+	const struct probe_def *defs[2];
+	struct proc procs[2], *ps[2] = {&procs[0], &procs[1]};
+	static char out[2][8192];
+	char err[256] = "", path[512], want[64];
+	struct topo t;
+	int home, i, answered[2] = {0, 0}, done = 0;
+	time_t until;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	snprintf(path, sizeof(path), "%s/icmplab-probe-udp",
+		 ICMPLAB_PROBE_DIR);
+	if (access(path, X_OK) < 0) {
+		print_message("skipped: %s not built (make)\n", path);
+		skip();
+	}
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	memset(&t, 0, sizeof(t));
+	t.ns[NODE_CLIENT] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	close(home);
+	assert_int_equal(addr_parse("203.0.113.2", &plan.dst), 0);
+	for (i = 0; i < 2; i++) {
+		defs[i] = probe_find(names[i]);
+		assert_non_null(defs[i]);
+		proc_init(&procs[i]);
+		out[i][0] = '\0';
+	}
+	if (proc_start_probes(ps, defs, 2, &t, ICMPLAB_PROBE_DIR, &plan, err,
+			      sizeof(err)) < 0)
+		fail_msg("%s", err);
+	until = time(NULL) + 10;
+	while (done < 2) {
+		struct pollfd pfd[4];
+
+		if (time(NULL) >= until)
+			fail_msg("still running after 10 s: %s / %s / %s / %s",
+				 out[0], procs[0].errtext, out[1],
+				 procs[1].errtext);
+		for (i = 0; i < 2; i++) {
+			pfd[2 * i].fd = procs[i].out_fd;
+			pfd[2 * i + 1].fd = procs[i].err_fd;
+			pfd[2 * i].events = pfd[2 * i + 1].events = POLLIN;
+		}
+		poll(pfd, 4, 1000);
+		for (done = 0, i = 0; i < 2; i++) {
+			const char *at = out[i];
+			int syncs = 0;
+
+			proc_read_lines(&procs[i], on_serve_line, out[i]);
+			proc_read_errors(&procs[i]);
+			while ((at = strstr(at, "\"ev\":\"sync\""))) {
+				syncs++;
+				at++;
+			}
+			for (; answered[i] < syncs; answered[i]++)
+				assert_int_equal(proc_tell(&procs[i],
+							   "go quiet\n"),
+						 0);
+			if (procs[i].out_fd < 0 && procs[i].err_fd < 0)
+				proc_reap(&procs[i]);
+			done += procs[i].reaped;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		assert_true(WIFEXITED(procs[i].status));
+		if (WEXITSTATUS(procs[i].status) != 0)
+			fail_msg("%s: exit %d: %s", names[i],
+				 WEXITSTATUS(procs[i].status),
+				 procs[i].errtext);
+		snprintf(want, sizeof(want), "\"%s\"", names[i]);
+		assert_non_null(strstr(out[i], "\"ev\":\"start\""));
+		assert_non_null(strstr(out[i], want));
+		assert_null(strstr(out[i], names[1 - i]));
+		assert_true(answered[i] >= 1);
+		proc_close(&procs[i]);
+	}
+	close(t.ns[NODE_CLIENT]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_exec_failure_reported),
 		cmocka_unit_test(test_probe_in_client_namespace),
 		cmocka_unit_test(test_probe_dies_with_worker),
+		cmocka_unit_test(test_serve_styles),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, setup_probe_dir,
