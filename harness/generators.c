@@ -257,8 +257,10 @@ static const struct {
 	{"retrans_time_ms", "1"}, {NULL, NULL},
 };
 
-/* How long a sync may wait when the wire is silent: several times the
- * give-up time above, so that a late 3/1 is still waited for. */
+/* The least safety bound (--quiet-ms) on a sync's wait here: several
+ * times the give-up time above. The wait itself ends at the kernel's own
+ * event: the fence queues behind the datagram on the same incomplete
+ * neighbour entry, and its own 3/1 (1/3) comes after the datagram's. */
 #define ARP_QUIET_MS 100
 
 static int apply_arp_failure(struct topo *t, const struct case_def *c,
