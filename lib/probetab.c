@@ -61,6 +61,9 @@ const struct probe_def probe_defs[] = {
 	{"raw-icmp", "raw", PROBE_EVENTS, V4V6,
 	 "UDP sendto(), then read a raw ICMP socket and match the quoted "
 	 "header (traceroute)"},
+	{"raw-send-error", "raw", PROBE_EVENTS, V4V6,
+	 "a raw ICMP socket sends an Echo Request (the control), then an ICMP "
+	 "error, with the case's TTL, and reads what comes back after each"},
 	{"ping", "ping", PROBE_EVENTS, V4V6,
 	 "ICMP datagram socket: sendto() an Echo Request, then recvfrom()"},
 	{"ping-recverr", "ping", PROBE_EVENTS, V4V6,
