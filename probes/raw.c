@@ -209,19 +209,10 @@ static int run_raw_icmp(struct probe *p)
 
 /* --- raw-send-error -------------------------------------------------- */
 
-/* RFC 1071: the checksum field's value for len bytes at b (field zero). */
+/* The checksum field's value for len bytes at b (field zero). */
 static uint16_t csum(const uint8_t *b, size_t len)
 {
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		s += (uint32_t)b[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~pkt_csum_fold(pkt_csum_add(0, b, len));
 }
 
 static void put16(uint8_t *b, uint16_t v)

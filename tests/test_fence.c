@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fence.h"
+#include "fixtures.h"
 #include "forge.h"
 #include "pkt.h"
 #include "wire.h"
@@ -41,20 +42,6 @@ static const uint8_t fence6[] = {
 	'l',  'a',  'b',  ' ',  'f',  'e',  'n',  'c',  'e',  0x00,
 };
 
-/* RFC 1071 by hand, apart from lib/pkt.c. */
-static uint16_t sum16(const uint8_t *p, size_t len, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 static uint16_t sum6(const uint8_t *p, size_t len)
 {
 	uint8_t ph[40];
@@ -65,7 +52,7 @@ static uint16_t sum6(const uint8_t *p, size_t len)
 	ph[34] = (uint8_t)(m >> 8);
 	ph[35] = (uint8_t)m;
 	ph[39] = 58;
-	return sum16(p + 40, m, sum16(ph, sizeof(ph), 0));
+	return fx_sum16(p + 40, m, fx_sum16(ph, sizeof(ph), 0));
 }
 
 /* The IPv4 fence with its checksums right. */
@@ -74,9 +61,9 @@ static void fence4_summed(uint8_t *out)
 	uint16_t s;
 
 	memcpy(out, fence4, sizeof(fence4));
-	s = (uint16_t)~sum16(out, 20, 0);
+	s = (uint16_t)~fx_sum16(out, 20, 0);
 	out[10] = (uint8_t)(s >> 8), out[11] = (uint8_t)s;
-	s = (uint16_t)~sum16(out + 20, sizeof(fence4) - 20, 0);
+	s = (uint16_t)~fx_sum16(out + 20, sizeof(fence4) - 20, 0);
 	out[22] = (uint8_t)(s >> 8), out[23] = (uint8_t)s;
 }
 
@@ -106,8 +93,8 @@ static void test_reply4(void **state)
 	assert_int_equal(out[20], 0);
 	assert_int_equal(out[21], 0);
 	assert_memory_equal(out + 24, fence4 + 24, sizeof(fence4) - 24);
-	assert_int_equal(sum16(out, 20, 0), 0xffff);
-	assert_int_equal(sum16(out + 20, sizeof(fence4) - 20, 0), 0xffff);
+	assert_int_equal(fx_sum16(out, 20, 0), 0xffff);
+	assert_int_equal(fx_sum16(out + 20, sizeof(fence4) - 20, 0), 0xffff);
 	assert_int_equal(pkt_decode_ip(out, (size_t)n, &p), PKT_OK);
 	assert_int_equal(p.h.kind, PK_ICMP_ECHO);
 }

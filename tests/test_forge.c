@@ -28,19 +28,10 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-/* RFC 1071 by hand, apart from lib/pkt.c: the folded sum of len bytes. */
+/* RFC 1071 by hand (fixtures.c): the folded sum of len bytes. */
 static uint16_t sum16(const uint8_t *p, size_t len)
 {
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	return fx_sum16(p, len, 0);
 }
 
 /* The IP header checksum of p verifies, and the ICMP checksum does or does
