@@ -196,14 +196,10 @@ static int read_some(struct job *j)
 	return 1;
 }
 
-static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
+json_t *suite_head(const struct suite_opts *o)
 {
-	json_t *doc = json_object(), *cases = json_array(),
-	       *cells = json_array(), *settings = json_object();
+	json_t *doc = json_object(), *settings = json_object();
 	struct utsname u;
-	struct suite_counts k;
-	int i;
-	size_t c;
 
 	uname(&u);
 	json_object_set_new(doc, "icmplab", json_string("1"));
@@ -216,35 +212,41 @@ static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
 			    json_integer(o->run.quiet_ms));
 	json_object_set_new(settings, "jobs", json_integer(o->jobs));
 	json_object_set_new(doc, "settings", settings);
-	for (i = 0; i < n; i++) {
-		json_t *cl = json_object_get(per_case[i], "cells");
-
-		json_array_append(cases, json_object_get(per_case[i], "case"));
-		for (c = 0; c < json_array_size(cl); c++)
-			json_array_append(cells, json_array_get(cl, c));
-		json_decref(per_case[i]);
-	}
-	json_object_set_new(doc, "cases", cases);
-	json_object_set_new(doc, "cells", cells);
-	k = suite_count(doc);
-	json_object_set_new(doc, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
-				      (int)json_array_size(cells), "pass",
-				      k.pass, "fail", k.fail, "skip", k.skip,
-				      "error", k.error, "info", k.info));
 	return doc;
 }
 
-json_t *suite_run(const struct case_def *cases, int n,
-		  const struct suite_opts *o, char *err, size_t errlen)
+void suite_summarize(json_t *doc)
+{
+	struct suite_counts k = suite_count(doc);
+
+	json_object_set_new(
+		doc, "summary",
+		json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
+			  (int)json_array_size(json_object_get(doc, "cells")),
+			  "pass", k.pass, "fail", k.fail, "skip", k.skip,
+			  "error", k.error, "info", k.info));
+}
+
+/* How far ahead of the first case not yet handed on a case may start: the
+ * results that came in out of order wait in memory, so this bounds them,
+ * whatever one slow case holds up. */
+static int ahead(int jobs)
+{
+	return jobs * 4 > 16 ? jobs * 4 : 16;
+}
+
+int suite_stream(const struct case_def *cases, int n,
+		 const struct suite_opts *o, suite_sink sink, void *arg,
+		 char *err, size_t errlen)
 {
 	struct job *jobs = calloc((size_t)o->jobs, sizeof(*jobs));
-	json_t **per_case = calloc((size_t)n + 1, sizeof(*per_case));
+	/* The reorder buffer: results that came before an earlier case's. */
+	json_t **waiting = calloc((size_t)n + 1, sizeof(*waiting));
 	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
-	int next = 0, running = 0, i, done = 0, failed = 0;
-	json_t *doc = NULL;
+	int next = 0, running = 0, i, done = 0, failed = 0, handed = 0;
+	int rc = -1;
 
-	if (!jobs || !per_case) {
+	if (!jobs || !waiting) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -254,7 +256,9 @@ json_t *suite_run(const struct case_def *cases, int n,
 		struct pollfd pfd[64];
 		int slot[64], np = 0;
 
-		for (i = 0; i < o->jobs && next < n; i++) {
+		for (i = 0; i < o->jobs && next < n &&
+			    next < handed + ahead(o->jobs);
+		     i++) {
 			struct run_opts ro = o->run;
 
 			if (jobs[i].idx >= 0)
@@ -289,17 +293,23 @@ json_t *suite_run(const struct case_def *cases, int n,
 			if (r == 0) {
 				int idx = j->idx;
 
-				finish(j, &cases[idx], &per_case[idx]);
+				finish(j, &cases[idx], &waiting[idx]);
 				running--;
 				done++;
-				failed += count_failed(per_case[idx]);
+				failed += count_failed(waiting[idx]);
 				if (o->progress)
 					o->progress(o->progress_arg, done, n,
 						    failed);
 			}
 		}
+		/* In case order, whatever order they came in. */
+		while (handed < n && waiting[handed]) {
+			sink(arg, handed, waiting[handed]);
+			json_decref(waiting[handed]);
+			waiting[handed++] = NULL;
+		}
 	}
-	doc = document(per_case, n, o);
+	rc = 0;
 	goto out;
 out_kill:
 	for (i = 0; i < o->jobs; i++)
@@ -308,13 +318,41 @@ out_kill:
 			waitpid(jobs[i].pid, NULL, 0);
 		}
 	for (i = 0; i < n; i++)
-		json_decref(per_case[i]);
+		json_decref(waiting[i]);
 out:
 	if (jobs)
 		for (i = 0; i < o->jobs; i++)
 			free(jobs[i].buf);
 	free(jobs);
-	free(per_case);
+	free(waiting);
+	return rc;
+}
+
+/* suite_run's sink: the whole results in the document. */
+static void gather(void *arg, int idx, json_t *res)
+{
+	json_t *doc = arg, *c;
+	size_t i;
+
+	(void)idx;
+	json_array_append(json_object_get(doc, "cases"),
+			  json_object_get(res, "case"));
+	json_array_foreach(json_object_get(res, "cells"), i, c)
+		json_array_append(json_object_get(doc, "cells"), c);
+}
+
+json_t *suite_run(const struct case_def *cases, int n,
+		  const struct suite_opts *o, char *err, size_t errlen)
+{
+	json_t *doc = suite_head(o);
+
+	json_object_set_new(doc, "cases", json_array());
+	json_object_set_new(doc, "cells", json_array());
+	if (suite_stream(cases, n, o, gather, doc, err, errlen) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	suite_summarize(doc);
 	return doc;
 }
 
