@@ -179,13 +179,47 @@ json_t *spool_slim_case(json_t *kase)
 	return slim(kase, drop);
 }
 
+/* The items of an array, each with only the keys given. */
+static json_t *pick_each(json_t *a, const char *const *keep)
+{
+	json_t *out = json_array(), *x, *o, *v;
+	size_t i;
+	int k;
+
+	json_array_foreach(a, i, x)
+	{
+		o = json_object();
+		for (k = 0; keep[k]; k++)
+			if ((v = json_object_get(x, keep[k])))
+				json_object_set(o, keep[k], v);
+		json_array_append_new(out, o);
+	}
+	return out;
+}
+
 json_t *spool_slim_cell(json_t *cell)
 {
-	static const char *const drop[] = {"events",  "stdout", "stderr",
-					   "command", "explain", "why",
-					   "refs",    NULL};
+	static const char *const drop[] = {
+		"events", "stdout", "stderr", "command",	 "explain",
+		"why",	  "refs",   "wire",   "surfaced", "seen_for_others",
+		NULL};
+	/* What the reports and the comparison read of an item (report.c,
+	 * answer.c, resdoc.c, diff.c): the wire's ICMP type/code list, the
+	 * tokens of what surfaced. */
+	static const char *const wire[] = {"type", "code", "mtu", NULL};
+	static const char *const item[] = {"via",  "errno", "origin",
+					   "type", "code",  "info", NULL};
+	json_t *out = slim(cell, drop);
 
-	return slim(cell, drop);
+	if (json_object_get(cell, "wire"))
+		json_object_set_new(
+			out, "wire",
+			pick_each(json_object_get(cell, "wire"), wire));
+	if (json_object_get(cell, "surfaced"))
+		json_object_set_new(
+			out, "surfaced",
+			pick_each(json_object_get(cell, "surfaced"), item));
+	return out;
 }
 
 void spool_add(struct spool *s, json_t *res)

@@ -11,8 +11,13 @@
  * each HTML report asked for, its case section (html.h). What stays in
  * memory is the slim document: every CASE without "packets" and
  * "topology", every CELL without "events", "stdout", "stderr", "command",
- * "explain", "why" and "refs" (spool_slim_*), which is all the short
- * answer, the matrix, the tallies, KTAP, JUnit and the baseline read.
+ * "explain", "why", "refs" and "seen_for_others", its "wire" items with
+ * only type, code and mtu, its "surfaced" items with only via, errno,
+ * origin, type, code and info (spool_slim_*): all that the short answer,
+ * the matrix, the tallies, the HTML report's matrices, KTAP, JUnit, the
+ * baseline and the comparison read. The "surfaced" and "wire" arrays keep
+ * their position among the cell's keys only in the results document, not
+ * in the slim cell (no reader depends on it).
  *
  * At the end the results document is copied together: the slim document's
  * top-level members in their order, dumped as json_dumpf(JSON_INDENT(1) |
