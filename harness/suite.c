@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,17 +153,40 @@ static json_t *error_cells(const struct case_def *c, const char *why)
 	return cells;
 }
 
-static void finish(struct job *j, const struct case_def *c, json_t **slot)
+/* A worker's result as it came: its text, and how the worker ended. */
+struct arrived {
+	bool here;
+	char *buf;
+	size_t len;
+	int status;
+};
+
+/* A worker is done: what it sent is kept as it is, to be parsed when its
+ * turn comes (after the next case's worker has been started), and its
+ * slot is free. */
+static void finish(struct job *j, struct arrived *a)
+{
+	int status = 0;
+
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*a = (struct arrived){true, j->buf, j->len, status};
+	j->buf = NULL;
+	j->len = j->cap = 0;
+	j->idx = -1;
+}
+
+/* The case's result from what its worker sent, or error cells saying why
+ * there is none. New reference. */
+static json_t *result_of(const struct case_def *c, struct arrived *a)
 {
 	json_error_t jerr;
 	json_t *res = NULL;
-	int status = 0;
 	char why[512];
 
-	close(j->fd);
-	waitpid(j->pid, &status, 0);
-	if (j->len)
-		res = json_loadb(j->buf, j->len, 0, &jerr);
+	if (a->len)
+		res = json_loadb(a->buf, a->len, 0, &jerr);
 	if (!res || !json_is_object(res) ||
 	    json_object_get(res, "error")) {
 		const char *e = res ? json_string_value(json_object_get(
@@ -171,8 +195,9 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 
 		snprintf(why, sizeof(why), "case could not run: %s",
 			 e ? e
-			 : WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
-					       : "no result from the worker");
+			 : WIFSIGNALED(a->status)
+				 ? strsignal(WTERMSIG(a->status))
+				 : "no result from the worker");
 		json_decref(res);
 		res = json_object();
 		json_object_set_new(res, "case",
@@ -180,8 +205,7 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 					    .c = c, .error = why}));
 		json_object_set_new(res, "cells", error_cells(c, why));
 	}
-	*slot = res;
-	j->idx = -1;
+	return res;
 }
 
 /* The cells of one case's result that failed or could not run. */
@@ -266,8 +290,9 @@ int suite_stream(const struct case_def *cases, int n,
 		 char *err, size_t errlen)
 {
 	struct job *jobs = calloc((size_t)o->jobs, sizeof(*jobs));
-	/* The reorder buffer: results that came before an earlier case's. */
-	json_t **waiting = calloc((size_t)n + 1, sizeof(*waiting));
+	/* The reorder buffer: results that came before an earlier case's,
+	 * as text (smaller than their trees). */
+	struct arrived *waiting = calloc((size_t)n + 1, sizeof(*waiting));
 	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
 	int next = 0, running = 0, i, done = 0, failed = 0, handed = 0;
 	int rc = -1;
@@ -278,10 +303,13 @@ int suite_stream(const struct case_def *cases, int n,
 	}
 	for (i = 0; i < o->jobs; i++)
 		jobs[i].idx = -1;
-	while (next < n || running > 0) {
+	while (next < n || running > 0 || handed < n) {
 		struct pollfd pfd[64];
 		int slot[64], np = 0;
 
+		/* A free slot gets its next case first: parsing and writing
+		 * out the results that came in is work the new worker need
+		 * not wait for. */
 		for (i = 0; i < o->jobs && next < n &&
 			    next < handed + ahead(o->jobs);
 		     i++) {
@@ -296,6 +324,22 @@ int suite_stream(const struct case_def *cases, int n,
 			next++;
 			running++;
 		}
+		/* In case order, whatever order they came in. */
+		while (handed < n && waiting[handed].here) {
+			json_t *res = result_of(&cases[handed],
+						&waiting[handed]);
+
+			free(waiting[handed].buf);
+			waiting[handed].buf = NULL;
+			failed += count_failed(res);
+			sink(arg, handed, res);
+			json_decref(res);
+			handed++;
+			if (o->progress)
+				o->progress(o->progress_arg, done, n, failed);
+		}
+		if (running == 0)
+			continue;
 		for (i = 0; i < o->jobs && np < 64; i++)
 			if (jobs[i].idx >= 0) {
 				pfd[np] = (struct pollfd){jobs[i].fd, POLLIN, 0};
@@ -317,22 +361,10 @@ int suite_stream(const struct case_def *cases, int n,
 				goto out_kill;
 			}
 			if (r == 0) {
-				int idx = j->idx;
-
-				finish(j, &cases[idx], &waiting[idx]);
+				finish(j, &waiting[j->idx]);
 				running--;
 				done++;
-				failed += count_failed(waiting[idx]);
-				if (o->progress)
-					o->progress(o->progress_arg, done, n,
-						    failed);
 			}
-		}
-		/* In case order, whatever order they came in. */
-		while (handed < n && waiting[handed]) {
-			sink(arg, handed, waiting[handed]);
-			json_decref(waiting[handed]);
-			waiting[handed++] = NULL;
 		}
 	}
 	rc = 0;
@@ -343,12 +375,16 @@ out_kill:
 			kill(jobs[i].pid, SIGKILL);
 			waitpid(jobs[i].pid, NULL, 0);
 		}
-	for (i = 0; i < n; i++)
-		json_decref(waiting[i]);
 out:
 	if (jobs)
-		for (i = 0; i < o->jobs; i++)
+		for (i = 0; i < o->jobs; i++) {
+			if (jobs[i].idx >= 0)
+				close(jobs[i].fd);
 			free(jobs[i].buf);
+		}
+	if (waiting)
+		for (i = 0; i < n; i++)
+			free(waiting[i].buf);
 	free(jobs);
 	free(waiting);
 	return rc;
