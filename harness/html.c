@@ -13,6 +13,7 @@
 #include "answer.h"
 #include "cellview.h"
 #include "outfile.h"
+#include "report.h"
 #include "resdoc.h"
 
 struct html {
@@ -475,33 +476,39 @@ static void short_answer(struct html *h)
 static size_t group_probes(json_t *doc, const char *group, const char **out,
 			   size_t max)
 {
-	json_t *c;
-	size_t i, k, n = 0;
+	json_t *cells = json_object_get(doc, "cells"), *kase;
+	size_t i, j, k, from, to, n = 0;
 
-	json_array_foreach(json_object_get(doc, "cells"), i, c)
+	/* A case's cells are together, in case order (report.h). */
+	json_array_foreach(json_object_get(doc, "cases"), i, kase)
 	{
-		json_t *kase = resdoc_case(doc, resdoc_str(c, "case"));
-		const char *p = resdoc_str(c, "probe");
-
 		if (strcmp(resdoc_str(kase, "group"), group) != 0)
 			continue;
-		for (k = 0; k < n && strcmp(out[k], p) != 0; k++)
-			;
-		if (k == n && n < max)
-			out[n++] = p;
+		report_case_range(cells, resdoc_str(kase, "name"), &from, &to);
+		for (j = from; j < to; j++) {
+			const char *p =
+				resdoc_str(json_array_get(cells, j), "probe");
+
+			for (k = 0; k < n && strcmp(out[k], p) != 0; k++)
+				;
+			if (k == n && n < max)
+				out[n++] = p;
+		}
 	}
 	return n;
 }
 
 static json_t *cell_of(json_t *doc, const char *name, const char *probe)
 {
-	json_t *c;
-	size_t i;
+	json_t *cells = json_object_get(doc, "cells"), *c;
+	size_t i, from, to;
 
-	json_array_foreach(json_object_get(doc, "cells"), i,
-			   c) if (strcmp(resdoc_str(c, "case"), name) == 0 &&
-				  strcmp(resdoc_str(c, "probe"), probe) ==
-					  0) return c;
+	report_case_range(cells, name, &from, &to);
+	for (i = from; i < to; i++) {
+		c = json_array_get(cells, i);
+		if (strcmp(resdoc_str(c, "probe"), probe) == 0)
+			return c;
+	}
 	return NULL;
 }
 
@@ -513,7 +520,7 @@ static int case_section(struct html *h, json_t *kase)
 	struct cellview v;
 	bool first;
 	json_t *c;
-	size_t j;
+	size_t j, from, to;
 
 	fputs("<details class=\"case\" id=\"", h->f);
 	html_id(h->f, name, NULL);
@@ -528,10 +535,9 @@ static int case_section(struct html *h, json_t *kase)
 		fputs("</p>\n", h->f);
 	}
 	first = true;
-	json_array_foreach(json_object_get(h->doc, "cells"), j, c)
-	{
-		if (strcmp(resdoc_str(c, "case"), name) != 0)
-			continue;
+	report_case_range(json_object_get(h->doc, "cells"), name, &from, &to);
+	for (j = from; j < to; j++) {
+		c = json_array_get(json_object_get(h->doc, "cells"), j);
 		if (cellview_init(&v, h->doc, c) < 0)
 			return -1;
 		if (first)

@@ -764,7 +764,8 @@ static int cmd_run(struct cli *c)
 	static struct run_sink sink;
 	char bases[SPOOL_MAX_HTML][PATH_MAX];
 	const char *hb[SPOOL_MAX_HTML] = {NULL, NULL}, *spool_dir;
-	int nhtml, html_of_out = -1, html_of_path = -1;
+	int nhtml, html_of_out = -1, html_of_path = -1, rc;
+	bool keep;
 	struct case_def *cases = NULL;
 	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX], abs[PATH_MAX];
 	struct utsname u;
@@ -857,12 +858,18 @@ static int cmd_run(struct cli *c)
 		}
 	}
 	sink.cell_pcaps = c->pcap_per_cell;
+	/* Nothing made from the cells: their tally is enough. */
+	keep = !c->quiet_matrix || c->out_dir || c->json_path ||
+	       c->html_path || c->ktap_path || c->junit_path ||
+	       c->baseline_out || c->baseline;
 	spool_dir = c->out_dir ? c->out_dir
 		    : getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR")
 							    : "/tmp";
-	if (spool_open(&sink.spool, suite_head(&so), spool_dir,
-		       c->out_dir || c->json_path, hb, nhtml, err,
-		       sizeof(err)) < 0 ||
+	rc = spool_open(&sink.spool, suite_head(&so), spool_dir,
+			c->out_dir || c->json_path, hb, nhtml, err,
+			sizeof(err));
+	sink.spool.keep_cells = keep;
+	if (rc < 0 ||
 	    suite_stream(cases, n, &so, run_sink, &sink, err, sizeof(err)) <
 		    0) {
 		free(cases);
@@ -910,7 +917,7 @@ static int cmd_run(struct cli *c)
 		unwritten = true;
 	if (base)
 		differs = compare_baseline(c, base, doc, term);
-	k = suite_count(doc);
+	k = suite_summary(doc);
 	fprintf(term,
 		"\n%d cells: %d pass, %d fail, %d skip, %d error, %d info "
 		"(kernel %s)%s%s\n",

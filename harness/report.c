@@ -99,6 +99,41 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 	return cell_text(cell, 1, buf, len);
 }
 
+void report_case_range(json_t *cells, const char *kase, size_t *from,
+		       size_t *to)
+{
+	/* Where the last case found starts: a reporter asks about a case
+	 * (often again) and then the next in document order, found there or
+	 * right after it. */
+	static json_t *last_cells;
+	static size_t hint;
+	size_t n = json_array_size(cells), k, i;
+
+	if (cells != last_cells)
+		hint = 0;
+	last_cells = cells;
+	*from = *to = 0;
+	for (k = 0; k < n; k++) {
+		i = (hint + k) % n;
+		if (strcmp(resdoc_str(json_array_get(cells, i), "case"),
+			   kase) != 0)
+			continue;
+		while (i > 0 && strcmp(resdoc_str(json_array_get(cells, i - 1),
+						  "case"),
+				       kase) == 0)
+			i--;
+		*from = i;
+		for (*to = i + 1;
+		     *to < n && strcmp(resdoc_str(json_array_get(cells, *to),
+						  "case"),
+				       kase) == 0;
+		     (*to)++)
+			;
+		hint = i;
+		return;
+	}
+}
+
 /* "3/3 x5" style summary of what the case's wire carried back. */
 static void wire_summary(json_t *cells, const char *name, char *buf,
 			 size_t len)
@@ -108,13 +143,11 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 	json_t *c, *w;
 	char tail[32] = "";
 	const char *fam = "";
+	size_t from, to;
 
-	json_array_foreach(cells, i, c)
-	{
-		const char *cn = json_string_value(json_object_get(c, "case"));
-
-		if (!cn || strcmp(cn, name) != 0)
-			continue;
+	report_case_range(cells, name, &from, &to);
+	for (i = from; i < to; i++) {
+		c = json_array_get(cells, i);
 		fam = resdoc_icmp_prefix(c);
 		sent += (int)json_integer_value(json_object_get(c, "datagrams"));
 		errors += (int)json_array_size(json_object_get(c, "wire"));
@@ -206,15 +239,14 @@ static int probe_block(const char *name)
 
 static json_t *cell_at(json_t *cells, const char *kase, const char *probe)
 {
-	json_t *c;
-	size_t i;
+	size_t i, from, to;
 
-	json_array_foreach(cells, i, c)
-	{
+	report_case_range(cells, kase, &from, &to);
+	for (i = from; i < to; i++) {
+		json_t *c = json_array_get(cells, i);
 		const char *p = json_string_value(json_object_get(c, "probe"));
-		const char *cn = json_string_value(json_object_get(c, "case"));
 
-		if (p && cn && strcmp(p, probe) == 0 && strcmp(cn, kase) == 0)
+		if (p && strcmp(p, probe) == 0)
 			return c;
 	}
 	return NULL;

@@ -21,4 +21,11 @@ void report_short(FILE *f, json_t *results);
  * and returns it. */
 const char *report_cell_text(json_t *cell, char *buf, size_t len);
 
+/* The cells of the case named kase: cells[*from .. *to), both 0 when it
+ * has none. A results document keeps a case's cells together, in case
+ * order (docs/results.md); asked case after case in that order, each
+ * answer costs only that case's cells. */
+void report_case_range(json_t *cells, const char *kase, size_t *from,
+		       size_t *to);
+
 #endif

@@ -33,6 +33,8 @@
 
 #include <jansson.h>
 
+#include "suite.h"
+
 #define SPOOL_MAX_HTML 2
 
 /* One array's elements, each already in the layout of an element of a
@@ -58,6 +60,11 @@ struct spool {
 	struct spool_html html[SPOOL_MAX_HTML];
 	int nhtml;
 	bool broken; /* the results document's files could not be written */
+	/* false: no report is made from the cells, so none is kept: only
+	 * their tally, for "summary" (spool_open sets it true). */
+	bool keep_cells;
+	struct suite_counts tally;
+	size_t ncells;
 	char err[512]; /* the first write that failed; "" none */
 };
 
@@ -75,8 +82,8 @@ int spool_open(struct spool *s, json_t *head, const char *dir, bool json,
  * on; the files that need the spool then fail). */
 void spool_add(struct spool *s, json_t *res);
 
-/* Adds "summary" (suite_summarize) to the slim document and returns it,
- * still owned by s. */
+/* Adds "summary" (suite_summarize, or the tally when the cells were not
+ * kept) to the slim document and returns it, still owned by s. */
 json_t *spool_finish(struct spool *s);
 
 /* The results document onto f. 0, or -1 (s->err, or ferror). */

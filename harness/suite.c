@@ -418,6 +418,24 @@ json_t *suite_run(const struct case_def *cases, int n,
 	return doc;
 }
 
+void suite_tally(struct suite_counts *k, json_t *cell)
+{
+	const char *v = json_string_value(json_object_get(cell, "verdict"));
+
+	if (!v)
+		k->error++;
+	else if (strcmp(v, "pass") == 0)
+		k->pass++;
+	else if (strcmp(v, "fail") == 0)
+		k->fail++;
+	else if (strcmp(v, "skip") == 0)
+		k->skip++;
+	else if (strcmp(v, "info") == 0)
+		k->info++;
+	else
+		k->error++;
+}
+
 struct suite_counts suite_count(json_t *results)
 {
 	struct suite_counts k = {0, 0, 0, 0, 0};
@@ -425,21 +443,20 @@ struct suite_counts suite_count(json_t *results)
 	size_t i;
 
 	json_array_foreach(cells, i, c)
-	{
-		const char *v = json_string_value(json_object_get(c, "verdict"));
+		suite_tally(&k, c);
+	return k;
+}
 
-		if (!v)
-			k.error++;
-		else if (strcmp(v, "pass") == 0)
-			k.pass++;
-		else if (strcmp(v, "fail") == 0)
-			k.fail++;
-		else if (strcmp(v, "skip") == 0)
-			k.skip++;
-		else if (strcmp(v, "info") == 0)
-			k.info++;
-		else
-			k.error++;
-	}
+struct suite_counts suite_summary(json_t *doc)
+{
+	json_t *s = json_object_get(doc, "summary");
+	struct suite_counts k = {
+		(int)json_integer_value(json_object_get(s, "pass")),
+		(int)json_integer_value(json_object_get(s, "fail")),
+		(int)json_integer_value(json_object_get(s, "skip")),
+		(int)json_integer_value(json_object_get(s, "error")),
+		(int)json_integer_value(json_object_get(s, "info")),
+	};
+
 	return k;
 }

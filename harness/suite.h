@@ -52,4 +52,10 @@ struct suite_counts {
 };
 struct suite_counts suite_count(json_t *results);
 
+/* Adds one cell's verdict to k (no verdict counts as error). */
+void suite_tally(struct suite_counts *k, json_t *cell);
+
+/* The counts of a document's "summary". */
+struct suite_counts suite_summary(json_t *doc);
+
 #endif

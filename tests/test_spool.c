@@ -253,8 +253,11 @@ static void test_dump_at(void **state)
 static void test_not_asked(void **state)
 {
 	json_t *stored = load_document("tests/data/show-results.json"), *res;
+	json_t *slim;
+	struct suite_counts k;
 	struct spool s;
 	char err[256];
+	size_t i;
 
 	(void)state;
 	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL,
@@ -268,6 +271,26 @@ static void test_not_asked(void **state)
 							 "cases")),
 			 1);
 	assert_int_equal(spool_write_json(&s, stdout), -1);
+	spool_close(&s);
+
+	/* Nor any cell when no report is made from them: the tally only. */
+	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL,
+				    0, err, sizeof(err)),
+			 0);
+	s.keep_cells = false;
+	for (i = 0; i < json_array_size(json_object_get(stored, "cases"));
+	     i++) {
+		res = result_of(stored, i);
+		spool_add(&s, res);
+		json_decref(res);
+	}
+	slim = spool_finish(&s);
+	assert_int_equal(json_array_size(json_object_get(slim, "cells")), 0);
+	assert_true(json_equal(json_object_get(slim, "summary"),
+			       json_object_get(stored, "summary")));
+	k = suite_summary(slim);
+	assert_int_equal(k.pass + k.fail + k.skip + k.error + k.info,
+			 json_array_size(json_object_get(stored, "cells")));
 	spool_close(&s);
 	json_decref(stored);
 }
