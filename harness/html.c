@@ -22,6 +22,7 @@ struct html {
 	const char *base; /* NULL: absolute links */
 	html_case_writer put; /* NULL: case sections rendered from doc */
 	void *put_arg;
+	struct case_cells cc; /* doc's cells */
 };
 
 static const char style_css[] =
@@ -473,21 +474,22 @@ static void short_answer(struct html *h)
 }
 
 /* The distinct probes of a group's cells, in first-seen order. */
-static size_t group_probes(json_t *doc, const char *group, const char **out,
-			   size_t max)
+static size_t group_probes(struct html *h, const char *group,
+			   const char **out, size_t max)
 {
-	json_t *cells = json_object_get(doc, "cells"), *kase;
+	json_t *kase;
 	size_t i, j, k, from, to, n = 0;
 
 	/* A case's cells are together, in case order (report.h). */
-	json_array_foreach(json_object_get(doc, "cases"), i, kase)
+	json_array_foreach(json_object_get(h->doc, "cases"), i, kase)
 	{
 		if (strcmp(resdoc_str(kase, "group"), group) != 0)
 			continue;
-		report_case_range(cells, resdoc_str(kase, "name"), &from, &to);
+		report_case_range(&h->cc, resdoc_str(kase, "name"), &from,
+				  &to);
 		for (j = from; j < to; j++) {
-			const char *p =
-				resdoc_str(json_array_get(cells, j), "probe");
+			const char *p = resdoc_str(
+				json_array_get(h->cc.cells, j), "probe");
 
 			for (k = 0; k < n && strcmp(out[k], p) != 0; k++)
 				;
@@ -498,14 +500,14 @@ static size_t group_probes(json_t *doc, const char *group, const char **out,
 	return n;
 }
 
-static json_t *cell_of(json_t *doc, const char *name, const char *probe)
+static json_t *cell_of(struct html *h, const char *name, const char *probe)
 {
-	json_t *cells = json_object_get(doc, "cells"), *c;
+	json_t *c;
 	size_t i, from, to;
 
-	report_case_range(cells, name, &from, &to);
+	report_case_range(&h->cc, name, &from, &to);
 	for (i = from; i < to; i++) {
-		c = json_array_get(cells, i);
+		c = json_array_get(h->cc.cells, i);
 		if (strcmp(resdoc_str(c, "probe"), probe) == 0)
 			return c;
 	}
@@ -535,9 +537,9 @@ static int case_section(struct html *h, json_t *kase)
 		fputs("</p>\n", h->f);
 	}
 	first = true;
-	report_case_range(json_object_get(h->doc, "cells"), name, &from, &to);
+	report_case_range(&h->cc, name, &from, &to);
 	for (j = from; j < to; j++) {
-		c = json_array_get(json_object_get(h->doc, "cells"), j);
+		c = json_array_get(h->cc.cells, j);
 		if (cellview_init(&v, h->doc, c) < 0)
 			return -1;
 		if (first)
@@ -562,7 +564,10 @@ static int case_section(struct html *h, json_t *kase)
 
 int html_case(FILE *f, json_t *doc, json_t *kase, const char *base)
 {
-	struct html h = {.f = f, .doc = doc, .base = base};
+	struct html h = {.f = f,
+			 .doc = doc,
+			 .base = base,
+			 .cc = {json_object_get(doc, "cells"), 0}};
 
 	return case_section(&h, kase) < 0 || ferror(f) ? -1 : 0;
 }
@@ -572,7 +577,7 @@ int html_case(FILE *f, json_t *doc, json_t *kase, const char *base)
 static int group(struct html *h, const char *g)
 {
 	const char *probes[64];
-	size_t np = group_probes(h->doc, g, probes, 64), i, k;
+	size_t np = group_probes(h, g, probes, 64), i, k;
 	json_t *kase, *c;
 
 	fputs("<h3 id=\"g-", h->f);
@@ -598,7 +603,7 @@ static int group(struct html *h, const char *g)
 		text(h, resdoc_str(kase, "name"));
 		fputs("</a></th>", h->f);
 		for (k = 0; k < np; k++) {
-			c = cell_of(h->doc, resdoc_str(kase, "name"),
+			c = cell_of(h, resdoc_str(kase, "name"),
 				    probes[k]);
 			if (!c) {
 				fputs("<td></td>", h->f);
@@ -685,8 +690,12 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 int html_write_with(FILE *f, json_t *doc, const char *base, const char *date,
 		    html_case_writer put, void *arg)
 {
-	struct html h = {
-		.f = f, .doc = doc, .base = base, .put = put, .put_arg = arg};
+	struct html h = {.f = f,
+			 .doc = doc,
+			 .base = base,
+			 .put = put,
+			 .put_arg = arg,
+			 .cc = {json_object_get(doc, "cells"), 0}};
 	json_t *groups = json_array(), *k, *s = json_object_get(doc, "summary");
 	json_t *settings = json_object_get(doc, "settings"), *val;
 	const char *key;

@@ -761,7 +761,7 @@ static int cmd_run(struct cli *c)
 {
 	struct progress prog = {.shown = false};
 	struct suite_opts so = {0};
-	static struct run_sink sink;
+	struct run_sink sink;
 	char bases[SPOOL_MAX_HTML][PATH_MAX];
 	const char *hb[SPOOL_MAX_HTML] = {NULL, NULL}, *spool_dir;
 	int nhtml, html_of_out = -1, html_of_path = -1, rc;
@@ -857,6 +857,7 @@ static int cmd_run(struct cli *c)
 			nhtml++;
 		}
 	}
+	memset(&sink, 0, sizeof(sink));
 	sink.cell_pcaps = c->pcap_per_cell;
 	/* Nothing made from the cells: their tally is enough. */
 	keep = !c->quiet_matrix || c->out_dir || c->json_path ||

@@ -144,8 +144,7 @@ static void html_add(struct spool *s, struct spool_html *h, json_t *res)
 	json_object_set_new(mini, "cases", json_pack("[O]", kase));
 	json_object_set(mini, "cells", json_object_get(res, "cells"));
 	h->off[h->ncases] = ftell(h->f);
-	if (h->off[h->ncases] < 0 ||
-	    html_case(h->f, mini, kase, h->base) < 0) {
+	if (h->off[h->ncases] < 0 || html_case(h->f, mini, kase, h->base) < 0) {
 		h->broken = true;
 		failed(s, "HTML report's temporary file");
 	}
@@ -200,15 +199,15 @@ static json_t *pick_each(json_t *a, const char *const *keep)
 json_t *spool_slim_cell(json_t *cell)
 {
 	static const char *const drop[] = {
-		"events", "stdout", "stderr", "command",	 "explain",
+		"events", "stdout", "stderr", "command",  "explain",
 		"why",	  "refs",   "wire",   "surfaced", "seen_for_others",
 		NULL};
 	/* What the reports and the comparison read of an item (report.c,
 	 * answer.c, resdoc.c, diff.c): the wire's ICMP type/code list, the
 	 * tokens of what surfaced. */
 	static const char *const wire[] = {"type", "code", "mtu", NULL};
-	static const char *const item[] = {"via",  "errno", "origin",
-					   "type", "code",  "info", NULL};
+	static const char *const item[] = {"via",  "errno", "origin", "type",
+					   "code", "info",  NULL};
 	json_t *out = slim(cell, drop);
 
 	if (json_object_get(cell, "wire"))
@@ -258,12 +257,12 @@ json_t *spool_finish(struct spool *s)
 	if (s->keep_cells)
 		suite_summarize(s->doc);
 	else
-		json_object_set_new(
-			s->doc, "summary",
-			json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
-				  (int)s->ncells, "pass", k->pass, "fail",
-				  k->fail, "skip", k->skip, "error", k->error,
-				  "info", k->info));
+		json_object_set_new(s->doc, "summary",
+				    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}",
+					      "cells", (int)s->ncells, "pass",
+					      k->pass, "fail", k->fail, "skip",
+					      k->skip, "error", k->error,
+					      "info", k->info));
 	return s->doc;
 }
 

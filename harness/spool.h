@@ -48,7 +48,7 @@ struct spool_html {
 	char *base; /* html.h: the report's directory, NULL for absolute */
 	FILE *f;    /* every case's section, in case order */
 	size_t ncases;
-	long *off;  /* where case i's section starts in f; [ncases]: the end */
+	long *off; /* where case i's section starts in f; [ncases]: the end */
 	size_t cap;
 	bool broken; /* a case's section could not be written */
 };

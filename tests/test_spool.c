@@ -24,8 +24,10 @@
 #include "suite.h"
 
 static const char *const docs[] = {
-	"tests/data/show-results.json", "tests/data/read-results.json",
-	"tests/data/answer-results.json", "tests/data/ci-results.json",
+	"tests/data/show-results.json",
+	"tests/data/read-results.json",
+	"tests/data/answer-results.json",
+	"tests/data/ci-results.json",
 };
 
 typedef int (*writer)(FILE *f, json_t *doc);
@@ -88,10 +90,10 @@ static json_t *result_of(json_t *stored, size_t i)
 	json_t *res = json_pack("{s:O, s:[]}", "case", kase, "cells"), *c;
 	size_t j;
 
-	json_array_foreach(json_object_get(stored, "cells"), j, c)
-		if (strcmp(resdoc_str(c, "case"), resdoc_str(kase, "name")) ==
-		    0)
-			json_array_append(json_object_get(res, "cells"), c);
+	json_array_foreach(json_object_get(stored, "cells"), j,
+			   c) if (strcmp(resdoc_str(c, "case"),
+					 resdoc_str(kase, "name")) == 0)
+		json_array_append(json_object_get(res, "cells"), c);
 	return res;
 }
 
@@ -106,8 +108,8 @@ static void check_doc(const char *path)
 	whole = head_of(stored);
 	json_object_set_new(whole, "cases", json_array());
 	json_object_set_new(whole, "cells", json_array());
-	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", true, &base,
-				    1, err, sizeof(err)),
+	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", true, &base, 1,
+				    err, sizeof(err)),
 			 0);
 	for (i = 0; i < json_array_size(json_object_get(stored, "cases"));
 	     i++) {
@@ -158,8 +160,8 @@ static void check_doc(const char *path)
 	}
 	/* The slim document is enough for every report made from it. */
 	{
-		const writer ws[] = {short_w, matrix_w, ktap_write,
-				     junit_write, diff_write_baseline};
+		const writer ws[] = {short_w, matrix_w, ktap_write, junit_write,
+				     diff_write_baseline};
 
 		for (i = 0; i < sizeof(ws) / sizeof(ws[0]); i++) {
 			a = written(ws[i], whole);
@@ -214,7 +216,8 @@ static void test_empty(void **state)
 
 	(void)state;
 	assert_int_equal(
-		spool_open(&s, head, "/tmp", true, NULL, 0, err, sizeof(err)), 0);
+		spool_open(&s, head, "/tmp", true, NULL, 0, err, sizeof(err)),
+		0);
 	spool_finish(&s);
 	json_object_set_new(whole, "cases", json_array());
 	json_object_set_new(whole, "cells", json_array());
@@ -234,8 +237,8 @@ static void test_empty(void **state)
  * further in; a newline inside a string is not a line break. */
 static void test_dump_at(void **state)
 {
-	json_t *v = json_pack("{s:s, s:[i, {}], s:[]}", "a", "x\ny", "b", 1,
-			      "c");
+	json_t *v =
+		json_pack("{s:s, s:[i, {}], s:[]}", "a", "x\ny", "b", 1, "c");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -243,8 +246,9 @@ static void test_dump_at(void **state)
 	(void)state;
 	assert_int_equal(spool_dump_at(f, v, 2), 0);
 	assert_int_equal(fclose(f), 0);
-	assert_string_equal(buf, "{\n   \"a\": \"x\\ny\",\n   \"b\": [\n    1,\n"
-				 "    {}\n   ],\n   \"c\": []\n  }");
+	assert_string_equal(buf,
+			    "{\n   \"a\": \"x\\ny\",\n   \"b\": [\n    1,\n"
+			    "    {}\n   ],\n   \"c\": []\n  }");
 	free(buf);
 	json_decref(v);
 }
@@ -260,22 +264,21 @@ static void test_not_asked(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL,
-				    0, err, sizeof(err)),
+	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL, 0,
+				    err, sizeof(err)),
 			 0);
 	assert_null(s.cases.f);
 	res = result_of(stored, 0);
 	spool_add(&s, res);
 	json_decref(res);
-	assert_int_equal(json_array_size(json_object_get(spool_finish(&s),
-							 "cases")),
-			 1);
+	assert_int_equal(
+		json_array_size(json_object_get(spool_finish(&s), "cases")), 1);
 	assert_int_equal(spool_write_json(&s, stdout), -1);
 	spool_close(&s);
 
 	/* Nor any cell when no report is made from them: the tally only. */
-	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL,
-				    0, err, sizeof(err)),
+	assert_int_equal(spool_open(&s, head_of(stored), "/tmp", false, NULL, 0,
+				    err, sizeof(err)),
 			 0);
 	s.keep_cells = false;
 	for (i = 0; i < json_array_size(json_object_get(stored, "cases"));
