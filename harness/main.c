@@ -728,16 +728,20 @@ static void run_sink(void *arg, int idx, json_t *res)
 	json_t *one;
 
 	(void)idx;
+	/* The captures first: the HTML report links a cell's own capture
+	 * when it is there (html.h). This case alone is a document enough
+	 * for its cells' captures. */
+	if (r->cell_pcaps && !r->pcap_err[0]) {
+		one = json_pack("{s:[O], s:O}", "cases",
+				json_object_get(res, "case"), "cells",
+				json_object_get(res, "cells"));
+		if (cellpcap_write_all(one, r->pcap_err,
+				       sizeof(r->pcap_err)) < 0 &&
+		    !r->pcap_err[0])
+			snprintf(r->pcap_err, sizeof(r->pcap_err), "failed");
+		json_decref(one);
+	}
 	spool_add(&r->spool, res);
-	if (!r->cell_pcaps || r->pcap_err[0])
-		return;
-	/* This case alone is a document enough for its cells' captures. */
-	one = json_pack("{s:[O], s:O}", "cases", json_object_get(res, "case"),
-			"cells", json_object_get(res, "cells"));
-	if (cellpcap_write_all(one, r->pcap_err, sizeof(r->pcap_err)) < 0 &&
-	    !r->pcap_err[0])
-		snprintf(r->pcap_err, sizeof(r->pcap_err), "failed");
-	json_decref(one);
 }
 
 /* The run options every command that runs cases shares. */
