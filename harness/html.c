@@ -13,12 +13,16 @@
 #include "answer.h"
 #include "cellview.h"
 #include "outfile.h"
+#include "report.h"
 #include "resdoc.h"
 
 struct html {
 	FILE *f;
 	json_t *doc;
 	const char *base; /* NULL: absolute links */
+	html_case_writer put; /* NULL: case sections rendered from doc */
+	void *put_arg;
+	struct case_cells cc; /* doc's cells */
 };
 
 static const char style_css[] =
@@ -470,37 +474,102 @@ static void short_answer(struct html *h)
 }
 
 /* The distinct probes of a group's cells, in first-seen order. */
-static size_t group_probes(json_t *doc, const char *group, const char **out,
-			   size_t max)
+static size_t group_probes(struct html *h, const char *group,
+			   const char **out, size_t max)
 {
-	json_t *c;
-	size_t i, k, n = 0;
+	json_t *kase;
+	size_t i, j, k, from, to, n = 0;
 
-	json_array_foreach(json_object_get(doc, "cells"), i, c)
+	/* A case's cells are together, in case order (report.h). */
+	json_array_foreach(json_object_get(h->doc, "cases"), i, kase)
 	{
-		json_t *kase = resdoc_case(doc, resdoc_str(c, "case"));
-		const char *p = resdoc_str(c, "probe");
-
 		if (strcmp(resdoc_str(kase, "group"), group) != 0)
 			continue;
-		for (k = 0; k < n && strcmp(out[k], p) != 0; k++)
-			;
-		if (k == n && n < max)
-			out[n++] = p;
+		report_case_range(&h->cc, resdoc_str(kase, "name"), &from,
+				  &to);
+		for (j = from; j < to; j++) {
+			const char *p = resdoc_str(
+				json_array_get(h->cc.cells, j), "probe");
+
+			for (k = 0; k < n && strcmp(out[k], p) != 0; k++)
+				;
+			if (k == n && n < max)
+				out[n++] = p;
+		}
 	}
 	return n;
 }
 
-static json_t *cell_of(json_t *doc, const char *name, const char *probe)
+static json_t *cell_of(struct html *h, const char *name, const char *probe)
 {
 	json_t *c;
-	size_t i;
+	size_t i, from, to;
 
-	json_array_foreach(json_object_get(doc, "cells"), i,
-			   c) if (strcmp(resdoc_str(c, "case"), name) == 0 &&
-				  strcmp(resdoc_str(c, "probe"), probe) ==
-					  0) return c;
+	report_case_range(&h->cc, name, &from, &to);
+	for (i = from; i < to; i++) {
+		c = json_array_get(h->cc.cells, i);
+		if (strcmp(resdoc_str(c, "probe"), probe) == 0)
+			return c;
+	}
 	return NULL;
+}
+
+/* One case's section: its topology and fault, and each of its cells,
+ * from the cells of h->doc that name it. */
+static int case_section(struct html *h, json_t *kase)
+{
+	const char *name = resdoc_str(kase, "name");
+	struct cellview v;
+	bool first;
+	json_t *c;
+	size_t j, from, to;
+
+	fputs("<details class=\"case\" id=\"", h->f);
+	html_id(h->f, name, NULL);
+	fputs("\"><summary><code>", h->f);
+	text(h, name);
+	fputs("</code> ", h->f);
+	text(h, resdoc_str(kase, "title"));
+	fputs("</summary>\n", h->f);
+	if (resdoc_str(kase, "error")[0]) {
+		fputs("<p>The case could not run: ", h->f);
+		text(h, resdoc_str(kase, "error"));
+		fputs("</p>\n", h->f);
+	}
+	first = true;
+	report_case_range(&h->cc, name, &from, &to);
+	for (j = from; j < to; j++) {
+		c = json_array_get(h->cc.cells, j);
+		if (cellview_init(&v, h->doc, c) < 0)
+			return -1;
+		if (first)
+			case_body(h, &v);
+		first = false;
+		fputs("<details class=\"cell\" id=\"", h->f);
+		html_id(h->f, name, v.probe);
+		fputs("\"><summary><code>", h->f);
+		text(h, v.probe);
+		fprintf(h->f, "</code> <span class=\"v %s\">", v.verdict);
+		text(h, v.verdict);
+		fputs("</span> ", h->f);
+		text(h, v.surfaced);
+		fputs("</summary>\n", h->f);
+		cell_body(h, &v);
+		fputs("</details>\n", h->f);
+		cellview_free(&v);
+	}
+	fputs("</details>\n", h->f);
+	return 0;
+}
+
+int html_case(FILE *f, json_t *doc, json_t *kase, const char *base)
+{
+	struct html h = {.f = f,
+			 .doc = doc,
+			 .base = base,
+			 .cc = {json_object_get(doc, "cells"), 0}};
+
+	return case_section(&h, kase) < 0 || ferror(f) ? -1 : 0;
 }
 
 /* One group: its matrix (cases by probes), then every case of it, each
@@ -508,10 +577,8 @@ static json_t *cell_of(json_t *doc, const char *name, const char *probe)
 static int group(struct html *h, const char *g)
 {
 	const char *probes[64];
-	size_t np = group_probes(h->doc, g, probes, 64), i, k, j;
+	size_t np = group_probes(h, g, probes, 64), i, k;
 	json_t *kase, *c;
-	struct cellview v;
-	bool first;
 
 	fputs("<h3 id=\"g-", h->f);
 	id_part(h->f, g);
@@ -536,7 +603,7 @@ static int group(struct html *h, const char *g)
 		text(h, resdoc_str(kase, "name"));
 		fputs("</a></th>", h->f);
 		for (k = 0; k < np; k++) {
-			c = cell_of(h->doc, resdoc_str(kase, "name"),
+			c = cell_of(h, resdoc_str(kase, "name"),
 				    probes[k]);
 			if (!c) {
 				fputs("<td></td>", h->f);
@@ -555,47 +622,11 @@ static int group(struct html *h, const char *g)
 	fputs("</table></div>\n", h->f);
 	json_array_foreach(json_object_get(h->doc, "cases"), i, kase)
 	{
-		const char *name = resdoc_str(kase, "name");
-
 		if (strcmp(resdoc_str(kase, "group"), g) != 0)
 			continue;
-		fputs("<details class=\"case\" id=\"", h->f);
-		html_id(h->f, name, NULL);
-		fputs("\"><summary><code>", h->f);
-		text(h, name);
-		fputs("</code> ", h->f);
-		text(h, resdoc_str(kase, "title"));
-		fputs("</summary>\n", h->f);
-		if (resdoc_str(kase, "error")[0]) {
-			fputs("<p>The case could not run: ", h->f);
-			text(h, resdoc_str(kase, "error"));
-			fputs("</p>\n", h->f);
-		}
-		first = true;
-		json_array_foreach(json_object_get(h->doc, "cells"), j, c)
-		{
-			if (strcmp(resdoc_str(c, "case"), name) != 0)
-				continue;
-			if (cellview_init(&v, h->doc, c) < 0)
-				return -1;
-			if (first)
-				case_body(h, &v);
-			first = false;
-			fputs("<details class=\"cell\" id=\"", h->f);
-			html_id(h->f, name, v.probe);
-			fputs("\"><summary><code>", h->f);
-			text(h, v.probe);
-			fprintf(h->f, "</code> <span class=\"v %s\">",
-				v.verdict);
-			text(h, v.verdict);
-			fputs("</span> ", h->f);
-			text(h, v.surfaced);
-			fputs("</summary>\n", h->f);
-			cell_body(h, &v);
-			fputs("</details>\n", h->f);
-			cellview_free(&v);
-		}
-		fputs("</details>\n", h->f);
+		if (h->put ? h->put(h->put_arg, h->f, i) < 0
+			   : case_section(h, kase) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -653,7 +684,18 @@ static void claims(struct html *h)
 
 int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 {
-	struct html h = {.f = f, .doc = doc, .base = base};
+	return html_write_with(f, doc, base, date, NULL, NULL);
+}
+
+int html_write_with(FILE *f, json_t *doc, const char *base, const char *date,
+		    html_case_writer put, void *arg)
+{
+	struct html h = {.f = f,
+			 .doc = doc,
+			 .base = base,
+			 .put = put,
+			 .put_arg = arg,
+			 .cc = {json_object_get(doc, "cells"), 0}};
 	json_t *groups = json_array(), *k, *s = json_object_get(doc, "summary");
 	json_t *settings = json_object_get(doc, "settings"), *val;
 	const char *key;
@@ -754,10 +796,28 @@ int html_write(FILE *f, json_t *doc, const char *base, const char *date)
 	return rc < 0 || ferror(f) ? -1 : 0;
 }
 
+void html_base(const char *path, char *base, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (realpath(dirname(dir), real))
+		snprintf(base, len, "%s", real);
+	else
+		base[0] = '\0';
+}
+
 int html_write_path(const char *path, json_t *doc, const char *date, char *err,
 		    size_t errlen)
 {
-	char dir[PATH_MAX], base[PATH_MAX], now[64];
+	return html_write_path_with(path, doc, date, NULL, NULL, err, errlen);
+}
+
+int html_write_path_with(const char *path, json_t *doc, const char *date,
+			 html_case_writer put, void *arg, char *err,
+			 size_t errlen)
+{
+	char base[PATH_MAX], now[64];
 	struct outfile o;
 	struct tm tm;
 	time_t t;
@@ -768,12 +828,11 @@ int html_write_path(const char *path, json_t *doc, const char *date, char *err,
 			 gmtime_r(&t, &tm));
 		date = now;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (!realpath(dirname(dir), base))
-		base[0] = '\0';
+	html_base(path, base, sizeof(base));
 	if (outfile_open(&o, path, err, errlen) < 0)
 		return -1;
-	if (html_write(o.f, doc, base[0] ? base : NULL, date) < 0) {
+	if (html_write_with(o.f, doc, base[0] ? base : NULL, date, put, arg) <
+	    0) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 			 errno ? strerror(errno) : "write failed");
 		outfile_abort(&o);

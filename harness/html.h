@@ -33,10 +33,35 @@ void html_id(FILE *f, const char *name, const char *probe);
  * failed (ferror). */
 int html_write(FILE *f, json_t *doc, const char *base, const char *date);
 
+/* One case's section of the report (its <details>: topology, fault, and
+ * each cell opened) onto f, from the cells of doc that name it; doc also
+ * gives "kernel" and the case by name, so a document of this case alone
+ * is enough. base as html_write. 0, or -1. */
+int html_case(FILE *f, json_t *doc, json_t *kase, const char *base);
+
+/* Writes case i's section (i: its index in the document's "cases") onto
+ * f, as html_case would. 0, or -1. */
+typedef int (*html_case_writer)(void *arg, FILE *f, size_t i);
+
+/* html_write, with each case's section written by put instead of rendered
+ * from doc: doc may then lack what only the sections read (the slim
+ * document of spool.h). put NULL: html_write. */
+int html_write_with(FILE *f, json_t *doc, const char *base, const char *date,
+		    html_case_writer put, void *arg);
+
 /* html_write to path through outfile.h (atomic, never through a link);
  * links to captures are relative to path's directory; date NULL: now.
  * 0, or -1 with err ("cannot write PATH: why"). */
 int html_write_path(const char *path, json_t *doc, const char *date, char *err,
 		    size_t errlen);
+
+/* html_write_path with put (html_write_with). */
+int html_write_path_with(const char *path, json_t *doc, const char *date,
+			 html_case_writer put, void *arg, char *err,
+			 size_t errlen);
+
+/* The base html_write_path gives the report written to path: its
+ * directory, absolute; "" when that cannot be resolved (absolute links). */
+void html_base(const char *path, char *base, size_t len);
 
 #endif

@@ -35,6 +35,7 @@
 #include "report.h"
 #include "resdoc.h"
 #include "show.h"
+#include "spool.h"
 #include "suite.h"
 #include "topo.h"
 #include "try.h"
@@ -508,6 +509,41 @@ static int write_matrix(const char *path, json_t *doc)
 	return -1;
 }
 
+/* The results document of a spool (spool.h) to path ('-': stdout), as
+ * write_file. */
+static int write_spooled(const char *path, struct spool *s)
+{
+	struct outfile o;
+	char err[PATH_MAX + 256];
+
+	errno = 0;
+	if (strcmp(path, "-") == 0) {
+		if (spool_write_json(s, stdout) < 0 || putchar('\n') == EOF ||
+		    fflush(stdout) == EOF) {
+			fprintf(stderr, "icmplab: cannot write the results to "
+					"stdout%s%s\n",
+				s->err[0] ? ": " : "", s->err);
+			return -1;
+		}
+		return 0;
+	}
+	if (outfile_open(&o, path, err, sizeof(err)) < 0)
+		goto fail;
+	if (spool_write_json(s, o.f) < 0 || fputc('\n', o.f) == EOF) {
+		snprintf(err, sizeof(err), "cannot write %s: %s", path,
+			 s->err[0] ? s->err
+			 : errno   ? strerror(errno)
+				   : "write failed");
+		outfile_abort(&o);
+		goto fail;
+	}
+	if (outfile_commit(&o, err, sizeof(err)) == 0)
+		return 0;
+fail:
+	fprintf(stderr, "icmplab: %s\n", err);
+	return -1;
+}
+
 /* --out DIR before a run: the previous run's files go first (its
  * results.json, matrix.txt, every .pcap in pcap/, and the temporary files of an
  * interrupted run), so that nothing of it can pass for this run's; then a
@@ -626,14 +662,16 @@ static bool write_html(const char *path, json_t *doc, const char *date)
 	return false;
 }
 
-/* --pcap-per-cell: every cell's own capture; false after saying why. */
-static bool write_cell_pcaps(json_t *doc)
+/* HTML report i of a spool to path; false after saying why. */
+static bool write_html_spooled(const char *path, struct spool *s, int i)
 {
 	char err[PATH_MAX + 256];
 
-	if (cellpcap_write_all(doc, err, sizeof(err)) == 0)
+	if (html_write_path_with(path, s->doc, NULL, spool_html_case,
+				 &s->html[i], err, sizeof(err)) == 0)
 		return true;
-	fprintf(stderr, "icmplab: --pcap-per-cell: %s\n", err);
+	fprintf(stderr, "icmplab: %s%s%s\n", err, s->err[0] ? ": " : "",
+		s->err);
 	return false;
 }
 
@@ -676,6 +714,37 @@ static void progress_line(void *arg, int done, int total, int failed)
 	p->shown = true;
 }
 
+/* What cmd_run does with each case's result as it comes in (suite.h):
+ * the spool writes it out and keeps the slim cells; --pcap-per-cell cuts
+ * the case's cells' captures at once. */
+struct run_sink {
+	struct spool spool;
+	bool cell_pcaps;
+	char pcap_err[PATH_MAX + 256]; /* the first that failed; "" none */
+};
+
+static void run_sink(void *arg, int idx, json_t *res)
+{
+	struct run_sink *r = arg;
+	json_t *one;
+
+	(void)idx;
+	/* The captures first: the HTML report links a cell's own capture
+	 * when it is there (html.h). This case alone is a document enough
+	 * for its cells' captures. */
+	if (r->cell_pcaps && !r->pcap_err[0]) {
+		one = json_pack("{s:[O], s:O}", "cases",
+				json_object_get(res, "case"), "cells",
+				json_object_get(res, "cells"));
+		if (cellpcap_write_all(one, r->pcap_err,
+				       sizeof(r->pcap_err)) < 0 &&
+		    !r->pcap_err[0])
+			snprintf(r->pcap_err, sizeof(r->pcap_err), "failed");
+		json_decref(one);
+	}
+	spool_add(&r->spool, res);
+}
+
 /* The run options every command that runs cases shares. */
 static void run_defaults(const struct cli *c, struct suite_opts *so,
 			 const struct utsname *u)
@@ -697,6 +766,11 @@ static int cmd_run(struct cli *c)
 {
 	struct progress prog = {.shown = false};
 	struct suite_opts so = {0};
+	struct run_sink sink;
+	char bases[SPOOL_MAX_HTML][PATH_MAX];
+	const char *hb[SPOOL_MAX_HTML] = {NULL, NULL}, *spool_dir;
+	int nhtml, html_of_out = -1, html_of_path = -1, rc;
+	bool keep;
 	struct case_def *cases = NULL;
 	char err[1024], pcapdir[PATH_MAX], path[PATH_MAX], abs[PATH_MAX];
 	struct utsname u;
@@ -766,35 +840,80 @@ static int cmd_run(struct cli *c)
 		 * attaches (junit.h). */
 		so.run.pcap_dir = realpath(pcapdir, abs) ? abs : pcapdir;
 	}
-	doc = suite_run(cases, n, &so, err, sizeof(err));
-	free(cases);
-	if (prog.shown)
-		fprintf(stderr, "\r\033[K");
-	if (!doc) {
+	/* Each case's result is written out as it comes in; only the slim
+	 * document stays (spool.h). The HTML reports: index.html, and --html
+	 * unless it is the same directory's. */
+	nhtml = 0;
+	if (c->out_dir) {
+		snprintf(path, sizeof(path), "%s/index.html", c->out_dir);
+		html_base(path, bases[nhtml], sizeof(bases[0]));
+		html_of_out = nhtml;
+		hb[nhtml] = bases[nhtml][0] ? bases[nhtml] : NULL;
+		nhtml++;
+	}
+	if (c->html_path) {
+		html_base(c->html_path, bases[nhtml], sizeof(bases[0]));
+		if (html_of_out >= 0 &&
+		    strcmp(bases[nhtml], bases[html_of_out]) == 0) {
+			html_of_path = html_of_out;
+		} else {
+			html_of_path = nhtml;
+			hb[nhtml] = bases[nhtml][0] ? bases[nhtml] : NULL;
+			nhtml++;
+		}
+	}
+	memset(&sink, 0, sizeof(sink));
+	sink.cell_pcaps = c->pcap_per_cell;
+	/* Nothing made from the cells: their tally is enough. */
+	keep = !c->quiet_matrix || c->out_dir || c->json_path ||
+	       c->html_path || c->ktap_path || c->junit_path ||
+	       c->baseline_out || c->baseline;
+	spool_dir = c->out_dir ? c->out_dir
+		    : getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR")
+							    : "/tmp";
+	rc = spool_open(&sink.spool, suite_head(&so), spool_dir,
+			c->out_dir || c->json_path, hb, nhtml, err,
+			sizeof(err));
+	sink.spool.keep_cells = keep;
+	if (rc < 0 ||
+	    suite_stream(cases, n, &so, run_sink, &sink, err, sizeof(err)) <
+		    0) {
+		free(cases);
+		if (prog.shown)
+			fprintf(stderr, "\r\033[K");
 		fprintf(stderr, "icmplab: %s\n", err);
+		spool_close(&sink.spool);
 		json_decref(base);
 		return EXIT_FAIL;
 	}
+	free(cases);
+	if (prog.shown)
+		fprintf(stderr, "\r\033[K");
+	doc = spool_finish(&sink.spool);
 	if (!c->quiet_matrix && c->full_matrix)
 		report_matrix(term, doc);
 	else if (!c->quiet_matrix)
 		report_short(term, doc);
 	if (c->out_dir) {
 		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
-		if (write_file(path, doc) < 0)
+		if (write_spooled(path, &sink.spool) < 0)
 			unwritten = true;
 		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
 		if (write_matrix(path, doc) < 0)
 			unwritten = true;
-		if (c->pcap_per_cell && !write_cell_pcaps(doc))
+		if (sink.pcap_err[0]) {
+			fprintf(stderr, "icmplab: --pcap-per-cell: %s\n",
+				sink.pcap_err);
 			unwritten = true;
+		}
 		snprintf(path, sizeof(path), "%s/index.html", c->out_dir);
-		if (!write_html(path, doc, NULL))
+		if (!write_html_spooled(path, &sink.spool, html_of_out))
 			unwritten = true;
 	}
-	if (c->html_path && !write_html(c->html_path, doc, NULL))
+	if (c->html_path &&
+	    !write_html_spooled(c->html_path, &sink.spool, html_of_path))
 		unwritten = true;
-	if (c->json_path && write_file(c->json_path, doc) < 0)
+	if (c->json_path && write_spooled(c->json_path, &sink.spool) < 0)
 		unwritten = true;
 	if (!write_report(c->ktap_path, ktap_write, doc))
 		unwritten = true;
@@ -804,14 +923,14 @@ static int cmd_run(struct cli *c)
 		unwritten = true;
 	if (base)
 		differs = compare_baseline(c, base, doc, term);
-	k = suite_count(doc);
+	k = suite_summary(doc);
 	fprintf(term,
 		"\n%d cells: %d pass, %d fail, %d skip, %d error, %d info "
 		"(kernel %s)%s%s\n",
 		k.pass + k.fail + k.skip + k.error + k.info, k.pass, k.fail,
 		k.skip, k.error, k.info, u.release, c->out_dir ? "; results in " : "",
 		c->out_dir ? c->out_dir : "");
-	json_decref(doc);
+	spool_close(&sink.spool);
 	json_decref(base);
 	if (k.fail || k.error || unwritten || differs)
 		return EXIT_FAIL;

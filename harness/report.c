@@ -99,8 +99,36 @@ const char *report_cell_text(json_t *cell, char *buf, size_t len)
 	return cell_text(cell, 1, buf, len);
 }
 
+void report_case_range(struct case_cells *cc, const char *kase,
+		       size_t *from, size_t *to)
+{
+	json_t *cells = cc->cells;
+	size_t n = json_array_size(cells), k, i;
+
+	*from = *to = 0;
+	for (k = 0; k < n; k++) {
+		i = (cc->hint + k) % n;
+		if (strcmp(resdoc_str(json_array_get(cells, i), "case"),
+			   kase) != 0)
+			continue;
+		while (i > 0 && strcmp(resdoc_str(json_array_get(cells, i - 1),
+						  "case"),
+				       kase) == 0)
+			i--;
+		*from = i;
+		for (*to = i + 1;
+		     *to < n && strcmp(resdoc_str(json_array_get(cells, *to),
+						  "case"),
+				       kase) == 0;
+		     (*to)++)
+			;
+		cc->hint = i;
+		return;
+	}
+}
+
 /* "3/3 x5" style summary of what the case's wire carried back. */
-static void wire_summary(json_t *cells, const char *name, char *buf,
+static void wire_summary(struct case_cells *cc, const char *name, char *buf,
 			 size_t len)
 {
 	int seen[64][2], count[64], n = 0, k, sent = 0, errors = 0;
@@ -108,13 +136,11 @@ static void wire_summary(json_t *cells, const char *name, char *buf,
 	json_t *c, *w;
 	char tail[32] = "";
 	const char *fam = "";
+	size_t from, to;
 
-	json_array_foreach(cells, i, c)
-	{
-		const char *cn = json_string_value(json_object_get(c, "case"));
-
-		if (!cn || strcmp(cn, name) != 0)
-			continue;
+	report_case_range(cc, name, &from, &to);
+	for (i = from; i < to; i++) {
+		c = json_array_get(cc->cells, i);
 		fam = resdoc_icmp_prefix(c);
 		sent += (int)json_integer_value(json_object_get(c, "datagrams"));
 		errors += (int)json_array_size(json_object_get(c, "wire"));
@@ -204,17 +230,17 @@ static int probe_block(const char *name)
 	return 3;
 }
 
-static json_t *cell_at(json_t *cells, const char *kase, const char *probe)
+static json_t *cell_at(struct case_cells *cc, const char *kase,
+		       const char *probe)
 {
-	json_t *c;
-	size_t i;
+	size_t i, from, to;
 
-	json_array_foreach(cells, i, c)
-	{
+	report_case_range(cc, kase, &from, &to);
+	for (i = from; i < to; i++) {
+		json_t *c = json_array_get(cc->cells, i);
 		const char *p = json_string_value(json_object_get(c, "probe"));
-		const char *cn = json_string_value(json_object_get(c, "case"));
 
-		if (p && cn && strcmp(p, probe) == 0 && strcmp(cn, kase) == 0)
+		if (p && strcmp(p, probe) == 0)
 			return c;
 	}
 	return NULL;
@@ -228,7 +254,7 @@ struct block_widths {
 	bool has[MAX_ROWS];
 };
 
-static void block_measure(json_t *cells, const char **cols, int ncols,
+static void block_measure(struct case_cells *cc, const char **cols, int ncols,
 			  const char **rows, int nrows, struct block_widths *b)
 {
 	char buf[512], wire[128];
@@ -240,7 +266,7 @@ static void block_measure(json_t *cells, const char **cols, int ncols,
 	for (r = 0; r < nrows; r++) {
 		b->has[r] = false;
 		for (k = 0; k < ncols; k++) {
-			json_t *c = cell_at(cells, rows[r], cols[k]);
+			json_t *c = cell_at(cc, rows[r], cols[k]);
 			int l;
 
 			if (!c)
@@ -254,7 +280,7 @@ static void block_measure(json_t *cells, const char **cols, int ncols,
 			continue;
 		if ((int)strlen(rows[r]) > b->w0)
 			b->w0 = (int)strlen(rows[r]);
-		wire_summary(cells, rows[r], wire, sizeof(wire));
+		wire_summary(cc, rows[r], wire, sizeof(wire));
 		if ((int)strlen(wire) > b->ww)
 			b->ww = (int)strlen(wire);
 	}
@@ -262,26 +288,27 @@ static void block_measure(json_t *cells, const char **cols, int ncols,
 
 /* One block of the full matrix: the columns cols[0..ncols), the rows that
  * have a cell in one of them; no padding after a line's last cell. */
-static void matrix_block(FILE *f, json_t *cells, const char **cols, int ncols,
+static void matrix_block(FILE *f, struct case_cells *cc, const char **cols,
+			 int ncols,
 			 const char **rows, int nrows)
 {
 	struct block_widths b;
 	char buf[512], wire[128], line[MAX_COLS * 520];
 	int r, k;
 
-	block_measure(cells, cols, ncols, rows, nrows, &b);
+	block_measure(cc, cols, ncols, rows, nrows, &b);
 	for (r = -1; r < nrows; r++) {
 		size_t at;
 
 		if (r >= 0 && !b.has[r])
 			continue;
 		if (r >= 0)
-			wire_summary(cells, rows[r], wire, sizeof(wire));
+			wire_summary(cc, rows[r], wire, sizeof(wire));
 		at = (size_t)snprintf(line, sizeof(line), "%-*s  %-*s", b.w0,
 				      r < 0 ? "case" : rows[r], b.ww,
 				      r < 0 ? "wire" : wire);
 		for (k = 0; k < ncols && at < sizeof(line); k++) {
-			json_t *c = r < 0 ? NULL : cell_at(cells, rows[r],
+			json_t *c = r < 0 ? NULL : cell_at(cc, rows[r],
 							   cols[k]);
 			const char *t = r < 0 ? cols[k]
 				: c ? cell_text(c, 1, buf, sizeof(buf)) : "";
@@ -388,6 +415,7 @@ static void report_details(FILE *f, json_t *cells)
 void report_matrix(FILE *f, json_t *results)
 {
 	json_t *cells = json_object_get(results, "cells"), *c;
+	struct case_cells cc = {cells, 0};
 	const char *cols[MAX_COLS], *rows[MAX_ROWS];
 	struct block_widths all;
 	int ncols = 0, nrows = 0, from, to;
@@ -410,7 +438,7 @@ void report_matrix(FILE *f, json_t *results)
 	 * MATRIX_WIDTH (measured once over every row: an upper bound), so
 	 * that a block can be read on a wide terminal or a printed page. */
 	qsort(cols, (size_t)ncols, sizeof(cols[0]), by_probe_order);
-	block_measure(cells, cols, ncols, rows, nrows, &all);
+	block_measure(&cc, cols, ncols, rows, nrows, &all);
 	for (from = 0; from < ncols; from = to) {
 		int w = all.w0 + 2 + all.ww + 2 + all.widths[from];
 
@@ -422,7 +450,7 @@ void report_matrix(FILE *f, json_t *results)
 			w += 2 + all.widths[to];
 		if (from)
 			fputc('\n', f);
-		matrix_block(f, cells, cols + from, to - from, rows, nrows);
+		matrix_block(f, &cc, cols + from, to - from, rows, nrows);
 	}
 	fprintf(f,
 		"\nVIA:ERRNO what the socket said and through which call, in "

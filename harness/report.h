@@ -21,4 +21,18 @@ void report_short(FILE *f, json_t *results);
  * and returns it. */
 const char *report_cell_text(json_t *cell, char *buf, size_t len);
 
+/* A results document's "cells", and where the case last asked for starts. */
+struct case_cells {
+	json_t *cells;
+	size_t hint; /* 0 at first */
+};
+
+/* The cells of the case named kase: cc->cells[*from .. *to), both 0 when
+ * it has none. A results document keeps a case's cells together, in case
+ * order (docs/results.md), and a reporter asks about a case (often again)
+ * and then the next: the search starts where the last case found starts,
+ * so each answer costs about that case's cells. */
+void report_case_range(struct case_cells *cc, const char *kase,
+		       size_t *from, size_t *to);
+
 #endif

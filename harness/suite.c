@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,32 @@ static int allowed_cpus(int *cpus, int max)
 	return n;
 }
 
+/* The result onto the pipe in one piece: json_dumpfd writes each token
+ * with a write of its own, tens of thousands of system calls a case, each
+ * waking the harness's poll (40 ms a case, all of it outside the case). */
+static int send_all(int fd, json_t *res)
+{
+	char *text = json_dumps(res, JSON_COMPACT);
+	size_t len, at = 0;
+	ssize_t n;
+
+	if (!text)
+		return -1;
+	len = strlen(text);
+	while (at < len) {
+		n = write(fd, text + at, len - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(text);
+			return -1;
+		}
+		at += (size_t)n;
+	}
+	free(text);
+	return 0;
+}
+
 static void child(const struct case_def *c, const struct run_opts *ro, int fd,
 		  pid_t parent)
 {
@@ -72,7 +99,7 @@ static void child(const struct case_def *c, const struct run_opts *ro, int fd,
 		/* err may quote a case file: any bytes, kept. */
 		json_object_set_new(res, "error", json_text(err));
 	}
-	if (json_dumpfd(res, fd, JSON_COMPACT) < 0)
+	if (send_all(fd, res) < 0)
 		_exit(1);
 	_exit(0);
 }
@@ -126,17 +153,40 @@ static json_t *error_cells(const struct case_def *c, const char *why)
 	return cells;
 }
 
-static void finish(struct job *j, const struct case_def *c, json_t **slot)
+/* A worker's result as it came: its text, and how the worker ended. */
+struct arrived {
+	bool here;
+	char *buf;
+	size_t len;
+	int status;
+};
+
+/* A worker is done: what it sent is kept as it is, to be parsed when its
+ * turn comes (after the next case's worker has been started), and its
+ * slot is free. */
+static void finish(struct job *j, struct arrived *a)
+{
+	int status = 0;
+
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*a = (struct arrived){true, j->buf, j->len, status};
+	j->buf = NULL;
+	j->len = j->cap = 0;
+	j->idx = -1;
+}
+
+/* The case's result from what its worker sent, or error cells saying why
+ * there is none. New reference. */
+static json_t *result_of(const struct case_def *c, struct arrived *a)
 {
 	json_error_t jerr;
 	json_t *res = NULL;
-	int status = 0;
 	char why[512];
 
-	close(j->fd);
-	waitpid(j->pid, &status, 0);
-	if (j->len)
-		res = json_loadb(j->buf, j->len, 0, &jerr);
+	if (a->len)
+		res = json_loadb(a->buf, a->len, 0, &jerr);
 	if (!res || !json_is_object(res) ||
 	    json_object_get(res, "error")) {
 		const char *e = res ? json_string_value(json_object_get(
@@ -145,8 +195,9 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 
 		snprintf(why, sizeof(why), "case could not run: %s",
 			 e ? e
-			 : WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
-					       : "no result from the worker");
+			 : WIFSIGNALED(a->status)
+				 ? strsignal(WTERMSIG(a->status))
+				 : "no result from the worker");
 		json_decref(res);
 		res = json_object();
 		json_object_set_new(res, "case",
@@ -154,8 +205,7 @@ static void finish(struct job *j, const struct case_def *c, json_t **slot)
 					    .c = c, .error = why}));
 		json_object_set_new(res, "cells", error_cells(c, why));
 	}
-	*slot = res;
-	j->idx = -1;
+	return res;
 }
 
 /* The cells of one case's result that failed or could not run. */
@@ -196,14 +246,10 @@ static int read_some(struct job *j)
 	return 1;
 }
 
-static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
+json_t *suite_head(const struct suite_opts *o)
 {
-	json_t *doc = json_object(), *cases = json_array(),
-	       *cells = json_array(), *settings = json_object();
+	json_t *doc = json_object(), *settings = json_object();
 	struct utsname u;
-	struct suite_counts k;
-	int i;
-	size_t c;
 
 	uname(&u);
 	json_object_set_new(doc, "icmplab", json_string("1"));
@@ -216,45 +262,57 @@ static json_t *document(json_t **per_case, int n, const struct suite_opts *o)
 			    json_integer(o->run.quiet_ms));
 	json_object_set_new(settings, "jobs", json_integer(o->jobs));
 	json_object_set_new(doc, "settings", settings);
-	for (i = 0; i < n; i++) {
-		json_t *cl = json_object_get(per_case[i], "cells");
-
-		json_array_append(cases, json_object_get(per_case[i], "case"));
-		for (c = 0; c < json_array_size(cl); c++)
-			json_array_append(cells, json_array_get(cl, c));
-		json_decref(per_case[i]);
-	}
-	json_object_set_new(doc, "cases", cases);
-	json_object_set_new(doc, "cells", cells);
-	k = suite_count(doc);
-	json_object_set_new(doc, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
-				      (int)json_array_size(cells), "pass",
-				      k.pass, "fail", k.fail, "skip", k.skip,
-				      "error", k.error, "info", k.info));
 	return doc;
 }
 
-json_t *suite_run(const struct case_def *cases, int n,
-		  const struct suite_opts *o, char *err, size_t errlen)
+void suite_summarize(json_t *doc)
+{
+	struct suite_counts k = suite_count(doc);
+
+	json_object_set_new(
+		doc, "summary",
+		json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "cells",
+			  (int)json_array_size(json_object_get(doc, "cells")),
+			  "pass", k.pass, "fail", k.fail, "skip", k.skip,
+			  "error", k.error, "info", k.info));
+}
+
+/* How far ahead of the first case not yet handed on a case may start: the
+ * results that came in out of order wait in memory, so this bounds them,
+ * whatever one slow case holds up. */
+static int ahead(int jobs)
+{
+	return jobs * 4 > 16 ? jobs * 4 : 16;
+}
+
+int suite_stream(const struct case_def *cases, int n,
+		 const struct suite_opts *o, suite_sink sink, void *arg,
+		 char *err, size_t errlen)
 {
 	struct job *jobs = calloc((size_t)o->jobs, sizeof(*jobs));
-	json_t **per_case = calloc((size_t)n + 1, sizeof(*per_case));
+	/* The reorder buffer: results that came before an earlier case's,
+	 * as text (smaller than their trees). */
+	struct arrived *waiting = calloc((size_t)n + 1, sizeof(*waiting));
 	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
-	int next = 0, running = 0, i, done = 0, failed = 0;
-	json_t *doc = NULL;
+	int next = 0, running = 0, i, done = 0, failed = 0, handed = 0;
+	int rc = -1;
 
-	if (!jobs || !per_case) {
+	if (!jobs || !waiting) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < o->jobs; i++)
 		jobs[i].idx = -1;
-	while (next < n || running > 0) {
+	while (next < n || running > 0 || handed < n) {
 		struct pollfd pfd[64];
 		int slot[64], np = 0;
 
-		for (i = 0; i < o->jobs && next < n; i++) {
+		/* A free slot gets its next case first: parsing and writing
+		 * out the results that came in is work the new worker need
+		 * not wait for. */
+		for (i = 0; i < o->jobs && next < n &&
+			    next < handed + ahead(o->jobs);
+		     i++) {
 			struct run_opts ro = o->run;
 
 			if (jobs[i].idx >= 0)
@@ -266,6 +324,22 @@ json_t *suite_run(const struct case_def *cases, int n,
 			next++;
 			running++;
 		}
+		/* In case order, whatever order they came in. */
+		while (handed < n && waiting[handed].here) {
+			json_t *res = result_of(&cases[handed],
+						&waiting[handed]);
+
+			free(waiting[handed].buf);
+			waiting[handed].buf = NULL;
+			failed += count_failed(res);
+			sink(arg, handed, res);
+			json_decref(res);
+			handed++;
+			if (o->progress)
+				o->progress(o->progress_arg, done, n, failed);
+		}
+		if (running == 0)
+			continue;
 		for (i = 0; i < o->jobs && np < 64; i++)
 			if (jobs[i].idx >= 0) {
 				pfd[np] = (struct pollfd){jobs[i].fd, POLLIN, 0};
@@ -287,19 +361,13 @@ json_t *suite_run(const struct case_def *cases, int n,
 				goto out_kill;
 			}
 			if (r == 0) {
-				int idx = j->idx;
-
-				finish(j, &cases[idx], &per_case[idx]);
+				finish(j, &waiting[j->idx]);
 				running--;
 				done++;
-				failed += count_failed(per_case[idx]);
-				if (o->progress)
-					o->progress(o->progress_arg, done, n,
-						    failed);
 			}
 		}
 	}
-	doc = document(per_case, n, o);
+	rc = 0;
 	goto out;
 out_kill:
 	for (i = 0; i < o->jobs; i++)
@@ -307,15 +375,65 @@ out_kill:
 			kill(jobs[i].pid, SIGKILL);
 			waitpid(jobs[i].pid, NULL, 0);
 		}
-	for (i = 0; i < n; i++)
-		json_decref(per_case[i]);
 out:
 	if (jobs)
-		for (i = 0; i < o->jobs; i++)
+		for (i = 0; i < o->jobs; i++) {
+			if (jobs[i].idx >= 0)
+				close(jobs[i].fd);
 			free(jobs[i].buf);
+		}
+	if (waiting)
+		for (i = 0; i < n; i++)
+			free(waiting[i].buf);
 	free(jobs);
-	free(per_case);
+	free(waiting);
+	return rc;
+}
+
+/* suite_run's sink: the whole results in the document. */
+static void gather(void *arg, int idx, json_t *res)
+{
+	json_t *doc = arg, *c;
+	size_t i;
+
+	(void)idx;
+	json_array_append(json_object_get(doc, "cases"),
+			  json_object_get(res, "case"));
+	json_array_foreach(json_object_get(res, "cells"), i, c)
+		json_array_append(json_object_get(doc, "cells"), c);
+}
+
+json_t *suite_run(const struct case_def *cases, int n,
+		  const struct suite_opts *o, char *err, size_t errlen)
+{
+	json_t *doc = suite_head(o);
+
+	json_object_set_new(doc, "cases", json_array());
+	json_object_set_new(doc, "cells", json_array());
+	if (suite_stream(cases, n, o, gather, doc, err, errlen) < 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	suite_summarize(doc);
 	return doc;
+}
+
+void suite_tally(struct suite_counts *k, json_t *cell)
+{
+	const char *v = json_string_value(json_object_get(cell, "verdict"));
+
+	if (!v)
+		k->error++;
+	else if (strcmp(v, "pass") == 0)
+		k->pass++;
+	else if (strcmp(v, "fail") == 0)
+		k->fail++;
+	else if (strcmp(v, "skip") == 0)
+		k->skip++;
+	else if (strcmp(v, "info") == 0)
+		k->info++;
+	else
+		k->error++;
 }
 
 struct suite_counts suite_count(json_t *results)
@@ -325,21 +443,20 @@ struct suite_counts suite_count(json_t *results)
 	size_t i;
 
 	json_array_foreach(cells, i, c)
-	{
-		const char *v = json_string_value(json_object_get(c, "verdict"));
+		suite_tally(&k, c);
+	return k;
+}
 
-		if (!v)
-			k.error++;
-		else if (strcmp(v, "pass") == 0)
-			k.pass++;
-		else if (strcmp(v, "fail") == 0)
-			k.fail++;
-		else if (strcmp(v, "skip") == 0)
-			k.skip++;
-		else if (strcmp(v, "info") == 0)
-			k.info++;
-		else
-			k.error++;
-	}
+struct suite_counts suite_summary(json_t *doc)
+{
+	json_t *s = json_object_get(doc, "summary");
+	struct suite_counts k = {
+		(int)json_integer_value(json_object_get(s, "pass")),
+		(int)json_integer_value(json_object_get(s, "fail")),
+		(int)json_integer_value(json_object_get(s, "skip")),
+		(int)json_integer_value(json_object_get(s, "error")),
+		(int)json_integer_value(json_object_get(s, "info")),
+	};
+
 	return k;
 }

@@ -17,6 +17,26 @@ struct suite_opts {
 	void *progress_arg;
 };
 
+/* Called by suite_stream with each case's result ({"case": CASE,
+ * "cells": [CELL, ...]}, docs/results.md) in case order, whatever order
+ * the jobs finish in; res is the suite's, only read. */
+typedef void (*suite_sink)(void *arg, int idx, json_t *res);
+
+/* Runs the n cases as suite_run does and hands each case's result to sink
+ * as soon as it and every case before it are done; none is kept. 0, or -1
+ * with err when a case could not be started (the cases still running are
+ * killed). */
+int suite_stream(const struct case_def *cases, int n,
+		 const struct suite_opts *o, suite_sink sink, void *arg,
+		 char *err, size_t errlen);
+
+/* The results document's members before "cases": icmplab, complete,
+ * kernel, machine, settings. New reference. */
+json_t *suite_head(const struct suite_opts *o);
+
+/* Sets doc's "summary" from its "cells" (after them, in the document). */
+void suite_summarize(json_t *doc);
+
 /* Runs the n cases, each in a child process of its own (in a private
  * network namespace, pinned to one CPU, killed if the harness dies), at most
  * o->jobs at once. The cells come out in case order whatever the jobs.
@@ -31,5 +51,11 @@ struct suite_counts {
 	int info; /* reported, not judged (a user command without expect) */
 };
 struct suite_counts suite_count(json_t *results);
+
+/* Adds one cell's verdict to k (no verdict counts as error). */
+void suite_tally(struct suite_counts *k, json_t *cell);
+
+/* The counts of a document's "summary". */
+struct suite_counts suite_summary(json_t *doc);
 
 #endif
