@@ -189,7 +189,7 @@ bench: all $(B)/bench
 	$(B)/bench --record $(BENCH_REC) --as core \
 		--label "core: 3 faults x 5 UDP probes" $(UDP5) \
 		port_unreachable ttl_exceeded silent_drop
-	$(B)/bench --record $(BENCH_REC) --as catalogue --runs 10 \
+	$(B)/bench --record $(BENCH_REC) --as catalogue --runs 5 \
 		--label "the catalogue x 5 UDP probes (both families)" $(UDP5)
 	$(B)/bench --record $(BENCH_REC) --as whole \
 		--label "the whole matrix" --runs 3 --no-naive --scaling
