@@ -127,6 +127,7 @@ int bench_doc_add(struct bench_doc *b, json_t *doc, char *err, size_t errlen)
 	size_t i, n, nbad = 0;
 	double *setup;
 	struct unproven_case *bad, *u;
+	long timed_before = b->timed;
 	int k;
 
 	if (!json_is_array(cases)) {
@@ -193,6 +194,7 @@ int bench_doc_add(struct bench_doc *b, json_t *doc, char *err, size_t errlen)
 		u->runs++;
 	}
 	b->docs++;
+	b->timed_docs += b->timed > timed_before;
 	return 0;
 }
 
@@ -213,7 +215,7 @@ double bench_doc_median_setup(struct bench_doc *b)
 
 void bench_doc_print(struct bench_doc *b, FILE *f, const char *in)
 {
-	double total = 0, per = b->docs ? b->docs : 1;
+	double total = 0, per = b->timed_docs ? b->timed_docs : 1;
 	size_t i;
 	int k;
 
@@ -227,9 +229,9 @@ void bench_doc_print(struct bench_doc *b, FILE *f, const char *in)
 			if (k != PHASE_WAIT)
 				total += b->phase_ms[k];
 		fprintf(f,
-			"%s  where the time goes (sum over %ld of %ld cases, "
-			"mean per run):\n",
-			in, b->timed / b->docs, b->cases / b->docs);
+			"%s  where the time goes (the sum over a run's "
+			"cases, mean of %d runs; %ld of %ld cases timed):\n",
+			in, b->timed_docs, b->timed, b->cases);
 		for (k = 0; k < PHASE_COUNT; k++)
 			fprintf(f, "%s    %-10s %10.1f ms %5.1f%%%s\n", in,
 				phase_keys[k], b->phase_ms[k] / per,
@@ -261,7 +263,8 @@ void bench_doc_print(struct bench_doc *b, FILE *f, const char *in)
 	if (b->fenced == 0)
 		fprintf(f, "%s  fences: n/a (no case has fences)\n", in);
 	else
-		fprintf(f, "%s  fences: %.1f per run\n", in, b->fences / per);
+		fprintf(f, "%s  fences: %.1f per run\n", in,
+			(double)b->fences / b->docs);
 }
 
 void bench_doc_free(struct bench_doc *b)

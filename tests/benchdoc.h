@@ -37,6 +37,7 @@ struct unproven_case {
  * first bench_doc_add; bench_doc_free releases what it holds. */
 struct bench_doc {
 	int docs;
+	int timed_docs; /* documents with a timed case: phases are per them */
 	long cases;
 	long timed;		      /* cases with a phases_ms */
 	double phase_ms[PHASE_COUNT]; /* sums over the timed cases */

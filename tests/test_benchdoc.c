@@ -96,6 +96,31 @@ static void test_fixture_sums(void **state)
 	assert_null(b.bad);
 }
 
+/* A run whose document has no breakdown does not halve the others'
+ * means. */
+static void test_untimed_run(void **state)
+{
+	struct bench_doc b = {0};
+	char err[256];
+	json_error_t e;
+	json_t *doc = json_load_file(DOC, 0, &e),
+	       *old = parse("{\"cases\": [{\"name\": \"a\"}]}");
+
+	(void)state;
+	assert_non_null(doc);
+	assert_int_equal(bench_doc_add(&b, doc, err, sizeof(err)), 0);
+	assert_int_equal(bench_doc_add(&b, old, err, sizeof(err)), 0);
+	assert_int_equal(b.docs, 2);
+	assert_int_equal(b.timed_docs, 1);
+	assert_non_null(
+		strstr(printed(&b), "mean of 1 runs; 4 of 6 cases timed"));
+	assert_non_null(
+		strstr(printed(&b), "    setup            62.0 ms  17.1%\n"));
+	json_decref(old);
+	json_decref(doc);
+	bench_doc_free(&b);
+}
+
 /* Today's documents: no field of the breakdown, so n/a, not zeros. */
 static void test_absent_fields(void **state)
 {
@@ -208,6 +233,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_sums),
+		cmocka_unit_test(test_untimed_run),
 		cmocka_unit_test(test_absent_fields),
 		cmocka_unit_test(test_zero_is_counted),
 		cmocka_unit_test(test_malformed),
