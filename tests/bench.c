@@ -24,14 +24,17 @@
  * the matrix.
  *
  * It reports; it does not judge. Every run's cells are also compared with
- * the first run's, and a difference is reported (and makes the exit 1),
- * since a benchmark of a non-deterministic suite measures nothing. */
+ * the first run's, and a difference is reported, with the cells that
+ * differ and both runs' outputs kept (and makes the exit 1, --targets's
+ * too), since a benchmark of a non-deterministic suite measures nothing.
+ * A run that fails is exit 3; the outputs of the others are removed. */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,7 @@ struct sample {
 	long hwm_kb;	/* icmplab run's own VmHWM, last sample */
 	int cells;
 	char *fingerprint;
+	char dir[256]; /* its output, removed unless its cells differ */
 };
 
 /* One bench invocation: what it runs and what it gathered. */
@@ -63,6 +67,7 @@ struct bench {
 	int npass;
 	int runs, repeat;
 	bool with_naive, scaling, load;
+	bool keep_first; /* a run differed: keep the first run's output */
 	double budget_s;
 	struct bench_doc doc, doc_load;
 	pid_t busy[2];
@@ -130,6 +135,7 @@ static int run_once(struct bench *b, const char *jobs, const char *fixed,
 
 	if (!dir)
 		return -1;
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	argv[argc++] = ICMPLAB_BIN;
 	argv[argc++] = "run";
 	argv[argc++] = "--no-matrix";
@@ -194,6 +200,55 @@ static long number(const char *s, long lo, long hi)
 		exit(2);
 	}
 	return v;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes a run's output: hundreds of runs would leave gigabytes of
+ * captures in /tmp. */
+static void remove_dir(const char *dir)
+{
+	if (dir[0])
+		nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Compares s's cells with first's. The same: s's output is removed (not
+ * first's). Not: prints the cells that differ (the first 5) and keeps
+ * both outputs. Returns 1 when they differ. */
+static int compare_run(struct bench *b, const struct sample *first,
+		       const struct sample *s)
+{
+	const char *p = first->fingerprint, *q = s->fingerprint, *pe, *qe;
+	int shown = 0;
+
+	if (strcmp(p, q) == 0) {
+		if (s != first)
+			remove_dir(s->dir);
+		return 0;
+	}
+	b->keep_first = true;
+	printf("cells different from the first run's (%s), kept in %s:\n",
+	       first->dir, s->dir);
+	while (*p || *q) {
+		pe = strchrnul(p, '\n');
+		qe = strchrnul(q, '\n');
+		if ((pe - p != qe - q || memcmp(p, q, (size_t)(pe - p)) != 0) &&
+		    ++shown <= 5)
+			printf("  first: %.*s\n  this:  %.*s\n", (int)(pe - p),
+			       p, (int)(qe - q), q);
+		p = *pe ? pe + 1 : pe;
+		q = *qe ? qe + 1 : qe;
+	}
+	if (shown > 5)
+		printf("  and %d more\n", shown - 5);
+	return 1;
 }
 
 /* Appends "NAME KEY VALUE" to the record file, for --targets. */
@@ -264,9 +319,9 @@ static void stop_load(struct bench *b)
 /* Up to b->repeat runs within budget_ms (when b->budget_s is set), each
  * compared with first's cells. Returns how many ran, -1 on a failed run;
  * *differ counts those with other cells. */
-static int repeat_runs(struct bench *b, const char *first, double budget_ms,
-		       double guess_ms, struct bench_doc *doc, int *differ,
-		       double *mean_ms)
+static int repeat_runs(struct bench *b, const struct sample *first,
+		       double budget_ms, double guess_ms, struct bench_doc *doc,
+		       int *differ, double *mean_ms)
 {
 	double t0 = now_ms(), sum = 0;
 	struct sample s;
@@ -283,8 +338,7 @@ static int repeat_runs(struct bench *b, const char *first, double budget_ms,
 		if (run_once(b, b->jobs, NULL, &s, doc) < 0)
 			return -1;
 		sum += s.wall_ms;
-		if (strcmp(s.fingerprint, first) != 0)
-			(*differ)++;
+		*differ += compare_run(b, first, &s);
 		free(s.fingerprint);
 	}
 	*mean_ms = i ? sum / i : 0;
@@ -302,14 +356,14 @@ static int bench_repeat(struct bench *b)
 	 * with. */
 	t0 = now_ms();
 	if (run_once(b, b->jobs, NULL, &first, &b->doc) < 0)
-		return 1;
+		return 3;
 	b->repeat--;
-	n = repeat_runs(b, first.fingerprint,
+	n = repeat_runs(b, &first,
 			(b->load ? budget / 2 : budget) - (now_ms() - t0),
 			first.wall_ms, &b->doc, &differ, &mean);
 	b->repeat++;
 	if (n < 0)
-		return 1;
+		return 3;
 	mean = (mean * n + first.wall_ms) / (n + 1);
 	n++;
 	printf("repeat: %d of %d runs%s, %d gave cells different from a "
@@ -320,15 +374,14 @@ static int bench_repeat(struct bench *b)
 	if (b->load) {
 		if (start_load(b) < 0) {
 			stop_load(b);
-			return 1;
+			return 3;
 		}
 		/* Two busy loops on two cores: guess twice as long. */
-		ln = repeat_runs(b, first.fingerprint, budget / 2,
-				 2 * first.wall_ms, &b->doc_load, &ldiffer,
-				 &lmean);
+		ln = repeat_runs(b, &first, budget / 2, 2 * first.wall_ms,
+				 &b->doc_load, &ldiffer, &lmean);
 		stop_load(b);
 		if (ln < 0)
-			return 1;
+			return 3;
 		printf("loaded by two busy loops: %d of %d runs%s, %d gave "
 		       "cells different from the first; %.1f ms wall per run "
 		       "(mean)\n",
@@ -359,6 +412,8 @@ static int bench_repeat(struct bench *b)
 		record(b, "load_differ", ldiffer);
 		record_doc(b, "load_", &b->doc_load);
 	}
+	if (!b->keep_first)
+		remove_dir(first.dir);
 	free(first.fingerprint);
 	return differ || ldiffer ? 1 : 0;
 }
@@ -373,22 +428,21 @@ static int bench_time(struct bench *b)
 
 	for (i = 0; i < runs; i++) {
 		if (run_once(b, b->jobs, NULL, &s[i], &b->doc) < 0)
-			return 1;
+			return 3;
 		sum += s[i].wall_ms;
 		best = s[i].wall_ms < best ? s[i].wall_ms : best;
 		worst = s[i].wall_ms > worst ? s[i].wall_ms : worst;
 		rss = s[i].maxrss_kb > rss ? s[i].maxrss_kb : rss;
 		hwm = s[i].hwm_kb > hwm ? s[i].hwm_kb : hwm;
-		if (strcmp(s[i].fingerprint, s[0].fingerprint) != 0)
-			differ++;
 		printf("run %2d: %8.1f ms wall, %5.2f ms per cell, %d cells\n",
 		       i + 1, s[i].wall_ms, s[i].wall_ms / s[i].cells,
 		       s[i].cells);
+		differ += compare_run(b, &s[0], &s[i]);
 	}
 	mean = sum / runs;
 	if (b->with_naive) {
 		if (run_once(b, "1", b->naive, &ref, NULL) < 0)
-			return 1;
+			return 3;
 		printf("naive reference (-j 1, fixed %s ms wait): %.1f ms "
 		       "wall, "
 		       "%.2f ms per cell%s\n",
@@ -396,16 +450,17 @@ static int bench_time(struct bench *b)
 		       strcmp(ref.fingerprint, s[0].fingerprint) == 0
 			       ? ", same cells"
 			       : ", DIFFERENT cells");
+		/* Reported, not counted: the naive run is not the suite's. */
+		compare_run(b, &s[0], &ref);
 	}
 	if (b->scaling) {
 		if (run_once(b, "1", NULL, &one, NULL) < 0)
-			return 1;
+			return 3;
 		printf("-j 1: %.1f ms wall%s\n", one.wall_ms,
 		       strcmp(one.fingerprint, s[0].fingerprint) == 0
 			       ? ", same cells"
 			       : ", DIFFERENT cells");
-		if (strcmp(one.fingerprint, s[0].fingerprint) != 0)
-			differ++;
+		differ += compare_run(b, &s[0], &one);
 	}
 	printf("\nsummary of %s: %d runs of %d cells with -j %s\n", b->label,
 	       runs, s[0].cells, b->jobs);
@@ -445,6 +500,8 @@ static int bench_time(struct bench *b)
 		record(b, "one_ms", one.wall_ms);
 	record(b, "differ", differ);
 	record_doc(b, "", &b->doc);
+	if (!b->keep_first)
+		remove_dir(s[0].dir);
 	for (i = 0; i < runs; i++)
 		free(s[i].fingerprint);
 	free(ref.fingerprint);
@@ -475,12 +532,13 @@ static const char *met(bool ok)
 }
 
 /* --targets: issue 12's targets, each next to what this make bench
- * measured; n/a for a part that did not run. */
+ * measured; n/a for a part that did not run. 1 when a part's runs gave
+ * different cells, 0 otherwise. */
 static int print_targets(const char *path)
 {
 	static struct rec r[512];
 	char line[256];
-	int n = 0, k;
+	int n = 0, k, rc = 0;
 	double naive_cell, cell, v, w;
 	FILE *f = fopen(path, "r");
 	const char *parts[] = {"core", "catalogue",   "whole",
@@ -585,7 +643,19 @@ static int print_targets(const char *path)
 		printf("%s", parts[k + 1] ? "," : "");
 	}
 	printf("   target 0 syncs\n\n");
-	return 0;
+	/* The one thing bench judges: every part's runs gave the same
+	 * cells. */
+	for (k = 0; parts[k]; k++) {
+		w = find_rec(r, n, parts[k], "differ");
+		v = find_rec(r, n, parts[k], "load_differ");
+		if ((!isnan(w) && w > 0) || (!isnan(v) && v > 0)) {
+			printf("%s: %.0f runs gave cells different from its "
+			       "first (%.0f under load)\n",
+			       parts[k], isnan(w) ? 0 : w, isnan(v) ? 0 : v);
+			rc = 1;
+		}
+	}
+	return rc;
 }
 
 /* --from: the breakdown of documents already written. */
