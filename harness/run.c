@@ -587,6 +587,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 				proc_read_lines(&p->proc, on_line, p);
 			proc_read_errors(&p->proc);
 		}
+		wire_sync_clock(&r->wire);
 		if (capture_dispatch(cap, wire_on_packet, &r->wire, err,
 				     errlen) < 0)
 			return -1;
@@ -612,6 +613,7 @@ static int loop(struct case_run *r, struct capture *cap, char *err,
 		}
 	}
 	/* Whatever arrived before the last probe ended belongs here too. */
+	wire_sync_clock(&r->wire);
 	if (capture_dispatch(cap, wire_on_packet, &r->wire, err, errlen) < 0)
 		return -1;
 	wire_finish(&r->wire);

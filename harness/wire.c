@@ -17,15 +17,36 @@ struct wire_held {
 
 void wire_init(struct wire *w, const struct ipaddr *dst)
 {
-	struct timespec rt;
-	uint64_t mono;
-
 	memset(w, 0, sizeof(*w));
 	w->dst = *dst;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	mono = event_now_ns();
-	w->real_minus_mono =
-		(uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec - mono;
+	wire_sync_clock(w);
+}
+
+/* A realtime reading between two monotonic ones that are at most this
+ * far apart is taken as soon as one comes. */
+#define CLOCK_PAIR_NS 20000
+
+void wire_sync_clock(struct wire *w)
+{
+	uint64_t best = UINT64_MAX, m1, m2, real;
+	struct timespec rt;
+	int i;
+
+	/* A process preempted between the two readings would put the
+	 * distance off by the time it waited (milliseconds on a loaded
+	 * machine) and every packet of the case as far from its events: the
+	 * realtime reading is bracketed by two monotonic ones, and the
+	 * tightest bracket of a few tries wins. */
+	for (i = 0; i < 8 && best > CLOCK_PAIR_NS; i++) {
+		m1 = event_now_ns();
+		clock_gettime(CLOCK_REALTIME, &rt);
+		m2 = event_now_ns();
+		real = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+		if (m2 - m1 < best) {
+			best = m2 - m1;
+			w->real_minus_mono = real - (m1 + (m2 - m1) / 2);
+		}
+	}
 }
 
 void wire_free(struct wire *w)

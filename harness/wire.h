@@ -94,6 +94,15 @@ struct wire {
  * taken from the capture's CLOCK_REALTIME and moved to CLOCK_MONOTONIC. */
 void wire_init(struct wire *w, const struct ipaddr *dst);
 
+/* Takes the distance between CLOCK_REALTIME (the capture's clock) and
+ * CLOCK_MONOTONIC (the events') again, from the tightest of a few
+ * monotonic-realtime-monotonic readings: one preemption between two
+ * plain readings put every packet of a case milliseconds after the
+ * events it came before, credited to nobody (seen on a loaded machine).
+ * Called before each read of the capture, so that a step of the realtime
+ * clock during a case moves packets no further either. */
+void wire_sync_clock(struct wire *w);
+
 /* Frees what the ledger allocated; w may be reused after wire_init. */
 void wire_free(struct wire *w);
 
