@@ -100,7 +100,10 @@ static long vm_hwm_kb(pid_t pid)
 }
 
 /* Waits for pid, sampling its VmHWM until it exits: a pidfd becomes
- * readable at the exit, so the wall time is not rounded to the poll. */
+ * readable at the exit, so the wall time is not rounded to the poll. The
+ * last sample is kept, not the largest: VmHWM only grows within one
+ * program, and a sample taken before the exec is bench's own copy (a
+ * forked bench holding earlier runs' documents), not icmplab's. */
 static int wait_sampling(pid_t pid, int *status, struct rusage *ru, long *hwm)
 {
 	struct pollfd p = {.events = POLLIN};
@@ -110,7 +113,8 @@ static int wait_sampling(pid_t pid, int *status, struct rusage *ru, long *hwm)
 	p.fd = pidfd_open(pid, 0);
 	while (p.fd >= 0) {
 		kb = vm_hwm_kb(pid);
-		*hwm = kb > *hwm ? kb : *hwm;
+		if (kb >= 0)
+			*hwm = kb;
 		if (poll(&p, 1, HWM_POLL_MS) != 0)
 			break;
 	}
