@@ -497,6 +497,18 @@ static void parse_fds(const char *arg, struct served *v)
 	}
 }
 
+/* Closes every descriptor from 3 up but keep. */
+static void close_except(int keep)
+{
+	int k;
+
+	if (syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u) < 0 ||
+	    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) < 0)
+		for (k = 3; k < 1024; k++)
+			if (k != keep)
+				close(k);
+}
+
 /* --serve: starts every style of v as a process of its own, each a child
  * of the harness's worker (CLONE_PARENT), which reaps it, kills it and
  * reads its pipes exactly as if it had started it itself, and writes
@@ -508,7 +520,7 @@ static void parse_fds(const char *arg, struct served *v)
 static int serve(struct probe *p, pid_t worker, struct served *v, int n)
 {
 	char line[32];
-	int i, k, len;
+	int i, len;
 	long pid;
 
 	for (i = 0; i < n; i++) {
@@ -517,12 +529,18 @@ static int serve(struct probe *p, pid_t worker, struct served *v, int n)
 		if (pid < 0)
 			err(3, "clone");
 		if (pid == 0) {
-			for (k = 0; k < 3; k++)
-				if (dup2(v[i].fd[k], k) < 0)
-					_exit(3);
-			if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
-				for (k = 3; k < 1024; k++)
-					close(k);
+			/* Every other style's descriptors are closed before
+			 * stdout, still the worker's reply pipe, is: the worker
+			 * reads that pipe to its end, so once it goes on no
+			 * style holds another's pipe (a stdin read end kept
+			 * open here would let the worker write to a style
+			 * that is gone). */
+			if (dup2(v[i].fd[0], 0) < 0 || dup2(v[i].fd[2], 2) < 0)
+				_exit(3);
+			close_except(v[i].fd[1]);
+			if (dup2(v[i].fd[1], 1) < 0)
+				_exit(3);
+			close(v[i].fd[1]);
 			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
 			    getppid() != worker)
 				_exit(3);

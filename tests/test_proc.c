@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -413,6 +414,42 @@ static void on_serve_line(void *arg, const char *line, size_t len)
 	}
 }
 
+/* Whether process pid has open any of the pipes whose other ends p holds. */
+static bool holds_pipe_of(pid_t pid, const struct proc *p)
+{
+	const int fds[3] = {p->in_fd, p->out_fd, p->err_fd};
+	char dir[64], link[64 + 256 + 2], target[64], want[64];
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+	DIR *d;
+	int k;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) && !found) {
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		for (k = 0; k < 3; k++) {
+			assert_int_equal(fstat(fds[k], &st), 0);
+			snprintf(want, sizeof(want), "pipe:[%lu]",
+				 (unsigned long)st.st_ino);
+			if (strcmp(target, want) == 0)
+				found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 /* proc_start_probes: two styles of the real UDP probe binary with one
  * exec (--serve). Each is a child of this process (it reaps them), runs
  * in the client's namespace on its own three pipes (its events name its
@@ -456,6 +493,11 @@ static void test_serve_styles(void **state)
 	if (proc_start_probes(ps, defs, 2, &t, ICMPLAB_PROBE_DIR, &plan, err,
 			      sizeof(err)) < 0)
 		fail_msg("%s", err);
+	/* As soon as the start returns, no style holds the other's pipes:
+	 * a stdin read end kept by a sibling would let the worker write to
+	 * a style that is gone, as if it were alive. */
+	for (i = 0; i < 2; i++)
+		assert_false(holds_pipe_of(procs[i].pid, &procs[1 - i]));
 	until = time(NULL) + 10;
 	while (done < 2) {
 		struct pollfd pfd[4];
