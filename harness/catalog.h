@@ -23,7 +23,7 @@ struct fault_plan {
 	uint16_t dport;
 	int ttl; /* -1: kernel default */
 	size_t size; /* payload bytes; 0: probe default */
-	int min_quiet_ms; /* a generator slower than the default quiet */
+	int min_quiet_ms; /* the least safety bound a slow generator needs */
 	unsigned count; /* send-and-observe rounds per probe; 0 means 1 */
 	unsigned burst; /* datagrams sent back to back per round; 0 means 1 */
 	/* Fences (fence.h). The harness's fence identifier, set before the

@@ -242,7 +242,7 @@ static void bound_reached(struct case_run *r, struct probe_run *p)
 }
 
 /* The wire credited errors to some probes' flows: a waiting sync is
- * answered, or for a burst its quiet period starts again. */
+ * answered; a burst's waits for its fence. */
 static void on_credited(struct case_run *r)
 {
 	uint64_t owners = wire_take_credited(&r->wire);

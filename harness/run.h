@@ -12,7 +12,7 @@
 struct run_opts {
 	const char *probe_dir; /* where icmplab-probe-* live */
 	const char *pcap_dir; /* one <case>.pcap each; NULL for none */
-	int quiet_ms; /* how long a silent wire is waited for */
+	int quiet_ms; /* the safety bound on a sync's wait for its fence */
 	int cpu; /* pin the case to this CPU; -1: do not pin */
 	int kver; /* running kernel, major*1000+minor */
 	int timeout_ms; /* a whole case may take at most this */

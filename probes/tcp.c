@@ -64,7 +64,7 @@ static int open_tcp(const struct probe *p, unsigned flags)
 	if (!(flags & F_NO_TTL))
 		probe_set_ttl(p, fd);
 	/* One SYN retransmission at most: a silent path costs the harness
-	 * nothing (it closes the socket after the quiet period), but a
+	 * nothing (it closes the socket once its sync is answered), but a
 	 * socket left behind must not linger for two minutes either. */
 	probe_call("setsockopt", "tcp_syncnt",
 		   setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt,
