@@ -460,30 +460,53 @@ static int load(struct cli *c, struct case_def **cases)
 	return k;
 }
 
+/* What a results file holds: a document built in memory (the stub of a
+ * run under way), or a run's spool (spool.h). */
+struct results_src {
+	json_t *doc;
+	struct spool *spool;
+};
+
+static int emit_results(FILE *f, const struct results_src *r)
+{
+	if (r->spool)
+		return spool_write_json(r->spool, f);
+	return json_dumpf(r->doc, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+}
+
+/* Why emit_results failed: the spool's own reason, else errno's. */
+static const char *results_why(const struct results_src *r)
+{
+	if (r->spool && r->spool->err[0])
+		return r->spool->err;
+	return errno ? strerror(errno) : "write failed";
+}
+
 /* Writes the results document to path ('-': stdout) through outfile.h:
  * complete or not at all, never through a link. 0, or -1 after saying on
  * stderr which file and why. */
-static int write_file(const char *path, json_t *doc)
+static int write_results(const char *path, const struct results_src *r)
 {
 	struct outfile o;
 	char err[PATH_MAX + 256];
 
+	errno = 0;
 	if (strcmp(path, "-") == 0) {
-		if (json_dumpf(doc, stdout,
-			       JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
-		    putchar('\n') == EOF || fflush(stdout) == EOF) {
-			fprintf(stderr, "icmplab: cannot write the results to "
-					"stdout\n");
+		if (emit_results(stdout, r) < 0 || putchar('\n') == EOF ||
+		    fflush(stdout) == EOF) {
+			fprintf(stderr,
+				"icmplab: cannot write the results to stdout: "
+				"%s\n",
+				results_why(r));
 			return -1;
 		}
 		return 0;
 	}
 	if (outfile_open(&o, path, err, sizeof(err)) < 0)
 		goto fail;
-	if (json_dumpf(doc, o.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
-	    fputc('\n', o.f) == EOF) {
+	if (emit_results(o.f, r) < 0 || fputc('\n', o.f) == EOF) {
 		snprintf(err, sizeof(err), "cannot write %s: %s", path,
-			 errno ? strerror(errno) : "write failed");
+			 results_why(r));
 		outfile_abort(&o);
 		goto fail;
 	}
@@ -494,7 +517,7 @@ fail:
 	return -1;
 }
 
-/* Writes the matrix to path, as write_file. */
+/* Writes the matrix to path, as write_results. */
 static int write_matrix(const char *path, json_t *doc)
 {
 	struct outfile o;
@@ -505,41 +528,6 @@ static int write_matrix(const char *path, json_t *doc)
 		if (outfile_commit(&o, err, sizeof(err)) == 0)
 			return 0;
 	}
-	fprintf(stderr, "icmplab: %s\n", err);
-	return -1;
-}
-
-/* The results document of a spool (spool.h) to path ('-': stdout), as
- * write_file. */
-static int write_spooled(const char *path, struct spool *s)
-{
-	struct outfile o;
-	char err[PATH_MAX + 256];
-
-	errno = 0;
-	if (strcmp(path, "-") == 0) {
-		if (spool_write_json(s, stdout) < 0 || putchar('\n') == EOF ||
-		    fflush(stdout) == EOF) {
-			fprintf(stderr, "icmplab: cannot write the results to "
-					"stdout%s%s\n",
-				s->err[0] ? ": " : "", s->err);
-			return -1;
-		}
-		return 0;
-	}
-	if (outfile_open(&o, path, err, sizeof(err)) < 0)
-		goto fail;
-	if (spool_write_json(s, o.f) < 0 || fputc('\n', o.f) == EOF) {
-		snprintf(err, sizeof(err), "cannot write %s: %s", path,
-			 s->err[0] ? s->err
-			 : errno   ? strerror(errno)
-				   : "write failed");
-		outfile_abort(&o);
-		goto fail;
-	}
-	if (outfile_commit(&o, err, sizeof(err)) == 0)
-		return 0;
-fail:
 	fprintf(stderr, "icmplab: %s\n", err);
 	return -1;
 }
@@ -605,7 +593,7 @@ static int prepare_out(const char *out, const char *pcapdir)
 	}
 	stub = json_pack("{s:s, s:b}", "icmplab", "1", "complete", 0);
 	snprintf(path, sizeof(path), "%s/results.json", out);
-	rc = write_file(path, stub);
+	rc = write_results(path, &(struct results_src){.doc = stub});
 	json_decref(stub);
 	return rc;
 }
@@ -896,7 +884,8 @@ static int cmd_run(struct cli *c)
 		report_short(term, doc);
 	if (c->out_dir) {
 		snprintf(path, sizeof(path), "%s/results.json", c->out_dir);
-		if (write_spooled(path, &sink.spool) < 0)
+		if (write_results(path,
+				  &(struct results_src){.spool = &sink.spool}) < 0)
 			unwritten = true;
 		snprintf(path, sizeof(path), "%s/matrix.txt", c->out_dir);
 		if (write_matrix(path, doc) < 0)
@@ -913,7 +902,9 @@ static int cmd_run(struct cli *c)
 	if (c->html_path &&
 	    !write_html_spooled(c->html_path, &sink.spool, html_of_path))
 		unwritten = true;
-	if (c->json_path && write_spooled(c->json_path, &sink.spool) < 0)
+	if (c->json_path &&
+	    write_results(c->json_path,
+			  &(struct results_src){.spool = &sink.spool}) < 0)
 		unwritten = true;
 	if (!write_report(c->ktap_path, ktap_write, doc))
 		unwritten = true;
