@@ -8,15 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Echo Request and Reply types of each family (RFC 792, RFC 4443 4). */
-#define ECHO_REQUEST4 8
-#define ECHO_REPLY4   0
-#define ECHO_REQUEST6 128
-#define ECHO_REPLY6   129
-
-/* What a fence carries after its 8-byte header: for a reader of the
- * capture. */
-static const char fence_text[] = "icmplab fence";
+static const char fence_text[] = FENCE_TEXT;
 
 int fence_open(struct fence *f, const struct topo *t, const struct ipaddr *to,
 	       char *err, size_t errlen)

@@ -29,6 +29,16 @@
 #include "pkt.h"
 #include "topo.h"
 
+/* Echo Request and Reply types of each family (RFC 792, RFC 4443 4). */
+#define ECHO_REQUEST4 8
+#define ECHO_REPLY4   0
+#define ECHO_REQUEST6 128
+#define ECHO_REPLY6   129
+
+/* What a fence carries after its 8-byte header (with its NUL): how the
+ * forger tells a fence from a ping probe's Echo Request. */
+#define FENCE_TEXT "icmplab fence"
+
 struct fence {
 	int fd;		  /* -1: no fence socket */
 	uint16_t id;	  /* the Echo identifier the kernel gave it */

@@ -22,6 +22,7 @@
 
 #include "catalog.h"
 #include "cursor.h"
+#include "fence.h"
 #include "names.h"
 #include "num.h"
 #include "params.h"
@@ -623,10 +624,6 @@ ssize_t forge_build6(const struct forge_spec *s, const uint8_t *dgram,
 
 /* --- fences ---------------------------------------------------------- */
 
-#define ECHO_REPLY4   0
-#define ECHO_REQUEST4 8
-#define ECHO_REPLY6   129
-#define ECHO_REQUEST6 128
 
 ssize_t forge_echo_reply(const uint8_t *req, size_t len, uint16_t ip_id,
 			 uint8_t *out, size_t outlen, char *err, size_t errlen)
@@ -930,14 +927,15 @@ static uint8_t rxbuf[65536];
 static bool is_fence(const struct forger *fg, const struct pkt *p,
 		     const uint8_t *pkt, size_t len)
 {
-	static const char text[] = "icmplab fence";
+	static const char text[] = FENCE_TEXT;
 	size_t at = (p->h.family == AF_INET6 ? IP6_HDR_LEN
 					     : (size_t)(pkt[0] & 0x0f) * 4) +
 		    ICMP_HDR_LEN;
 
 	return fg->fence_on && p->status == PKT_OK &&
 	       p->h.kind == PK_ICMP_ECHO && p->h.echo_id == fg->fence_id &&
-	       p->h.icmp_type == (p->h.family == AF_INET6 ? 128 : 8) &&
+	       p->h.icmp_type == (p->h.family == AF_INET6 ? ECHO_REQUEST6
+							 : ECHO_REQUEST4) &&
 	       addr_eq(&p->h.src, &fg->client) && len >= at + sizeof(text) &&
 	       memcmp(pkt + at, text, sizeof(text)) == 0;
 }
