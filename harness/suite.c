@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,10 +20,17 @@
 #include "cell.h"
 #include "jsontext.h"
 
+/* A job slot's worker: a process that runs one case at a time, for as
+ * long as there are cases. It is forked once, not once a case: a fork of
+ * the harness and the copy-on-write faults after it cost milliseconds a
+ * case on this kind of machine, and a worker's heap, once grown, serves
+ * every case it runs. The harness writes a case's index on cmd; the worker
+ * answers on fd with the result's length (a uint64_t) and its text. */
 struct job {
-	int idx; /* case index, -1 when the slot is free */
-	pid_t pid;
-	int fd;
+	int idx; /* the case it runs, -1 when the slot is free */
+	pid_t pid; /* 0: no worker (not started yet, or it died) */
+	int cmd, fd;
+	int cpu;
 	char *buf;
 	size_t len, cap;
 };
@@ -41,96 +49,202 @@ static int allowed_cpus(int *cpus, int max)
 	return n;
 }
 
-/* The result onto the pipe in one piece: json_dumpfd writes each token
- * with a write of its own, tens of thousands of system calls a case, each
- * waking the harness's poll (40 ms a case, all of it outside the case). */
-static int send_all(int fd, json_t *res)
+static int write_all(int fd, const void *p, size_t len)
+{
+	const char *b = p;
+	size_t at = 0;
+	ssize_t n;
+
+	while (at < len) {
+		n = write(fd, b + at, len - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		at += (size_t)n;
+	}
+	return 0;
+}
+
+/* The result onto the pipe in one piece, behind its length: json_dumpfd
+ * writes each token with a write of its own, tens of thousands of system
+ * calls a case, each waking the harness's poll. */
+static int send_result(int fd, json_t *res)
 {
 	char *text = json_dumps(res, JSON_COMPACT);
-	size_t len, at = 0;
-	ssize_t n;
+	uint64_t len;
+	int rc;
 
 	if (!text)
 		return -1;
 	len = strlen(text);
-	while (at < len) {
-		n = write(fd, text + at, len - at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(text);
-			return -1;
-		}
-		at += (size_t)n;
-	}
+	rc = write_all(fd, &len, sizeof(len)) < 0 ||
+			     write_all(fd, text, (size_t)len) < 0
+		     ? -1
+		     : 0;
 	free(text);
-	return 0;
+	return rc;
 }
 
-static void child(const struct case_def *c, const struct run_opts *ro, int fd,
-		  pid_t parent)
+/* The worker's setup, once: "" or why it cannot run cases. */
+static void worker_setup(pid_t parent, char *err, size_t errlen)
 {
-	char err[1024] = "";
-	json_t *res = NULL;
-
 	/* The worker dies with the harness. Armed after the harness died,
 	 * the signal never comes: then there is nobody to report to. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		snprintf(err, sizeof(err), "prctl(PR_SET_PDEATHSIG): %s",
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		snprintf(err, errlen, "prctl(PR_SET_PDEATHSIG): %s",
 			 strerror(errno));
+		return;
+	}
 	if (getppid() != parent)
 		_exit(1);
 	/* A probe that dies before its sync is answered must cost only its
 	 * own cell: the answer's write then fails with EPIPE, which the cell
 	 * reports, instead of the signal killing the whole case. Probes get
 	 * the default back before exec (run.c). */
-	if (!err[0] && signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		snprintf(err, sizeof(err), "signal(SIGPIPE): %s",
-			 strerror(errno));
-	/* A private namespace to come home to: whatever the case does, it
-	 * cannot reach the namespace the harness was started in. */
-	if (!err[0] && unshare(CLONE_NEWNET) < 0)
-		snprintf(err, sizeof(err), "unshare(CLONE_NEWNET): %s",
-			 strerror(errno));
-	if (!err[0])
-		res = run_case(c, ro, err, sizeof(err));
-	if (!res) {
-		res = json_object();
-		/* err may quote a case file: any bytes, kept. */
-		json_object_set_new(res, "error", json_text(err));
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		snprintf(err, errlen, "signal(SIGPIPE): %s", strerror(errno));
+		return;
 	}
-	if (send_all(fd, res) < 0)
-		_exit(1);
-	_exit(0);
+	/* A private namespace to come home to: whatever a case does, it
+	 * cannot reach the namespace the harness was started in. Each case
+	 * builds its own nodes (topo.h); nothing of one case is left here
+	 * for the next. */
+	if (unshare(CLONE_NEWNET) < 0)
+		snprintf(err, errlen, "unshare(CLONE_NEWNET): %s",
+			 strerror(errno));
 }
 
-static int start(struct job *j, int idx, const struct case_def *c,
-		 const struct run_opts *ro, char *err, size_t errlen)
+/* The worker: reads case indexes until the harness closes cmd, and
+ * answers each with its result (or the reason it has none). */
+static void worker(const struct case_def *cases, int n,
+		   const struct run_opts *ro, int cmd, int fd, pid_t parent)
 {
-	int p[2];
-	pid_t parent = getpid();
+	char setup[512] = "";
+	int32_t idx;
+	ssize_t got;
 
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+	worker_setup(parent, setup, sizeof(setup));
+	for (;;) {
+		char err[1024] = "";
+		json_t *res = NULL;
+
+		got = read(cmd, &idx, sizeof(idx));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got == 0)
+			_exit(0);
+		if (got != (ssize_t)sizeof(idx) || idx < 0 || idx >= n)
+			_exit(1);
+		if (setup[0])
+			snprintf(err, sizeof(err), "%s", setup);
+		else
+			res = run_case(&cases[idx], ro, err, sizeof(err));
+		if (!res) {
+			res = json_object();
+			/* err may quote a case file: any bytes, kept. */
+			json_object_set_new(res, "error", json_text(err));
+		}
+		if (send_result(fd, res) < 0)
+			_exit(1);
+		json_decref(res);
+	}
+}
+
+/* Starts jobs[k]'s worker, pinned to its cpu by run_case. It holds none
+ * of the other workers' pipes: a worker whose input another held open
+ * would never read its end. */
+static int spawn_worker(struct job *jobs, int njobs, int k,
+			const struct case_def *cases, int n,
+			const struct run_opts *base, char *err, size_t errlen)
+{
+	struct job *j = &jobs[k];
+	int i;
+	int c[2], r[2];
+	pid_t parent = getpid();
+	struct run_opts ro = *base;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c) < 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
 		return -1;
 	}
+	if (pipe2(r, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		close(c[0]);
+		close(c[1]);
+		return -1;
+	}
+	ro.cpu = j->cpu;
 	fflush(NULL);
 	j->pid = fork();
 	if (j->pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
+		j->pid = 0;
+		close(c[0]);
+		close(c[1]);
+		close(r[0]);
+		close(r[1]);
 		return -1;
 	}
 	if (j->pid == 0) {
-		close(p[0]);
-		child(c, ro, p[1], parent);
+		close(c[1]);
+		close(r[0]);
+		for (i = 0; i < njobs; i++)
+			if (i != k && jobs[i].pid) {
+				close(jobs[i].cmd);
+				close(jobs[i].fd);
+			}
+		worker(cases, n, &ro, c[0], r[1], parent);
 	}
-	close(p[1]);
-	j->idx = idx;
-	j->fd = p[0];
-	j->len = 0;
+	close(c[0]);
+	close(r[1]);
+	j->cmd = c[1];
+	j->fd = r[0];
 	return 0;
+}
+
+/* Hands case idx to jobs[k]'s worker, starting one first when it has
+ * none. */
+static int start(struct job *jobs, int njobs, int k, int idx,
+		 const struct case_def *cases, int n, const struct run_opts *ro,
+		 char *err, size_t errlen)
+{
+	struct job *j = &jobs[k];
+	int32_t v = idx;
+
+	if (!j->pid &&
+	    spawn_worker(jobs, njobs, k, cases, n, ro, err, errlen) < 0)
+		return -1;
+	j->idx = idx;
+	j->len = 0;
+	/* A worker that died between cases shows as EPIPE here, without a
+	 * SIGPIPE (a socket, MSG_NOSIGNAL): its result pipe then reads as
+	 * ended, and the case gets error cells like any whose worker died. */
+	if (send(j->cmd, &v, sizeof(v), MSG_NOSIGNAL) != (ssize_t)sizeof(v) &&
+	    errno != EPIPE) {
+		snprintf(err, errlen, "handing a case to its worker: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Ends j's worker: closing cmd is its signal to exit; the wait status is
+ * returned. kill: it is killed instead. */
+static int stop_worker(struct job *j, bool kill_it)
+{
+	int status = 0;
+
+	if (!j->pid)
+		return 0;
+	if (kill_it)
+		kill(j->pid, SIGKILL);
+	close(j->cmd);
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	j->pid = 0;
+	return status;
 }
 
 /* Cells for a case that could not run: every probe gets an error cell with
@@ -161,17 +275,22 @@ struct arrived {
 	int status;
 };
 
-/* A worker is done: what it sent is kept as it is, to be parsed when its
- * turn comes (after the next case's worker has been started), and its
- * slot is free. */
-static void finish(struct job *j, struct arrived *a)
+/* j's case is done: what its worker sent is kept as it is, to be parsed
+ * when its turn comes (after the slot's next case has been handed out),
+ * and the slot is free. A worker that ended before its result was whole
+ * is reaped (its status says why) and the slot gets a new one. */
+static void finish(struct job *j, struct arrived *a, bool whole)
 {
 	int status = 0;
+	size_t len = whole ? j->len - sizeof(uint64_t) : 0;
 
-	close(j->fd);
-	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	*a = (struct arrived){true, j->buf, j->len, status};
+	if (!whole)
+		status = stop_worker(j, false);
+	else
+		memmove(j->buf, j->buf + sizeof(uint64_t), len);
+	*a = (struct arrived){true, len ? j->buf : NULL, len, status};
+	if (!len)
+		free(j->buf);
 	j->buf = NULL;
 	j->len = j->cap = 0;
 	j->idx = -1;
@@ -224,8 +343,11 @@ static int count_failed(json_t *res)
 	return n;
 }
 
+/* Reads what j's worker sent: 1 more may come, 0 its worker ended, 2 the
+ * result is whole, -1 out of memory. */
 static int read_some(struct job *j)
 {
+	uint64_t want;
 	ssize_t n;
 
 	if (j->cap - j->len < 65536) {
@@ -243,7 +365,12 @@ static int read_some(struct job *j)
 	if (n <= 0)
 		return 0;
 	j->len += (size_t)n;
-	return 1;
+	if (j->len < sizeof(want))
+		return 1;
+	memcpy(&want, j->buf, sizeof(want));
+	if (j->len - sizeof(want) > want)
+		return 0; /* more than it announced: not a worker's answer */
+	return j->len - sizeof(want) == want ? 2 : 1;
 }
 
 json_t *suite_head(const struct suite_opts *o)
@@ -313,13 +440,11 @@ int suite_stream(const struct case_def *cases, int n,
 		for (i = 0; i < o->jobs && next < n &&
 			    next < handed + ahead(o->jobs);
 		     i++) {
-			struct run_opts ro = o->run;
-
 			if (jobs[i].idx >= 0)
 				continue;
-			ro.cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
-			if (start(&jobs[i], next, &cases[next], &ro, err,
-				  errlen) < 0)
+			jobs[i].cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
+			if (start(jobs, o->jobs, i, next, cases, n, &o->run,
+				  err, errlen) < 0)
 				goto out_kill;
 			next++;
 			running++;
@@ -360,8 +485,8 @@ int suite_stream(const struct case_def *cases, int n,
 				snprintf(err, errlen, "out of memory");
 				goto out_kill;
 			}
-			if (r == 0) {
-				finish(j, &waiting[j->idx]);
+			if (r == 0 || r == 2) {
+				finish(j, &waiting[j->idx], r == 2);
 				running--;
 				done++;
 			}
@@ -371,15 +496,13 @@ int suite_stream(const struct case_def *cases, int n,
 	goto out;
 out_kill:
 	for (i = 0; i < o->jobs; i++)
-		if (jobs[i].idx >= 0) {
-			kill(jobs[i].pid, SIGKILL);
-			waitpid(jobs[i].pid, NULL, 0);
-		}
+		if (jobs[i].idx >= 0)
+			stop_worker(&jobs[i], true);
 out:
+	/* Workers between cases read the end of their input and exit. */
 	if (jobs)
 		for (i = 0; i < o->jobs; i++) {
-			if (jobs[i].idx >= 0)
-				close(jobs[i].fd);
+			stop_worker(&jobs[i], false);
 			free(jobs[i].buf);
 		}
 	if (waiting)
