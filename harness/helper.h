@@ -78,8 +78,9 @@ int helper_close_fds(const int *keep, size_t nkeep, char *err, size_t errlen);
  *   forger-delay:MS the forger waits MS milliseconds (1..5000) before
  *                   each answer: a late error must still be caught
  *   listener        the TCP listener's accept fails
- *   kill-at-sync:P  probe P is killed after its sync event, just before
- *                   the harness answers it
+ *   kill-at-sync:P  probe P's process (the process of every style of
+ *                   its binary in the case) is killed after P's sync
+ *                   event, just before the harness answers it
  *   fence-lost      the harness's fences go nowhere (a blackhole in the
  *                   client): no silence can be proven
  * Each of them makes a real system call fail (or a real process die) on

@@ -448,33 +448,23 @@ static int set_cloexec(int fd, bool on)
 	return fcntl(fd, F_SETFD, on ? f | FD_CLOEXEC : f & ~FD_CLOEXEC);
 }
 
-/* Reads the serving probe's reply (one pid a line) from fd until end of
- * file into pids; returns how many, or -1 on a malformed line. */
-static int read_pids(int fd, pid_t *pids, int n)
+/* Reads the serving probe's "ok" (every style runs) from fd; false at end
+ * of file or on anything else. */
+static bool read_ok(int fd)
 {
-	char buf[PROC_SERVE_MAX * 16], *s, *end;
+	char buf[8];
 	size_t len = 0;
 	ssize_t r;
-	long v;
-	int k = 0;
 
-	while (len < sizeof(buf) - 1) {
-		r = read(fd, buf + len, sizeof(buf) - 1 - len);
+	while (len < 3) {
+		r = read(fd, buf + len, sizeof(buf) - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		len += (size_t)r;
 	}
-	buf[len] = '\0';
-	for (s = buf; *s && k < n; s = end + 1) {
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno || end == s || *end != '\n' || v <= 0)
-			return -1;
-		pids[k++] = (pid_t)v;
-	}
-	return k;
+	return len == 3 && memcmp(buf, "ok\n", 3) == 0;
 }
 
 int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
@@ -484,9 +474,10 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 	char path[512], parent[16], fds[PROC_SERVE_MAX][96], why[256];
 	int pipes[PROC_SERVE_MAX][3][2], ctl[2] = {-1, -1}, errp[2] = {-1, -1};
 	const char *argv[24 + 2 * PROC_SERVE_MAX];
-	pid_t pids[PROC_SERVE_MAX], master;
+	struct proc_group *g;
+	pid_t master;
 	struct plan_args b;
-	int argc = 0, i, k, got, status, null = -1, rc = -1;
+	int argc = 0, i, k, status, null = -1, rc = -1;
 	uint64_t t0;
 	size_t wl;
 
@@ -550,10 +541,10 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 	}
 	close(ctl[1]), ctl[1] = -1;
 	close(errp[1]), errp[1] = -1;
-	got = read_pids(ctl[0], pids, n);
-	while (waitpid(master, &status, 0) < 0 && errno == EINTR)
-		;
-	if (got != n || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!read_ok(ctl[0])) {
+		kill(master, SIGKILL);
+		while (waitpid(master, &status, 0) < 0 && errno == EINTR)
+			;
 		wl = 0;
 		why[0] = '\0';
 		while (wl < sizeof(why) - 1) {
@@ -567,24 +558,24 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 		why[wl] = '\0';
 		if (wl && why[wl - 1] == '\n')
 			why[wl - 1] = '\0';
-		snprintf(err, errlen,
-			 "%s --serve started %d of %d styles (%s)%s%s", path,
-			 got < 0 ? 0 : got, n,
-			 WIFEXITED(status) ? "exited" : "killed", why[0] ? ": " : "",
-			 why);
-		/* Styles that did start are this worker's children: they
-		 * end with their pipes, and the caller reaps none of them,
-		 * so kill and reap them here. */
-		for (i = 0; i < got; i++) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
+		snprintf(err, errlen, "%s --serve did not start its %d styles%s%s",
+			 path, n, why[0] ? ": " : "", why);
 		goto out;
 	}
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		kill(master, SIGKILL);
+		waitpid(master, NULL, 0);
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	g->pid = master;
+	g->refs = n;
 	for (i = 0; i < n; i++) {
 		struct proc *p = ps[i];
 
-		p->pid = pids[i];
+		p->pid = master;
+		p->group = g;
 		p->t_start = t0;
 		p->in_fd = pipes[i][0][1];
 		p->out_fd = pipes[i][1][0];
@@ -902,11 +893,37 @@ int proc_tell(struct proc *p, const char *msg)
 	return -1;
 }
 
+/* Reaps g's process if it has ended (wait: waits for it to). True once
+ * it is reaped. */
+static bool group_wait(struct proc_group *g, bool wait)
+{
+	pid_t r;
+
+	if (g->reaped)
+		return true;
+	do
+		r = waitpid(g->pid, &g->status, wait ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != g->pid)
+		return false;
+	g->reaped = true;
+	return true;
+}
+
 bool proc_reap(struct proc *p)
 {
 	if (p->reaped || p->pid <= 0 || p->out_fd >= 0 || p->err_fd >= 0)
 		return false;
-	if (waitpid(p->pid, &p->status, 0) != p->pid)
+	if (p->group) {
+		/* A style's status is the one it sent; without one, its
+		 * process ended under it (killed), and the process's
+		 * status is the style's. Its pipes are closed, so that
+		 * status is moments away at most. */
+		if (p->exited)
+			p->status = p->exit_status << 8;
+		else if (group_wait(p->group, true))
+			p->status = p->group->status;
+	} else if (waitpid(p->pid, &p->status, 0) != p->pid)
 		return false;
 	p->reaped = true;
 	p->t_end = event_now_ns();
@@ -928,7 +945,23 @@ void proc_reap_now(struct proc *p)
 
 void proc_close(struct proc *p)
 {
-	if (!p->reaped && p->pid > 0) {
+	if (p->group) {
+		struct proc_group *g = p->group;
+
+		/* The styles end with the case: the process goes with the
+		 * last of its styles, killed if it still runs. */
+		if (!p->reaped && !g->reaped)
+			kill(g->pid, SIGKILL);
+		if (--g->refs == 0) {
+			if (!g->reaped) {
+				kill(g->pid, SIGKILL);
+				group_wait(g, true);
+			}
+			free(g);
+		}
+		p->group = NULL;
+		p->reaped = true;
+	} else if (!p->reaped && p->pid > 0) {
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 	}

@@ -8,7 +8,8 @@
  * kernel kills every process in that namespace: nothing a program forks
  * outlives its case. The holder ends as the command did (same exit status,
  * same signal). Probe binaries fork nothing and run as the harness's
- * children, dying with it by PR_SET_PDEATHSIG.
+ * children, dying with it by PR_SET_PDEATHSIG; a case's styles of one
+ * binary are threads of one such process (proc_start_probes).
  *
  * Two kinds of probe run here: the probe binaries (icmplab-probe-*, whose
  * stdout is JSON-lines events and whose stdin answers their syncs), and
@@ -37,8 +38,20 @@
 /* What /bin/sh answers for a command it found but cannot execute. */
 #define PROC_EXIT_NOEXEC 126
 
+/* The process of a probe binary's --serve, whose threads are the styles
+ * of one case (proc_start_probes). */
+struct proc_group {
+	pid_t pid;
+	int status; /* wait status, once reaped */
+	bool reaped;
+	int refs; /* styles not closed yet */
+};
+
 struct proc {
 	pid_t pid;		   /* 0: not started */
+	struct proc_group *group;  /* a style in a thread: its process */
+	bool exited;		   /* group: the style sent its status */
+	int exit_status;	   /* group: that status */
 	int in_fd, out_fd, err_fd; /* -1 when closed */
 	char line[PROC_LINE_MAX];  /* the event line being read */
 	size_t linelen;
@@ -67,12 +80,15 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
 /* Starts probes ps[0..n-1], styles defs[0..n-1] of one binary, with one
- * exec: the binary's --serve starts each style as a process of its own
- * that is a child of this worker (CLONE_PARENT) with its own three pipes,
- * so each ps[i] is then exactly what proc_start_probe makes (its pid,
- * reaped and killed here, its pipes), at the cost of one exec for all of
- * them. 1 <= n <= PROC_SERVE_MAX. 0, or -1 with err; then no probe was
- * left running and the ps[i] are untouched. */
+ * exec and no fork: the binary's --serve runs each style in a thread of
+ * its own with its own descriptor table and its own three pipes, so each
+ * ps[i] reads, tells and closes as a probe of its own does. Their pid is
+ * the one process's (ps[i]->group): killing one style kills them all, a
+ * style's status is the one it sent last (EV_EXIT, noted by the caller in
+ * exited and exit_status) or, when it sent none, its process's. The
+ * process is reaped once, by whichever style needs it first, and killed
+ * when the last style is closed. 1 <= n <= PROC_SERVE_MAX. 0, or -1 with
+ * err; then no probe was left running and the ps[i] are untouched. */
 #define PROC_SERVE_MAX 32
 int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
 		      int n, const struct topo *t, const char *probe_dir,

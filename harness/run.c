@@ -337,6 +337,12 @@ static void on_line(void *arg, const char *line, size_t len)
 				 "bad event line: %s", err);
 		return;
 	}
+	if (e.kind == EV_EXIT) {
+		/* A style's wait status, not an event of its cell. */
+		p->proc.exited = true;
+		p->proc.exit_status = e.value;
+		return;
+	}
 	keep_event(p->r, p, &e);
 	on_event(p->r, p, &e);
 	on_credited(p->r);

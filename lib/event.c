@@ -17,7 +17,8 @@ static const struct tok ev_kinds[] = {
 	{EV_CALL, "call"},   {EV_ERRQUEUE, "errqueue"},
 	{EV_ICMP, "icmp"},   {EV_SYNC, "sync"},
 	{EV_NOTE, "note"},   {EV_SKIP, "skip"},
-	{EV_END, "end"},     {0, NULL},
+	{EV_END, "end"},     {EV_EXIT, "exit"},
+	{0, NULL},
 };
 
 static const struct tok proto_names[] = {
@@ -119,6 +120,9 @@ static void add_fields(json_t *o, const struct event *e)
 			json_object_set_new(o, "burst", json_integer(e->burst));
 		break;
 	case EV_END:
+		break;
+	case EV_EXIT:
+		json_object_set_new(o, "status", json_integer(e->value));
 		break;
 	}
 }
@@ -374,6 +378,11 @@ static int decode(json_t *o, struct event *e, char *err, size_t errlen)
 		e->burst = (unsigned)n;
 		return 0;
 	case EV_END:
+		return 0;
+	case EV_EXIT:
+		if (get_int(o, "status", true, 0, 255, &n, err, errlen) < 0)
+			return -1;
+		e->value = (int)n;
 		return 0;
 	}
 	return -1;

@@ -49,6 +49,10 @@ enum ev_kind {
 	EV_NOTE,
 	EV_SKIP,
 	EV_END,
+	/* A style run as a thread of a probe's --serve: its exit status
+	 * (in value), the last line it writes. The harness keeps it as the
+	 * style's wait status, not as an event of the cell. */
+	EV_EXIT,
 };
 
 #define EV_NAME_MAX 32
@@ -62,7 +66,8 @@ struct event {
 	char via[EV_NAME_MAX];	/* the observation label; = call if unset */
 	long ret;
 	int err;   /* errno of a failed call; 0 on success */
-	int value; /* errno-valued out-parameter (SO_ERROR); 0 if none */
+	int value; /* errno-valued out-parameter (SO_ERROR); 0 if none;
+		      exit: the status */
 	/* errqueue, icmp */
 	int ee_errno;
 	int origin;

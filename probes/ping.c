@@ -9,7 +9,6 @@
  * (icmp_err_convert[].fatal, or Parameter Problem) on a connected socket;
  * with IP_RECVERR every error, queued with its details.
  */
-#include <err.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -62,7 +61,7 @@ static int open_ping(const struct probe *p, unsigned flags)
 			probe_skip("this kernel has no %s ICMP datagram "
 				   "sockets",
 				   p->dst.family == AF_INET6 ? "IPv6" : "IPv4");
-		err(3, "socket(SOCK_DGRAM, IPPROTO_ICMP)");
+		probe_err(3, "socket(SOCK_DGRAM, IPPROTO_ICMP)");
 	}
 	probe_set_ttl(p, fd);
 	if (flags & F_RECVERR)
@@ -79,7 +78,7 @@ static int open_ping(const struct probe *p, unsigned flags)
  * kernel's to fill in. */
 static bool send_echo(struct probe *p, int fd, unsigned flags)
 {
-	static uint8_t msg[65536];
+	uint8_t msg[65536];
 	struct sockaddr_storage ss;
 	socklen_t len = addr_to_sockaddr(&p->dst, 0, &ss);
 	uint16_t seq = (uint16_t)(p->seq + 1);

@@ -1,7 +1,6 @@
 /* Shared probe runtime and main(): see probe.h. */
 #include "probe.h"
 
-#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -18,6 +17,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <limits.h>
+#include <pthread.h>
 
 #include <linux/errqueue.h>
 
@@ -26,11 +27,85 @@
 #include "num.h"
 #include "probetab.h"
 
+/* Where this style's events go, its answers come from and its errors are
+ * written: the process's stdout, stdin and stderr, or in a thread of
+ * --serve the style's own pipes (serve_thread). */
+static __thread FILE *ev_out, *ev_in;
+static __thread int err_fd = 2;
+static __thread bool in_thread;
+
 static void emit(struct event *e)
 {
 	e->t_ns = event_now_ns();
-	if (event_write(stdout, e) < 0)
-		err(3, "writing events");
+	if (event_write(ev_out ? ev_out : stdout, e) < 0)
+		probe_err(3, "writing events");
+}
+
+/* The end of a style run as a thread of --serve: its status as the last
+ * event line (the harness's stand-in for a wait status), then its pipes
+ * closed. The thread's descriptor table is its own (serve_thread), so the
+ * sockets it left open close with it, as at a process's exit. */
+static void __attribute__((noreturn)) thread_end(int code)
+{
+	struct event e = {.kind = EV_EXIT, .value = code};
+
+	e.t_ns = event_now_ns();
+	/* A style whose pipes close without its status is taken for one
+	 * whose process ended: then that must be true. */
+	if (!ev_out || event_write(ev_out, &e) < 0)
+		_exit(code);
+	fclose(ev_out);
+	if (ev_in)
+		fclose(ev_in);
+	close(err_fd);
+	ev_out = ev_in = NULL;
+	pthread_exit(NULL);
+}
+
+void probe_exit(int code)
+{
+	if (in_thread)
+		thread_end(code);
+	exit(code);
+}
+
+static void __attribute__((noreturn))
+fail(int code, int e, const char *fmt, va_list ap)
+{
+	char msg[512];
+	int n;
+
+	n = snprintf(msg, sizeof(msg), "%s: ", program_invocation_short_name);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	n += vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	if ((size_t)n >= sizeof(msg) - 1)
+		n = (int)sizeof(msg) - 2;
+	if (e)
+		n += snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
+			      strerror(e));
+	if ((size_t)n >= sizeof(msg) - 1)
+		n = (int)sizeof(msg) - 2;
+	msg[n++] = '\n';
+	(void)!write(err_fd, msg, (size_t)n);
+	probe_exit(code);
+}
+
+void probe_err(int code, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail(code, e, fmt, ap);
+}
+
+void probe_errx(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail(code, 0, fmt, ap);
 }
 
 long probe_call(const char *call, const char *via, long ret)
@@ -75,9 +150,9 @@ static void flow_event(const struct probe *p, int fd, int proto, bool ident)
 	socklen_t len = sizeof(ss);
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		err(3, "getsockname");
+		probe_err(3, "getsockname");
 	if (addr_from_sockaddr((struct sockaddr *)&ss, &e.src, &e.sport) < 0)
-		errx(3, "getsockname: unexpected address family");
+		probe_errx(3, "getsockname: unexpected address family");
 	/* A dual-stack AF_INET6 socket on an IPv4 flow: its datagrams leave
 	 * as IPv4 (udpv6_sendmsg hands a v4-mapped destination to
 	 * udp_sendmsg), so the flow is the IPv4 one: a v4-mapped source
@@ -87,7 +162,7 @@ static void flow_event(const struct probe *p, int fd, int proto, bool ident)
 		static const uint8_t any6[16];
 
 		if (memcmp(e.src.a, any6, sizeof(any6)) != 0)
-			errx(3, "getsockname: %s is not an IPv4 flow's source",
+			probe_errx(3, "getsockname: %s is not an IPv4 flow's source",
 			     addr_str(&e.src, (char[ADDR_STRLEN]){0}));
 		e.src = (struct ipaddr){.family = AF_INET};
 	}
@@ -113,7 +188,7 @@ void probe_bind_any(const struct probe *p, int fd)
 	socklen_t len = addr_to_sockaddr(&any, 0, &ss);
 
 	if (probe_call("bind", NULL, bind(fd, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
+		probe_err(3, "bind");
 }
 
 void probe_connect(const struct probe *p, int fd, uint16_t port)
@@ -123,7 +198,7 @@ void probe_connect(const struct probe *p, int fd, uint16_t port)
 
 	if (probe_call("connect", NULL,
 		       connect(fd, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "connect");
+		probe_err(3, "connect");
 }
 
 long probe_set_recverr(const struct probe *p, int fd, const char *via)
@@ -152,14 +227,14 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent)
 	p->seq += n;
 	e.seq = p->seq;
 	emit(&e);
-	if (!fgets(line, sizeof(line), stdin))
-		errx(3, "sync %u: the harness closed the control pipe", e.seq);
+	if (!fgets(line, sizeof(line), ev_in ? ev_in : stdin))
+		probe_errx(3, "sync %u: the harness closed the control pipe", e.seq);
 	if (strcmp(line, "go wire\n") == 0)
 		p->last_go_wire = true;
 	else if (strcmp(line, "go quiet\n") == 0)
 		p->last_go_wire = false;
 	else
-		errx(3, "sync %u: unexpected reply '%.20s'", e.seq, line);
+		probe_errx(3, "sync %u: unexpected reply '%.20s'", e.seq, line);
 	return p->last_go_wire;
 }
 
@@ -410,7 +485,7 @@ void probe_skip(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_text(EV_SKIP, fmt, ap);
 	va_end(ap);
-	exit(4);
+	probe_exit(4);
 }
 
 static long parse_num(const char *what, const char *s, long lo, long hi)
@@ -418,7 +493,7 @@ static long parse_num(const char *what, const char *s, long lo, long hi)
 	long v;
 
 	if (num_parse(s, lo, hi, &v) != 0)
-		errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
+		probe_errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
 		     hi);
 	return v;
 }
@@ -430,7 +505,7 @@ static const struct probe_def *style_def(const struct probe_style *s)
 	const struct probe_def *d = probe_find(s->name);
 
 	if (!d || d->kind != PROBE_EVENTS)
-		errx(3, "style '%s' has no row in lib/probetab.c", s->name);
+		probe_errx(3, "style '%s' has no row in lib/probetab.c", s->name);
 	return d;
 }
 
@@ -460,17 +535,18 @@ static const struct probe_style *find_style(const char *name)
 	for (s = probe_styles; s->name; s++)
 		if (strcmp(s->name, name) == 0)
 			return s;
-	errx(3, "unknown style '%s' (try --list)", name);
+	probe_errx(3, "unknown style '%s' (try --list)", name);
 }
 
-/* One style of a --serve run: its name and the descriptors that become
- * its stdin, stdout and stderr. */
+#define SERVE_MAX 32
+
+/* One style of a --serve run, in its thread. */
 struct served {
 	const struct probe_style *s;
-	int fd[3];
+	int fd[3]; /* its stdin, stdout and stderr */
+	struct probe p;
+	pthread_barrier_t *ready;
 };
-
-#define SERVE_MAX 32
 
 /* "STYLE:IN:OUT:ERR" (--fds). */
 static void parse_fds(const char *arg, struct served *v)
@@ -482,7 +558,7 @@ static void parse_fds(const char *arg, struct served *v)
 	int i;
 
 	if (!colon || (size_t)(colon - arg) >= sizeof(name))
-		errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
+		probe_errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
 	memcpy(name, arg, (size_t)(colon - arg));
 	name[colon - arg] = '\0';
 	v->s = find_style(name);
@@ -491,65 +567,112 @@ static void parse_fds(const char *arg, struct served *v)
 		fd = strtol(colon + 1, &end, 10);
 		if (errno || end == colon + 1 || fd < 3 || fd > 1023 ||
 		    *end != (i < 2 ? ':' : '\0'))
-			errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
+			probe_errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
 		v->fd[i] = (int)fd;
 		colon = end;
 	}
 }
 
-/* Closes every descriptor from 3 up but keep. */
-static void close_except(int keep)
+/* Closes every descriptor from 3 up but those in keep[0..2]. */
+static void close_except(const int keep[3])
 {
-	int k;
+	int lo = 3, k, i;
+	int v[3] = {keep[0], keep[1], keep[2]};
 
-	if (syscall(SYS_close_range, 3u, (unsigned)keep - 1, 0u) < 0 ||
-	    syscall(SYS_close_range, (unsigned)keep + 1, ~0u, 0u) < 0)
-		for (k = 3; k < 1024; k++)
-			if (k != keep)
+	/* Sorted, so the gaps between them are ranges. */
+	for (i = 0; i < 2; i++)
+		for (k = i + 1; k < 3; k++)
+			if (v[k] < v[i]) {
+				int t = v[i];
+
+				v[i] = v[k];
+				v[k] = t;
+			}
+	for (i = 0; i <= 3; i++) {
+		int hi = i < 3 ? v[i] - 1 : INT_MAX;
+
+		if (hi >= lo &&
+		    syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0u) < 0)
+			for (k = lo; k <= hi && k < 1024; k++)
 				close(k);
+		if (i < 3)
+			lo = v[i] + 1;
+	}
 }
 
-/* --serve: starts every style of v as a process of its own, each a child
- * of the harness's worker (CLONE_PARENT), which reaps it, kills it and
- * reads its pipes exactly as if it had started it itself, and writes
- * their pids, one line each in order, on stdout, where the worker waits
- * for them: one exec for a case's styles of this binary instead of one
- * each. A style's process dies with the worker (PR_SET_PDEATHSIG) and
- * holds only its own three descriptors. This process is single threaded
- * and holds no lock, so its copy is a sound process to run a style in. */
-static int serve(struct probe *p, pid_t worker, struct served *v, int n)
+/* A style in a thread of its own, as if it were a process of its own:
+ * its own descriptor table (unshare CLONE_FILES) holding only its three
+ * pipes and what it opens, its events on its own stdout pipe, its status
+ * as its last event. The barrier tells main that the thread's copy of the
+ * table exists, so main may close the styles' pipes in its own. */
+static void *serve_thread(void *arg)
 {
-	char line[32];
-	int i, len;
-	long pid;
+	struct served *v = arg;
+	int rc, e;
 
-	for (i = 0; i < n; i++) {
-		pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
-			      NULL, NULL);
-		if (pid < 0)
-			err(3, "clone");
-		if (pid == 0) {
-			/* Every other style's descriptors are closed before
-			 * stdout, still the worker's reply pipe, is: the worker
-			 * reads that pipe to its end, so once it goes on no
-			 * style holds another's pipe (a stdin read end kept
-			 * open here would let the worker write to a style
-			 * that is gone). */
-			if (dup2(v[i].fd[0], 0) < 0 || dup2(v[i].fd[2], 2) < 0)
-				_exit(3);
-			close_except(v[i].fd[1]);
-			if (dup2(v[i].fd[1], 1) < 0)
-				_exit(3);
-			close(v[i].fd[1]);
-			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
-			    getppid() != worker)
-				_exit(3);
-			exit(run_style(p, v[i].s));
-		}
-		len = snprintf(line, sizeof(line), "%ld\n", pid);
-		if (write(1, line, (size_t)len) != len)
-			err(3, "writing a style's pid");
+	/* The streams name descriptor numbers, the same in the copy. */
+	ev_out = fdopen(v->fd[1], "w");
+	ev_in = fdopen(v->fd[0], "r");
+	rc = unshare(CLONE_FILES);
+	e = errno;
+	pthread_barrier_wait(v->ready);
+	in_thread = true;
+	err_fd = v->fd[2];
+	if (rc < 0) {
+		/* Without a table of its own the style would hold every
+		 * other style's pipes: it must not run. */
+		errno = e;
+		probe_err(3, "unshare(CLONE_FILES)");
 	}
+	close_except(v->fd);
+	if (!ev_out || !ev_in)
+		probe_errx(3, "fdopen: out of memory");
+	probe_exit(run_style(&v->p, v->s));
+}
+
+/* --serve: runs every style of v as a thread of this process, each with
+ * its own fresh socket and its own three pipes (serve_thread): one exec
+ * and no fork for a case's styles of this binary. It writes "ok" on
+ * stdout once every style runs and nothing of theirs is open here, and
+ * exits when the last has ended. It dies with the worker, killing every
+ * style with it. */
+static int serve(const struct probe *p, pid_t worker, struct served *v, int n)
+{
+	pthread_barrier_t ready;
+	pthread_attr_t attr;
+	pthread_t th[SERVE_MAX];
+	int i, rc;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != worker)
+		probe_errx(3, "the worker %ld is gone", (long)worker);
+	/* A style that writes to a pipe or socket whose reader is gone gets
+	 * EPIPE, as its call's result; the signal would end every style. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		probe_err(3, "signal(SIGPIPE)");
+	if (pthread_barrier_init(&ready, NULL, (unsigned)n + 1) != 0 ||
+	    pthread_attr_init(&attr) != 0 ||
+	    pthread_attr_setstacksize(&attr, 1u << 20) != 0)
+		probe_errx(3, "pthread setup failed");
+	for (i = 0; i < n; i++) {
+		v[i].p = *p;
+		v[i].ready = &ready;
+		rc = pthread_create(&th[i], &attr, serve_thread, &v[i]);
+		if (rc) {
+			errno = rc;
+			probe_err(3, "pthread_create");
+		}
+	}
+	pthread_barrier_wait(&ready);
+	for (i = 0; i < n; i++) {
+		close(v[i].fd[0]);
+		close(v[i].fd[1]);
+		close(v[i].fd[2]);
+	}
+	if (write(1, "ok\n", 3) != 3)
+		probe_err(3, "writing ok");
+	close(1);
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
 	return 0;
 }
 
@@ -597,7 +720,7 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			if (addr_parse(optarg, &p.dst) < 0)
-				errx(3, "--dst: '%s' is not an address",
+				probe_errx(3, "--dst: '%s' is not an address",
 				     optarg);
 			break;
 		case 'p':
@@ -624,7 +747,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			if (nv == SERVE_MAX)
-				errx(3, "--fds: at most %d styles", SERVE_MAX);
+				probe_errx(3, "--fds: at most %d styles", SERVE_MAX);
 			parse_fds(optarg, &v[nv++]);
 			break;
 		case 'l':

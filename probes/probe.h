@@ -6,7 +6,11 @@
  * `icmplab-probe-udp --style udp-connected
  * --dst 203.0.113.2 --dport 33434` runs one. One style, one fresh socket,
  * one question. Exit codes: 0 ran (whatever it observed), 3 setup failed,
- * 4 cannot run here (a skip event says why).
+ * 4 cannot run here (a skip event says why). `--serve WORKER --fds
+ * STYLE:IN:OUT:ERR ...` runs several, each in a thread of its own with
+ * its own descriptor table, whose exit code is its last event ("exit").
+ * Style code is thread-safe: no static buffers, and probe_err,
+ * probe_errx and probe_exit instead of err, errx and exit.
  */
 #ifndef ICMPLAB_PROBE_H
 #define ICMPLAB_PROBE_H
@@ -124,6 +128,18 @@ void probe_set_ttl(const struct probe *p, int fd);
 /* Builds the payload for datagram p->seq + 1 into buf (p->size bytes, at
  * most len). Returns the length. */
 size_t probe_payload(const struct probe *p, uint8_t *buf, size_t len);
+
+/* Ends the style with status code: exit(code) in a process of its own;
+ * in a thread of --serve, the thread ends instead, its status sent as the
+ * last event ("exit") and its pipes and sockets closed. */
+void probe_exit(int code) __attribute__((noreturn));
+
+/* err(3) and errx(3) for a style: the message goes to the style's own
+ * stderr, then probe_exit(code). */
+void probe_err(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+void probe_errx(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 
 void probe_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Emits a skip event and exits 4. */

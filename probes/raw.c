@@ -13,7 +13,6 @@
  * without the IPv6 header (RFC 3542 3) and says who sent it in the source
  * address; ICMP6_FILTER keeps the error types (1..127).
  */
-#include <err.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -131,7 +130,7 @@ static int open_raw(const struct probe *p)
 		if (errno == EPERM || errno == EACCES)
 			probe_skip("raw sockets need CAP_NET_RAW in the "
 				   "client namespace");
-		err(3, "socket(SOCK_RAW, IPPROTO_ICMP)");
+		probe_err(3, "socket(SOCK_RAW, IPPROTO_ICMP)");
 	}
 	/* ICMP_FILTER (raw(7)) drops the types whose bit is set: keep the
 	 * five that quote a datagram (RFC 792), as traceroute does, so that
@@ -167,7 +166,7 @@ static int run_raw_icmp(struct probe *p)
 	struct sockaddr_storage ss;
 	struct ipaddr any = {.family = p->dst.family};
 	struct own_flow f = {0};
-	static uint8_t payload[65536];
+	uint8_t payload[65536];
 	socklen_t len;
 	int udp, raw;
 	unsigned i;
@@ -177,18 +176,18 @@ static int run_raw_icmp(struct probe *p)
 	udp = (int)probe_call("socket", NULL,
 			      socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (udp < 0)
-		err(3, "socket");
+		probe_err(3, "socket");
 	probe_set_ttl(p, udp);
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", NULL, bind(udp, (struct sockaddr *)&ss, len)) <
 	    0)
-		err(3, "bind");
+		probe_err(3, "bind");
 	probe_flow(p, udp, IPPROTO_UDP);
 	len = sizeof(ss);
 	if (getsockname(udp, (struct sockaddr *)&ss, &len) < 0)
-		err(3, "getsockname");
+		probe_err(3, "getsockname");
 	if (addr_from_sockaddr((struct sockaddr *)&ss, &f.src, &f.sport) < 0)
-		errx(3, "getsockname: unexpected address family");
+		probe_errx(3, "getsockname: unexpected address family");
 	f.dst = p->dst;
 	f.dport = p->dport;
 
@@ -340,12 +339,12 @@ static int run_raw_send_error(struct probe *p)
 	udp = (int)probe_call("socket", NULL,
 			      socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (udp < 0)
-		err(3, "socket");
+		probe_err(3, "socket");
 	probe_connect(p, udp, p->dport);
 	len = sizeof(ss);
 	if (getsockname(udp, (struct sockaddr *)&ss, &len) < 0 ||
 	    addr_from_sockaddr((struct sockaddr *)&ss, &client, NULL) < 0)
-		err(3, "getsockname");
+		probe_err(3, "getsockname");
 	close(udp);
 
 	len = addr_to_sockaddr(&p->dst, 0, &ss);

@@ -22,7 +22,6 @@
  * silent path from holding the socket, and every observation is a poll
  * with timeout 0 after the harness's sync.
  */
-#include <err.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -59,7 +58,7 @@ static int open_tcp(const struct probe *p, unsigned flags)
 		if (errno == EAFNOSUPPORT)
 			probe_skip("this kernel has no %s TCP sockets",
 				   p->dst.family == AF_INET6 ? "IPv6" : "IPv4");
-		err(3, "socket");
+		probe_err(3, "socket");
 	}
 	if (!(flags & F_NO_TTL))
 		probe_set_ttl(p, fd);
@@ -195,7 +194,7 @@ static int run_connect_recverr(struct probe *p)
  * nothing to test: the probe skips, saying so. */
 static int run_established(struct probe *p, unsigned flags)
 {
-	static uint8_t payload[65536];
+	uint8_t payload[65536];
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd = open_tcp(p, flags | F_NO_TTL), so_err;

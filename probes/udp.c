@@ -1,7 +1,6 @@
 /* UDP probe styles: each opens one fresh socket, sends one datagram, waits
  * for the harness to say the ICMP error (if any) has reached the client, and
  * then asks the socket, without blocking, what it learnt. */
-#include <err.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -38,7 +37,7 @@ static int open_udp(const struct probe *p, unsigned flags)
 		if (errno == EAFNOSUPPORT)
 			probe_skip("this kernel has no %s UDP sockets",
 				   p->dst.family == AF_INET6 ? "IPv6" : "IPv4");
-		err(3, "socket");
+		probe_err(3, "socket");
 	}
 	probe_set_ttl(p, fd);
 	if (flags & F_RECVERR)
@@ -50,12 +49,11 @@ static int open_udp(const struct probe *p, unsigned flags)
 	return fd;
 }
 
-static uint8_t payload[65536];
-
 /* Sends p->burst datagrams (send() when connected, sendto() otherwise), the
  * first numbered seq+1, and waits for the harness. */
 static bool send_one(struct probe *p, int fd, unsigned flags)
 {
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
 	struct sockaddr_storage ss;
 	struct ipaddr to = p->dst;
 	socklen_t len;
@@ -65,7 +63,7 @@ static bool send_one(struct probe *p, int fd, unsigned flags)
 	long r;
 
 	if ((flags & F_DUAL) && addr_v4_mapped(&p->dst, &to) < 0)
-		errx(3, "a dual-stack style needs an IPv4 destination");
+		probe_errx(3, "a dual-stack style needs an IPv4 destination");
 	len = addr_to_sockaddr(&to, p->dport, &ss);
 	for (k = 0; k < p->burst; k++) {
 		struct probe nth = *p;
@@ -219,13 +217,13 @@ static int run_epoll(struct probe *p)
 
 	ep = (int)probe_call("epoll_create1", NULL, epoll_create1(0));
 	if (ep < 0)
-		err(3, "epoll_create1");
+		probe_err(3, "epoll_create1");
 	ev.data.fd = fd;
 	/* EPOLLERR is always reported; it need not (cannot usefully) be
 	 * asked for (epoll_ctl(2)). */
 	if (probe_call("epoll_ctl", NULL,
 		       epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) < 0)
-		err(3, "epoll_ctl");
+		probe_err(3, "epoll_ctl");
 	for (i = 0; i < p->count; i++) {
 		send_one(p, fd, F_CONNECT);
 		epoll_now(ep, "epoll");
@@ -261,6 +259,7 @@ static int run_poll_recverr(struct probe *p)
  * in sock_alloc_send_pskb), and that datagram never leaves. */
 static int run_next_send(struct probe *p)
 {
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
 	int fd = open_udp(p, F_CONNECT);
 	unsigned i;
 	size_t n;
@@ -285,6 +284,7 @@ static int run_next_send(struct probe *p)
  * construction, and it can tell whether the datagram arrived. */
 static int run_sendto_other(struct probe *p)
 {
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
 	struct sockaddr_storage ss;
 	struct ipaddr lo;
 	socklen_t len;
@@ -296,20 +296,20 @@ static int run_sendto_other(struct probe *p)
 
 	if (addr_parse(p->dst.family == AF_INET6 ? "::1" : "127.0.0.1", &lo) <
 	    0)
-		errx(3, "loopback address");
+		probe_errx(3, "loopback address");
 	peer = (int)probe_call("socket", "peer_socket",
 			       socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (peer < 0)
-		err(3, "socket");
+		probe_err(3, "socket");
 	len = addr_to_sockaddr(&lo, 0, &ss);
 	if (probe_call("bind", "peer_bind",
 		       bind(peer, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
+		probe_err(3, "bind");
 	len = sizeof(ss);
 	if (getsockname(peer, (struct sockaddr *)&ss, &len) < 0)
-		err(3, "getsockname");
+		probe_err(3, "getsockname");
 	if (addr_from_sockaddr((struct sockaddr *)&ss, &lo, &port) < 0)
-		errx(3, "getsockname: unexpected address family");
+		probe_errx(3, "getsockname: unexpected address family");
 	len = addr_to_sockaddr(&lo, port, &ss);
 	for (i = 0; i < p->count; i++) {
 		uint8_t buf[2048];
@@ -399,7 +399,7 @@ static int run_blocked_recv(struct probe *p)
 	rc = pthread_create(&th, NULL, blocked_recv_thread, &b);
 	if (rc) {
 		errno = rc;
-		err(3, "pthread_create");
+		probe_err(3, "pthread_create");
 	}
 	/* Bounded wait until the thread sleeps inside recv(): it stores its
 	 * id just before the call, and nothing else between can sleep. */
@@ -409,12 +409,12 @@ static int run_blocked_recv(struct probe *p)
 		if (tid && thread_state(tid) == 'S')
 			break;
 		if (atomic_load(&b.done))
-			errx(3,
+			probe_errx(3,
 			     "recv() returned before anything was sent "
 			     "(ret %ld)",
 			     b.ret);
 		if (event_now_ns() > deadline)
-			errx(3, "the recv() thread did not block within 2 s");
+			probe_errx(3, "the recv() thread did not block within 2 s");
 		sched_yield();
 	}
 	probe_note("recv() is blocked in thread %d", tid);
@@ -427,7 +427,7 @@ static int run_blocked_recv(struct probe *p)
 	rc = pthread_join(th, NULL);
 	if (rc) {
 		errno = rc;
-		err(3, "pthread_join");
+		probe_err(3, "pthread_join");
 	}
 	errno = b.err;
 	probe_call("recv", woken ? "recv" : "recv_after_shutdown", b.ret);
@@ -477,16 +477,16 @@ static int run_control(struct probe *p)
 	ctl = (int)probe_call("socket", "control_socket",
 			      socket(p->dst.family, SOCK_DGRAM, IPPROTO_UDP));
 	if (ctl < 0)
-		err(3, "socket");
+		probe_err(3, "socket");
 	probe_set_recverr(p, ctl, "control_recverr");
 	len = addr_to_sockaddr(&any, 0, &ss);
 	if (probe_call("bind", "control_bind",
 		       bind(ctl, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "bind");
+		probe_err(3, "bind");
 	len = addr_to_sockaddr(&p->dst, p->dport, &ss);
 	if (probe_call("connect", "control_connect",
 		       connect(ctl, (struct sockaddr *)&ss, len)) < 0)
-		err(3, "connect");
+		probe_err(3, "connect");
 	for (i = 0; i < p->count; i++) {
 		uint8_t buf[2048];
 
@@ -528,7 +528,7 @@ static int run_recverr_rfc4884(struct probe *p)
 				   p->dst.family == AF_INET6
 					   ? "IPV6_RECVERR_RFC4884"
 					   : "IP_RECVERR_RFC4884");
-		err(3, "setsockopt IP_RECVERR_RFC4884");
+		probe_err(3, "setsockopt IP_RECVERR_RFC4884");
 	}
 	for (i = 0; i < p->count; i++) {
 		send_one(p, fd, 0);
@@ -554,29 +554,29 @@ static int open_dual(const struct probe *p, unsigned flags)
 	int fd, off = 0;
 
 	if (addr_v4_mapped(&p->dst, &mapped.dst) < 0)
-		errx(3, "a dual-stack style needs an IPv4 destination "
+		probe_errx(3, "a dual-stack style needs an IPv4 destination "
 			"(it maps it to ::ffff:a.b.c.d itself)");
 	fd = (int)probe_call("socket", NULL,
 			     socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
 	if (fd < 0) {
 		if (errno == EAFNOSUPPORT)
 			probe_skip("this kernel has no IPv6 UDP sockets");
-		err(3, "socket");
+		probe_err(3, "socket");
 	}
 	if (probe_call("setsockopt", "ipv6_v6only_off",
 		       setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
 				  sizeof(off))) < 0)
-		err(3, "setsockopt IPV6_V6ONLY");
+		probe_err(3, "setsockopt IPV6_V6ONLY");
 	/* IP_TTL on an AF_INET6 socket reaches ip_setsockopt (through
 	 * udpv6_setsockopt) and is what udp_sendmsg uses for a mapped
 	 * destination. */
 	probe_set_ttl(p, fd);
 	if ((flags & F_RECVERR_IPV6) &&
 	    probe_set_recverr(&mapped, fd, "ipv6_recverr") < 0)
-		err(3, "setsockopt IPV6_RECVERR");
+		probe_err(3, "setsockopt IPV6_RECVERR");
 	if ((flags & F_RECVERR_IP) &&
 	    probe_set_recverr(p, fd, "ip_recverr") < 0)
-		err(3, "setsockopt IP_RECVERR");
+		probe_err(3, "setsockopt IP_RECVERR");
 	probe_bind_any(&mapped, fd);
 	if (flags & F_CONNECT)
 		probe_connect(&mapped, fd, p->dport);

@@ -181,6 +181,7 @@ static const char *const good_lines[] = {
 	"{\"ev\":\"note\",\"t\":7,\"text\":\"hello\"}",
 	"{\"ev\":\"skip\",\"t\":8,\"text\":\"no IPv6\"}",
 	"{\"ev\":\"end\",\"t\":9}",
+	"{\"ev\":\"exit\",\"t\":10,\"status\":3}",
 	NULL,
 };
 
@@ -196,6 +197,7 @@ static const char *const required[][12] = {
 	{"ev", "t", "text", NULL},
 	{"ev", "t", "text", NULL},
 	{"ev", "t", NULL},
+	{"ev", "t", "status", NULL},
 };
 
 /* line with key removed, re-encoded by jansson; caller frees. */
@@ -654,6 +656,8 @@ static void test_reject_wrong_types(void **state)
 	PARSE_FAILS("{\"ev\":\"icmp\",\"t\":5,\"via\":\"raw\",\"type\":3,"
 		    "\"code\":3,\"match\":true}",
 		    "field 'match': expected a string");
+	PARSE_FAILS("{\"ev\":\"exit\",\"t\":6,\"status\":256}",
+		    "status");
 	PARSE_FAILS("{\"ev\":\"sync\",\"t\":6,\"seq\":1,\"sent\":\"yes\"}",
 		    "field 'sent': expected a boolean");
 	PARSE_FAILS("{\"ev\":\"sync\",\"t\":6,\"seq\":1,\"sent\":1}",
@@ -863,7 +867,8 @@ static void test_kind_names(void **state)
 {
 	static const char *const names[] = {"start",	"flow", "call",
 					    "errqueue", "icmp", "sync",
-					    "note",	"skip", "end"};
+					    "note",	"skip", "end",
+					    "exit"};
 	size_t i;
 
 	(void)state;
@@ -872,7 +877,7 @@ static void test_kind_names(void **state)
 			event_kind_name((enum ev_kind)(EV_START + i)),
 			names[i]);
 	assert_string_equal(event_kind_name((enum ev_kind)0), "?");
-	assert_string_equal(event_kind_name((enum ev_kind)(EV_END + 1)), "?");
+	assert_string_equal(event_kind_name((enum ev_kind)(EV_EXIT + 1)), "?");
 }
 
 static void test_now_is_monotonic(void **state)

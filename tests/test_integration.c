@@ -1053,20 +1053,23 @@ static void test_helper_failures(void **state)
 
 /* A probe that dies between its sync event and the answer (here killed
  * on purpose by the test-only ICMPLAB_TEST_BREAK, as the OOM killer
- * might) costs its own cell only: the answer's write fails with EPIPE,
- * which becomes that cell's error, and the worker, which ignores SIGPIPE,
- * goes on to give the case's other cells. Without SIG_IGN the signal
- * killed the worker and every cell became "case could not run". */
+ * might) costs its own process's cells only: the answer's write fails
+ * with EPIPE, which becomes that cell's error, and the worker, which
+ * ignores SIGPIPE, goes on to give the case's other cells. Without
+ * SIG_IGN the signal killed the worker and every cell became "case could
+ * not run". A case's styles of one probe binary are threads of one
+ * process: the victim's sibling style dies with it, the styles of the
+ * other binaries do not. */
 static void test_probe_killed_mid_sync(void **state)
 {
-	static const char *const others[] = {"udp-unconnected", "udp-recverr",
-					     "udp-so-error", NULL};
+	static const char *const others[] = {"raw-icmp", "ping", "tcp-connect",
+					     NULL};
 	const char *d = make_tmpdir("sync");
 	const char *argv[] = {
 		ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
-		"--probe", "udp-unconnected", "--probe", "udp-connected",
-		"--probe", "udp-recverr", "--probe", "udp-so-error",
-		"port_unreachable", NULL,
+		"--probe", "udp-poll", "--probe", "udp-next-send",
+		"--probe", "raw-icmp", "--probe", "ping", "--probe",
+		"tcp-connect", "port_unreachable_styles", NULL,
 	};
 	char err[4096];
 	json_t *doc, *c, *kase;
@@ -1076,22 +1079,28 @@ static void test_probe_killed_mid_sync(void **state)
 	NEED_SUITE();
 	assert_non_null(d);
 	argv[4] = d;
-	setenv("ICMPLAB_TEST_BREAK", "kill-at-sync:udp-connected", 1);
+	setenv("ICMPLAB_TEST_BREAK", "kill-at-sync:udp-poll", 1);
 	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
 	unsetenv("ICMPLAB_TEST_BREAK");
 	doc = load_results(d);
 	assert_non_null(doc);
 	kase = json_array_get(json_object_get(doc, "cases"), 0);
 	assert_null(json_object_get(kase, "error"));
-	c = find_cell(doc, "port_unreachable", "udp-connected");
+	c = find_cell(doc, "port_unreachable_styles", "udp-poll");
 	assert_non_null(c);
 	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
 			    "error");
 	assert_string_equal(json_string_value(json_object_get(c, "reason")),
 			    "could not answer its sync: the probe had ended "
 			    "(EPIPE)");
+	c = find_cell(doc, "port_unreachable_styles", "udp-next-send");
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")),
+			    "error");
 	for (i = 0; others[i]; i++) {
-		c = find_cell(doc, "port_unreachable", others[i]);
+		json_t *m = cell("port_unreachable_styles", others[i]);
+
+		c = find_cell(doc, "port_unreachable_styles", others[i]);
 		assert_non_null(c);
 		assert_string_equal(
 			json_string_value(json_object_get(c, "verdict")),
@@ -1099,11 +1108,9 @@ static void test_probe_killed_mid_sync(void **state)
 		/* The same socket story as in the unbroken main run. */
 		assert_int_equal(
 			json_array_size(json_object_get(c, "surfaced")),
-			json_array_size(json_object_get(
-				cell("port_unreachable", others[i]),
-				"surfaced")));
+			json_array_size(json_object_get(m, "surfaced")));
 		assert_int_equal(json_array_size(json_object_get(c, "wire")),
-				 1);
+				 json_array_size(json_object_get(m, "wire")));
 	}
 	json_decref(doc);
 }

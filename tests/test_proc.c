@@ -414,18 +414,18 @@ static void on_serve_line(void *arg, const char *line, size_t len)
 	}
 }
 
-/* Whether process pid has open any of the pipes whose other ends p holds. */
-static bool holds_pipe_of(pid_t pid, const struct proc *p)
+/* Whether the descriptor table at dir (/proc/PID/task/TID/fd) has open
+ * any of the pipes whose other ends p holds. */
+static bool holds_pipe_of(const char *dir, const struct proc *p)
 {
 	const int fds[3] = {p->in_fd, p->out_fd, p->err_fd};
-	char dir[64], link[64 + 256 + 2], target[64], want[64];
+	char link[512], target[64], want[64];
 	struct dirent *e;
 	struct stat st;
 	bool found = false;
 	DIR *d;
 	int k;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
 	d = opendir(dir);
 	assert_non_null(d);
 	while ((e = readdir(d)) && !found) {
@@ -450,12 +450,56 @@ static bool holds_pipe_of(pid_t pid, const struct proc *p)
 	return found;
 }
 
+/* Every thread of the serving process: none holds both styles' pipes
+ * (each style's table is its own), the main thread holds neither, and
+ * each style's pipes are held by some thread. */
+static void assert_tables_apart(pid_t pid, const struct proc *a,
+				const struct proc *b)
+{
+	char dir[64], fd[64 + 256 + 8];
+	struct dirent *e;
+	bool has_a = false, has_b = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		bool x, y;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(fd, sizeof(fd), "%s/%s/fd", dir, e->d_name);
+		x = holds_pipe_of(fd, a);
+		y = holds_pipe_of(fd, b);
+		assert_false(x && y);
+		if (atoi(e->d_name) == (int)pid)
+			assert_false(x || y);
+		has_a |= x;
+		has_b |= y;
+	}
+	closedir(d);
+	assert_true(has_a && has_b);
+}
+
+/* The last line of text (which ends with a newline). */
+static const char *last_line(const char *text)
+{
+	size_t n = strlen(text);
+
+	assert_true(n > 0 && text[n - 1] == '\n');
+	for (n--; n > 0 && text[n - 1] != '\n'; n--)
+		;
+	return text + n;
+}
+
 /* proc_start_probes: two styles of the real UDP probe binary with one
- * exec (--serve). Each is a child of this process (it reaps them), runs
- * in the client's namespace on its own three pipes (its events name its
- * own style), answers its sync and ends 0; the serving process itself is
- * gone. The namespace has no route, so the sends fail: what is tested is
- * the plumbing, not the network. */
+ * exec and no fork (--serve): each a thread of one process, a child of
+ * this one, with a descriptor table of its own. Each runs in the client's
+ * namespace on its own three pipes (its events name its own style),
+ * answers its sync and ends with status 0 as its last line; the process
+ * is gone once both are closed. The namespace has no route, so the sends
+ * fail: what is tested is the plumbing, not the network. */
 static void test_serve_styles(void **state)
 {
 	static const char *const names[] = {"udp-unconnected", "udp-recverr"};
@@ -466,6 +510,7 @@ static void test_serve_styles(void **state)
 	char err[256] = "", path[512], want[64];
 	struct topo t;
 	int home, i, answered[2] = {0, 0}, done = 0;
+	pid_t pid;
 	time_t until;
 
 	(void)state;
@@ -496,8 +541,9 @@ static void test_serve_styles(void **state)
 	/* As soon as the start returns, no style holds the other's pipes:
 	 * a stdin read end kept by a sibling would let the worker write to
 	 * a style that is gone, as if it were alive. */
-	for (i = 0; i < 2; i++)
-		assert_false(holds_pipe_of(procs[i].pid, &procs[1 - i]));
+	assert_int_equal(procs[0].pid, procs[1].pid);
+	assert_ptr_equal(procs[0].group, procs[1].group);
+	assert_tables_apart(procs[0].pid, &procs[0], &procs[1]);
 	until = time(NULL) + 10;
 	while (done < 2) {
 		struct pollfd pfd[4];
@@ -526,6 +572,12 @@ static void test_serve_styles(void **state)
 				assert_int_equal(proc_tell(&procs[i],
 							   "go quiet\n"),
 						 0);
+			/* As the worker's event reader does (run.c). */
+			if (strstr(out[i], "{\"ev\":\"exit\"") &&
+			    strstr(out[i], "\"status\":0}")) {
+				procs[i].exited = true;
+				procs[i].exit_status = 0;
+			}
 			if (procs[i].out_fd < 0 && procs[i].err_fd < 0)
 				proc_reap(&procs[i]);
 			done += procs[i].reaped;
@@ -542,8 +594,18 @@ static void test_serve_styles(void **state)
 		assert_non_null(strstr(out[i], want));
 		assert_null(strstr(out[i], names[1 - i]));
 		assert_true(answered[i] >= 1);
-		proc_close(&procs[i]);
+		/* The status line ends the style's output. */
+		assert_string_equal(last_line(out[i]) + strlen(last_line(out[i])) -
+					    strlen("\"status\":0}\n"),
+				    "\"status\":0}\n");
+		assert_int_equal(strncmp(last_line(out[i]), "{\"ev\":\"exit\"", 12),
+				 0);
 	}
+	/* Closing the styles leaves nothing of the process to reap. */
+	pid = procs[0].pid;
+	proc_close(&procs[0]);
+	proc_close(&procs[1]);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
 	close(t.ns[NODE_CLIENT]);
 }
 
