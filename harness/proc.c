@@ -146,7 +146,7 @@ struct spawn_child {
 	const char *path;
 	const char *const *argv, *const *envp;
 	int in, out, err; /* the pipe ends that become 0, 1 and 2 */
-	int netns;	  /* the client's namespace */
+	int netns;	  /* the client's namespace; -1: stay */
 	pid_t parent;
 	sigset_t mask; /* the parent's signal mask, for the program */
 };
@@ -227,7 +227,7 @@ __attribute__((no_sanitize_address)) static int run_probe_child(void *arg)
 	}
 	if (getppid() != c->parent)
 		_exit(PROC_EXIT_NOSTART);
-	if (setns(c->netns, CLONE_NEWNET) < 0) {
+	if (c->netns >= 0 && setns(c->netns, CLONE_NEWNET) < 0) {
 		child_say("setns to the client: ", child_strerror(errno), NULL,
 			  NULL);
 		_exit(PROC_EXIT_NOSTART);
@@ -249,8 +249,8 @@ __attribute__((no_sanitize_address)) static int run_probe_child(void *arg)
  * in the parent until the child has gone: no handler may run in the
  * child. The child's pid, or -1 with errno. */
 static pid_t clone_probe(const char *path, const char *const *argv,
-			 const char *const *envp, const struct topo *t, int in,
-			 int out, int errp)
+			 const char *const *envp, int netns, int in, int out,
+			 int errp)
 {
 	struct spawn_child c = {
 		.path = path,
@@ -259,7 +259,7 @@ static pid_t clone_probe(const char *path, const char *const *argv,
 		.in = in,
 		.out = out,
 		.err = errp,
-		.netns = t->ns[NODE_CLIENT],
+		.netns = netns,
 		.parent = getpid(),
 	};
 	sigset_t all;
@@ -309,7 +309,7 @@ static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 	}
 	p->t_start = event_now_ns();
 	p->pid = contain ? fork()
-			 : clone_probe(path, argv, envp, t, in[0], out[1],
+			 : clone_probe(path, argv, envp, t->ns[NODE_CLIENT], in[0], out[1],
 				       errp[1]);
 	if (p->pid < 0) {
 		snprintf(err, errlen, "%s: %s", contain ? "fork" : "clone",
@@ -438,48 +438,200 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 	return spawn_argv(p, t, path, argv, NULL, false, err, errlen);
 }
 
-/* Sets or clears FD_CLOEXEC on fd. */
-static int set_cloexec(int fd, bool on)
+/* Reaps g's process if it has ended (wait: waits for it to). True once
+ * it is reaped. */
+static bool group_wait(struct proc_group *g, bool wait)
 {
-	int f = fcntl(fd, F_GETFD);
+	pid_t r;
 
-	if (f < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, on ? f | FD_CLOEXEC : f & ~FD_CLOEXEC);
+	if (g->reaped)
+		return true;
+	do
+		r = waitpid(g->pid, &g->status, wait ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != g->pid)
+		return false;
+	g->reaped = true;
+	return true;
 }
 
-/* Reads the serving probe's "ok" (every style runs) from fd; false at end
- * of file or on anything else. */
-static bool read_ok(int fd)
-{
-	char buf[8];
-	size_t len = 0;
-	ssize_t r;
+/* A probe binary's resident --serve process in this worker: started by
+ * the first case that needs it, kept while its styles end by themselves,
+ * replaced once it was killed. */
+struct resident {
+	char path[512];
+	int sock;	     /* the worker's end of its request socket */
+	int err_fd;	     /* its stderr, read when it fails */
+	struct proc_group g; /* g.pid 0: none */
+};
 
-	while (len < 3) {
-		r = read(fd, buf + len, sizeof(buf) - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
+#define RESIDENTS_MAX 8
+static struct resident residents[RESIDENTS_MAX];
+
+/* Ends r's process: closing its socket tells it to exit; kill_it: it is
+ * killed instead. */
+static void resident_end(struct resident *r, bool kill_it)
+{
+	if (r->g.pid <= 0)
+		return;
+	if (kill_it && !r->g.reaped)
+		kill(r->g.pid, SIGKILL);
+	close(r->sock);
+	close(r->err_fd);
+	group_wait(&r->g, true);
+	r->g = (struct proc_group){0};
+	r->sock = r->err_fd = -1;
+}
+
+void proc_stop_servers(void)
+{
+	int i;
+
+	for (i = 0; i < RESIDENTS_MAX; i++)
+		resident_end(&residents[i], false);
+}
+
+/* Starts path's resident server in the worker's own namespace (each of
+ * its styles enters the client's, in its own thread). */
+static int resident_start(struct resident *r, const char *path, char *err,
+			  size_t errlen)
+{
+	char parent[16];
+	const char *argv[] = {path, "--serve", parent, NULL};
+	int sv[2], ep[2], null;
+	pid_t pid = -1;
+
+	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
 	}
-	return len == 3 && memcmp(buf, "ok\n", 3) == 0;
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		close(sv[0]), close(sv[1]);
+		return -1;
+	}
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0)
+		pid = clone_probe(path, argv, NULL, -1, sv[1], null, ep[1]);
+	if (pid < 0)
+		snprintf(err, errlen, "starting %s: %s", path, strerror(errno));
+	if (null >= 0)
+		close(null);
+	close(sv[1]);
+	close(ep[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		close(ep[0]);
+		return -1;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	r->sock = sv[0];
+	r->err_fd = ep[0];
+	r->g = (struct proc_group){.pid = pid};
+	return 0;
+}
+
+/* err: why r's process failed, its status and the first line of its
+ * stderr. It is killed and reaped. */
+static void resident_failed(struct resident *r, char *err, size_t errlen)
+{
+	char why[256];
+	ssize_t n;
+
+	kill(r->g.pid, SIGKILL);
+	group_wait(&r->g, true);
+	n = read(r->err_fd, why, sizeof(why) - 1);
+	why[n > 0 ? n : 0] = '\0';
+	if (strchr(why, '\n'))
+		*strchr(why, '\n') = '\0';
+	snprintf(err, errlen, "%s --serve %s %d%s%s", r->path,
+		 WIFEXITED(r->g.status) ? "exited" : "killed by signal",
+		 WIFEXITED(r->g.status) ? WEXITSTATUS(r->g.status)
+					: WTERMSIG(r->g.status),
+		 why[0] ? ": " : "", why);
+	resident_end(r, true);
+}
+
+/* Sends one request (proc_start_probes) to r and waits for its "ok". 0;
+ * -1 when r failed (then it is gone, and err says why). */
+static int resident_ask(struct resident *r, const char *req, size_t len,
+			const int *fds, int nfds, char *err, size_t errlen)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * (1 + 3 * PROC_SERVE_MAX))];
+	} ctl;
+	struct iovec iov = {(void *)(uintptr_t)req, len};
+	struct msghdr m = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds),
+	};
+	struct cmsghdr *cm;
+	char ok[4];
+	ssize_t n;
+
+	memset(ctl.buf, 0, sizeof(ctl.buf));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)nfds);
+	do
+		n = sendmsg(r->sock, &m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)len) {
+		do
+			n = recv(r->sock, ok, sizeof(ok), 0);
+		while (n < 0 && errno == EINTR);
+		if (n == 2 && memcmp(ok, "ok", 2) == 0)
+			return 0;
+	}
+	resident_failed(r, err, errlen);
+	return -1;
+}
+
+/* The resident server of path, started if none runs. */
+static struct resident *resident_for(const char *path, char *err,
+				     size_t errlen)
+{
+	struct resident *r = NULL;
+	int i;
+
+	for (i = 0; i < RESIDENTS_MAX && !r; i++)
+		if (residents[i].g.pid > 0 &&
+		    strcmp(residents[i].path, path) == 0)
+			r = &residents[i];
+	for (i = 0; i < RESIDENTS_MAX && !r; i++)
+		if (residents[i].g.pid == 0)
+			r = &residents[i];
+	if (!r) {
+		snprintf(err, errlen, "more than %d probe binaries",
+			 RESIDENTS_MAX);
+		return NULL;
+	}
+	/* Killed with a case's styles, or gone on its own: a new one. */
+	if (r->g.pid > 0 && group_wait(&r->g, false))
+		resident_end(r, false);
+	if (r->g.pid == 0 && resident_start(r, path, err, errlen) < 0)
+		return NULL;
+	return r;
 }
 
 int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
 		      int n, const struct topo *t, const char *probe_dir,
 		      const struct fault_plan *plan, char *err, size_t errlen)
 {
-	char path[512], parent[16], fds[PROC_SERVE_MAX][96], why[256];
-	int pipes[PROC_SERVE_MAX][3][2], ctl[2] = {-1, -1}, errp[2] = {-1, -1};
-	const char *argv[24 + 2 * PROC_SERVE_MAX];
-	struct proc_group *g;
-	pid_t master;
+	char path[512], req[4096];
+	int pipes[PROC_SERVE_MAX][3][2], fds[1 + 3 * PROC_SERVE_MAX];
+	const char *argv[24];
 	struct plan_args b;
-	int argc = 0, i, k, status, null = -1, rc = -1;
-	uint64_t t0;
-	size_t wl;
+	struct resident *r;
+	size_t len = 0;
+	int argc, i, k, tries, rc = -1;
+	uint64_t t0 = 0;
 
 	if (n < 1 || n > PROC_SERVE_MAX) {
 		snprintf(err, errlen, "%d probes at once; 1..%d", n,
@@ -492,10 +644,14 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 	for (i = 0; i < n; i++)
 		for (k = 0; k < 3; k++)
 			pipes[i][k][0] = pipes[i][k][1] = -1;
-	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
-	argv[argc++] = path;
-	argv[argc++] = "--serve";
-	argv[argc++] = parent;
+	/* The request: the words of a style run, NUL-separated, and each
+	 * style's three pipe ends as indexes into the descriptors that
+	 * follow the client's namespace. */
+	argc = add_plan_args(plan, &b, argv, 0);
+	for (i = 0; i < argc; i++)
+		len += (size_t)snprintf(req + len, sizeof(req) - len, "%s%c",
+					argv[i], 0);
+	fds[0] = t->ns[NODE_CLIENT];
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < 3; k++)
 			if (pipe2(pipes[i][k], O_CLOEXEC) < 0) {
@@ -504,83 +660,41 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 				goto out;
 			}
 		/* The style's ends: stdin reads, stdout and stderr write. */
-		snprintf(fds[i], sizeof(fds[i]), "%s:%d:%d:%d", defs[i]->name,
-			 pipes[i][0][0], pipes[i][1][1], pipes[i][2][1]);
-		argv[argc++] = "--fds";
-		argv[argc++] = fds[i];
-	}
-	argc = add_plan_args(plan, &b, argv, argc);
-	argv[argc] = NULL;
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
-	    pipe2(errp, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		goto out;
-	}
-	/* The styles' ends must cross the exec; the worker is single
-	 * threaded and the spawn waits for the exec, so no other process
-	 * can inherit them meanwhile. */
-	for (i = 0; i < n; i++)
-		if (set_cloexec(pipes[i][0][0], false) < 0 ||
-		    set_cloexec(pipes[i][1][1], false) < 0 ||
-		    set_cloexec(pipes[i][2][1], false) < 0) {
-			snprintf(err, errlen, "fcntl(FD_CLOEXEC): %s",
-				 strerror(errno));
+		fds[1 + 3 * i] = pipes[i][0][0];
+		fds[2 + 3 * i] = pipes[i][1][1];
+		fds[3 + 3 * i] = pipes[i][2][1];
+		len += (size_t)snprintf(req + len, sizeof(req) - len,
+					"--fds%c%s:%d:%d:%d%c", 0,
+					defs[i]->name, 3 * i, 3 * i + 1,
+					3 * i + 2, 0);
+		if (len >= sizeof(req)) {
+			snprintf(err, errlen, "probe request too long");
 			goto out;
 		}
-	t0 = event_now_ns();
-	master = clone_probe(path, argv, NULL, t, null, ctl[1], errp[1]);
-	if (master < 0) {
-		snprintf(err, errlen, "clone: %s", strerror(errno));
-		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		close(pipes[i][0][0]), pipes[i][0][0] = -1;
-		close(pipes[i][1][1]), pipes[i][1][1] = -1;
-		close(pipes[i][2][1]), pipes[i][2][1] = -1;
+	/* A server that died since its last case, or dies at this request,
+	 * is replaced once. */
+	for (tries = 0;; tries++) {
+		r = resident_for(path, err, errlen);
+		if (!r)
+			goto out;
+		t0 = event_now_ns();
+		if (resident_ask(r, req, len, fds, 1 + 3 * n, err, errlen) == 0)
+			break;
+		if (tries == 1)
+			goto out;
 	}
-	close(ctl[1]), ctl[1] = -1;
-	close(errp[1]), errp[1] = -1;
-	if (!read_ok(ctl[0])) {
-		kill(master, SIGKILL);
-		while (waitpid(master, &status, 0) < 0 && errno == EINTR)
-			;
-		wl = 0;
-		why[0] = '\0';
-		while (wl < sizeof(why) - 1) {
-			ssize_t r = read(errp[0], why + wl,
-					 sizeof(why) - 1 - wl);
-
-			if (r <= 0)
-				break;
-			wl += (size_t)r;
-		}
-		why[wl] = '\0';
-		if (wl && why[wl - 1] == '\n')
-			why[wl - 1] = '\0';
-		snprintf(err, errlen, "%s --serve did not start its %d styles%s%s",
-			 path, n, why[0] ? ": " : "", why);
-		goto out;
-	}
-	g = calloc(1, sizeof(*g));
-	if (!g) {
-		kill(master, SIGKILL);
-		waitpid(master, NULL, 0);
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	g->pid = master;
-	g->refs = n;
 	for (i = 0; i < n; i++) {
 		struct proc *p = ps[i];
 
-		p->pid = master;
-		p->group = g;
+		p->pid = r->g.pid;
+		p->group = &r->g;
 		p->t_start = t0;
 		p->in_fd = pipes[i][0][1];
 		p->out_fd = pipes[i][1][0];
 		p->err_fd = pipes[i][2][0];
 		pipes[i][0][1] = pipes[i][1][0] = pipes[i][2][0] = -1;
+		r->g.refs++;
 		if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
 		    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
 			snprintf(err, errlen,
@@ -598,16 +712,6 @@ out:
 			if (pipes[i][k][1] >= 0)
 				close(pipes[i][k][1]);
 		}
-	if (ctl[0] >= 0)
-		close(ctl[0]);
-	if (ctl[1] >= 0)
-		close(ctl[1]);
-	if (errp[0] >= 0)
-		close(errp[0]);
-	if (errp[1] >= 0)
-		close(errp[1]);
-	if (null >= 0)
-		close(null);
 	return rc;
 }
 
@@ -893,23 +997,6 @@ int proc_tell(struct proc *p, const char *msg)
 	return -1;
 }
 
-/* Reaps g's process if it has ended (wait: waits for it to). True once
- * it is reaped. */
-static bool group_wait(struct proc_group *g, bool wait)
-{
-	pid_t r;
-
-	if (g->reaped)
-		return true;
-	do
-		r = waitpid(g->pid, &g->status, wait ? 0 : WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r != g->pid)
-		return false;
-	g->reaped = true;
-	return true;
-}
-
 bool proc_reap(struct proc *p)
 {
 	if (p->reaped || p->pid <= 0 || p->out_fd >= 0 || p->err_fd >= 0)
@@ -948,17 +1035,16 @@ void proc_close(struct proc *p)
 	if (p->group) {
 		struct proc_group *g = p->group;
 
-		/* The styles end with the case: the process goes with the
-		 * last of its styles, killed if it still runs. */
-		if (!p->reaped && !g->reaped)
+		/* A style still running at the end of its case goes, and
+		 * its server with it (a thread cannot be killed alone); the
+		 * next case gets a new server. One whose styles all ended
+		 * by themselves serves on. */
+		if (!p->reaped && !g->reaped) {
 			kill(g->pid, SIGKILL);
-		if (--g->refs == 0) {
-			if (!g->reaped) {
-				kill(g->pid, SIGKILL);
-				group_wait(g, true);
-			}
-			free(g);
+			g->killed = true;
 		}
+		if (--g->refs == 0 && g->killed)
+			group_wait(g, true);
 		p->group = NULL;
 		p->reaped = true;
 	} else if (!p->reaped && p->pid > 0) {

@@ -38,13 +38,14 @@
 /* What /bin/sh answers for a command it found but cannot execute. */
 #define PROC_EXIT_NOEXEC 126
 
-/* The process of a probe binary's --serve, whose threads are the styles
- * of one case (proc_start_probes). */
+/* The resident process of a probe binary's --serve, whose threads are
+ * the styles of the case at hand (proc_start_probes). */
 struct proc_group {
 	pid_t pid;
 	int status; /* wait status, once reaped */
 	bool reaped;
-	int refs; /* styles not closed yet */
+	bool killed; /* a style was closed running: the process goes */
+	int refs;    /* styles not closed yet */
 };
 
 struct proc {
@@ -79,20 +80,27 @@ int proc_start_probe(struct proc *p, const struct topo *t,
 		     const char *probe_dir, const struct probe_def *def,
 		     const struct fault_plan *plan, char *err, size_t errlen);
 
-/* Starts probes ps[0..n-1], styles defs[0..n-1] of one binary, with one
- * exec and no fork: the binary's --serve runs each style in a thread of
- * its own with its own descriptor table and its own three pipes, so each
- * ps[i] reads, tells and closes as a probe of its own does. Their pid is
- * the one process's (ps[i]->group): killing one style kills them all, a
- * style's status is the one it sent last (EV_EXIT, noted by the caller in
- * exited and exit_status) or, when it sent none, its process's. The
- * process is reaped once, by whichever style needs it first, and killed
- * when the last style is closed. 1 <= n <= PROC_SERVE_MAX. 0, or -1 with
- * err; then no probe was left running and the ps[i] are untouched. */
+/* Starts probes ps[0..n-1], styles defs[0..n-1] of one binary, with no
+ * exec and no fork: the binary's resident server in this worker (started
+ * at its first use with --serve, in the worker's own namespace) runs each
+ * style in a thread that enters t's client namespace, with its own
+ * descriptor table and its own three pipes, so each ps[i] reads, tells
+ * and closes as a probe of its own does. Their pid is the server's
+ * (ps[i]->group): killing one style kills the server and every style it
+ * runs. A style's status is the one it sent last (EV_EXIT, which the
+ * caller notes in exited and exit_status) or, when it sent none, its
+ * server's. Closing a style that still runs kills the server; the next
+ * case that needs one starts a new one, as after any death. 1 <= n <=
+ * PROC_SERVE_MAX. 0, or -1 with err; then no probe was left running and
+ * the ps[i] are untouched. */
 #define PROC_SERVE_MAX 32
 int proc_start_probes(struct proc *const *ps, const struct probe_def *const *defs,
 		      int n, const struct topo *t, const char *probe_dir,
 		      const struct fault_plan *plan, char *err, size_t errlen);
+
+/* Ends this worker's resident probe servers (proc_start_probes) and
+ * reaps them. */
+void proc_stop_servers(void);
 
 /* A user's command, ready to run: its template's placeholders {addr},
  * {port}, {dir}, {hostport} and {family} become quoted references to the

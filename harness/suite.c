@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "cell.h"
 #include "jsontext.h"
+#include "proc.h"
 
 /* A job slot's worker: a process that runs one case at a time, for as
  * long as there are cases. It is forked once, not once a case: a fork of
@@ -132,8 +133,10 @@ static void worker(const struct case_def *cases, int n,
 		got = read(cmd, &idx, sizeof(idx));
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got == 0)
+		if (got == 0) {
+			proc_stop_servers();
 			_exit(0);
+		}
 		if (got != (ssize_t)sizeof(idx) || idx < 0 || idx >= n)
 			_exit(1);
 		if (setup[0])

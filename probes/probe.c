@@ -33,6 +33,9 @@
 static __thread FILE *ev_out, *ev_in;
 static __thread int err_fd = 2;
 static __thread bool in_thread;
+/* A --serve style's own part of its request, freed when it ends. */
+struct served;
+static __thread struct served *self;
 
 static void emit(struct event *e)
 {
@@ -59,6 +62,8 @@ static void __attribute__((noreturn)) thread_end(int code)
 		fclose(ev_in);
 	close(err_fd);
 	ev_out = ev_in = NULL;
+	free(self);
+	self = NULL;
 	pthread_exit(NULL);
 }
 
@@ -538,23 +543,31 @@ static const struct probe_style *find_style(const char *name)
 	probe_errx(3, "unknown style '%s' (try --list)", name);
 }
 
-#define SERVE_MAX 32
+static bool parse_plan_option(int c, const char *arg, struct probe *p);
 
-/* One style of a --serve run, in its thread. */
+#define SERVE_MAX 32
+/* A request's descriptors: the client's namespace, then three a style. */
+#define SERVE_FDS (1 + 3 * SERVE_MAX)
+
+/* One style of a --serve request, in its thread, which frees it. */
 struct served {
 	const struct probe_style *s;
+	int netns;
 	int fd[3]; /* its stdin, stdout and stderr */
 	struct probe p;
 	pthread_barrier_t *ready;
 };
 
-/* "STYLE:IN:OUT:ERR" (--fds). */
-static void parse_fds(const char *arg, struct served *v)
+
+/* "STYLE:IN:OUT:ERR" (--fds), IN, OUT and ERR indexes into the request's
+ * descriptors after the namespace's (fds[1..nfds-1]). */
+static void parse_fds(const char *arg, struct served *v, const int *fds,
+		      int nfds)
 {
 	char name[64];
 	const char *colon = strchr(arg, ':');
 	char *end;
-	long fd;
+	long k;
 	int i;
 
 	if (!colon || (size_t)(colon - arg) >= sizeof(name))
@@ -564,11 +577,12 @@ static void parse_fds(const char *arg, struct served *v)
 	v->s = find_style(name);
 	for (i = 0; i < 3; i++) {
 		errno = 0;
-		fd = strtol(colon + 1, &end, 10);
-		if (errno || end == colon + 1 || fd < 3 || fd > 1023 ||
+		k = strtol(colon + 1, &end, 10);
+		if (errno || end == colon + 1 || k < 0 || k + 1 >= nfds ||
 		    *end != (i < 2 ? ':' : '\0'))
-			probe_errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR", arg);
-		v->fd[i] = (int)fd;
+			probe_errx(3, "--fds: '%s' is not STYLE:IN:OUT:ERR",
+				   arg);
+		v->fd[i] = fds[k + 1];
 		colon = end;
 	}
 }
@@ -601,15 +615,18 @@ static void close_except(const int keep[3])
 }
 
 /* A style in a thread of its own, as if it were a process of its own:
- * its own descriptor table (unshare CLONE_FILES) holding only its three
- * pipes and what it opens, its events on its own stdout pipe, its status
- * as its last event. The barrier tells main that the thread's copy of the
- * table exists, so main may close the styles' pipes in its own. */
+ * in the client's namespace (setns is a thread's own), with its own
+ * descriptor table (unshare CLONE_FILES) holding only its three pipes and
+ * what it opens, its events on its own stdout pipe, its status as its
+ * last event. The barrier tells the server that the thread's copy of the
+ * table exists, so the server may close the request's descriptors in its
+ * own. */
 static void *serve_thread(void *arg)
 {
 	struct served *v = arg;
 	int rc, e;
 
+	self = v;
 	/* The streams name descriptor numbers, the same in the copy. */
 	ev_out = fdopen(v->fd[1], "w");
 	ev_in = fdopen(v->fd[0], "r");
@@ -624,56 +641,141 @@ static void *serve_thread(void *arg)
 		errno = e;
 		probe_err(3, "unshare(CLONE_FILES)");
 	}
+	if (setns(v->netns, CLONE_NEWNET) < 0)
+		probe_err(3, "setns into the client's namespace");
 	close_except(v->fd);
 	if (!ev_out || !ev_in)
 		probe_errx(3, "fdopen: out of memory");
 	probe_exit(run_style(&v->p, v->s));
 }
 
-/* --serve: runs every style of v as a thread of this process, each with
- * its own fresh socket and its own three pipes (serve_thread): one exec
- * and no fork for a case's styles of this binary. It writes "ok" on
- * stdout once every style runs and nothing of theirs is open here, and
- * exits when the last has ended. It dies with the worker, killing every
- * style with it. */
-static int serve(const struct probe *p, pid_t worker, struct served *v, int n)
+/* One request: "--dst ADDR --dport PORT [...] --fds STYLE:IN:OUT:ERR
+ * ...", as NUL-separated words, with its descriptors. Starts each style
+ * in a thread and returns once every thread has its own table and none of
+ * the request's descriptors is open here. A malformed request ends the
+ * server (exit 3, the reason on its stderr): the worker wrote it. */
+static void serve_request(char *req, size_t len, const int *fds, int nfds)
 {
+	static const struct option opts[] = {
+		{"dst", required_argument, NULL, 'd'},
+		{"dport", required_argument, NULL, 'p'},
+		{"ttl", required_argument, NULL, 't'},
+		{"size", required_argument, NULL, 'z'},
+		{"count", required_argument, NULL, 'n'},
+		{"burst", required_argument, NULL, 'b'},
+		{"fds", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
+	struct served *v[SERVE_MAX];
+	char *argv[4 + 16 + 2 * SERVE_MAX];
 	pthread_barrier_t ready;
 	pthread_attr_t attr;
-	pthread_t th[SERVE_MAX];
-	int i, rc;
+	pthread_t th;
+	char name[] = "request";
+	size_t at = 0;
+	int argc = 0, nv = 0, c, i, rc;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != worker)
-		probe_errx(3, "the worker %ld is gone", (long)worker);
-	/* A style that writes to a pipe or socket whose reader is gone gets
-	 * EPIPE, as its call's result; the signal would end every style. */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		probe_err(3, "signal(SIGPIPE)");
-	if (pthread_barrier_init(&ready, NULL, (unsigned)n + 1) != 0 ||
+	argv[argc++] = name;
+	while (at < len && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1) {
+		argv[argc++] = req + at;
+		at += strlen(req + at) + 1;
+	}
+	argv[argc] = NULL;
+	if (at < len)
+		probe_errx(3, "request: too many words");
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f') {
+			if (nv == SERVE_MAX)
+				probe_errx(3, "--fds: at most %d styles",
+					   SERVE_MAX);
+			v[nv] = calloc(1, sizeof(*v[nv]));
+			if (!v[nv])
+				probe_errx(3, "out of memory");
+			parse_fds(optarg, v[nv++], fds, nfds);
+		} else if (c == '?' || !parse_plan_option(c, optarg, &p)) {
+			probe_errx(3, "request: bad option");
+		}
+	}
+	if (!p.dst.family || !p.dport || optind != argc || nv == 0 ||
+	    nfds != 1 + 3 * nv)
+		probe_errx(3, "request: incomplete (%d styles, %d descriptors)",
+			   nv, nfds);
+	if (pthread_barrier_init(&ready, NULL, (unsigned)nv + 1) != 0 ||
 	    pthread_attr_init(&attr) != 0 ||
-	    pthread_attr_setstacksize(&attr, 1u << 20) != 0)
+	    pthread_attr_setstacksize(&attr, 1u << 20) != 0 ||
+	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) != 0)
 		probe_errx(3, "pthread setup failed");
-	for (i = 0; i < n; i++) {
-		v[i].p = *p;
-		v[i].ready = &ready;
-		rc = pthread_create(&th[i], &attr, serve_thread, &v[i]);
+	for (i = 0; i < nv; i++) {
+		v[i]->p = p;
+		v[i]->netns = fds[0];
+		v[i]->ready = &ready;
+		rc = pthread_create(&th, &attr, serve_thread, v[i]);
 		if (rc) {
 			errno = rc;
 			probe_err(3, "pthread_create");
 		}
 	}
 	pthread_barrier_wait(&ready);
-	for (i = 0; i < n; i++) {
-		close(v[i].fd[0]);
-		close(v[i].fd[1]);
-		close(v[i].fd[2]);
+	pthread_barrier_destroy(&ready);
+	pthread_attr_destroy(&attr);
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
+/* --serve WORKER: the worker's resident server for this binary's styles,
+ * so that a case costs no exec and no fork for them. It reads requests
+ * (serve_request) on stdin, a SOCK_SEQPACKET socket, answers each with
+ * "ok" once its styles run, and exits when the worker closes the socket.
+ * It dies with the worker, killing every style with it; a style that must
+ * be killed (the case's deadline) takes the server with it, and the
+ * worker starts another for the next case. */
+static int serve(pid_t worker)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != worker)
+		probe_errx(3, "the worker %ld is gone", (long)worker);
+	/* A style that writes to a pipe or socket whose reader is gone gets
+	 * EPIPE, as its call's result; the signal would end every style. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		probe_err(3, "signal(SIGPIPE)");
+	for (;;) {
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(int) * SERVE_FDS)];
+		} ctl;
+		char req[8192];
+		struct iovec iov = {req, sizeof(req) - 1};
+		struct msghdr m = {.msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = ctl.buf,
+				   .msg_controllen = sizeof(ctl.buf)};
+		int fds[SERVE_FDS], nfds = 0;
+		struct cmsghdr *cm;
+		ssize_t n;
+
+		n = recvmsg(0, &m, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			return 0;
+		if (n < 0)
+			probe_err(3, "recvmsg");
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS && nfds == 0) {
+				nfds = (int)((cm->cmsg_len - CMSG_LEN(0)) /
+					     sizeof(int));
+				memcpy(fds, CMSG_DATA(cm),
+				       sizeof(int) * (size_t)nfds);
+			}
+		if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+			probe_errx(3, "request truncated");
+		req[n] = '\0';
+		serve_request(req, (size_t)n, fds, nfds);
+		if (send(0, "ok", 2, MSG_NOSIGNAL) != 2)
+			probe_err(3, "answering a request");
 	}
-	if (write(1, "ok\n", 3) != 3)
-		probe_err(3, "writing ok");
-	close(1);
-	for (i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
-	return 0;
 }
 
 static void usage(void)
@@ -683,12 +785,40 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: icmplab-probe-* --style STYLE --dst ADDR "
 		"--dport PORT [--ttl N] [--size BYTES] [--count N] "
-		"[--burst N]\n       icmplab-probe-* --serve PID --fds "
-		"STYLE:IN:OUT:ERR ... --dst ADDR --dport PORT [...]\n"
+		"[--burst N]\n       icmplab-probe-* --serve WORKER "
+		"(requests on stdin, from the harness)\n"
 		"       icmplab-probe-* --list\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
 		fprintf(stderr, "  %-24s %s\n", s->name, style_def(s)->summary);
 	exit(3);
+}
+
+/* The options of one style run, shared by the command line and --serve's
+ * requests: true when c was one of them. */
+static bool parse_plan_option(int c, const char *arg, struct probe *p)
+{
+	switch (c) {
+	case 'd':
+		if (addr_parse(arg, &p->dst) < 0)
+			probe_errx(3, "--dst: '%s' is not an address", arg);
+		return true;
+	case 'p':
+		p->dport = (uint16_t)parse_num("--dport", arg, 1, 65535);
+		return true;
+	case 't':
+		p->ttl = (int)parse_num("--ttl", arg, 0, 255);
+		return true;
+	case 'z':
+		p->size = (size_t)parse_num("--size", arg, 16, 65000);
+		return true;
+	case 'n':
+		p->count = (unsigned)parse_num("--count", arg, 1, 1000);
+		return true;
+	case 'b':
+		p->burst = (unsigned)parse_num("--burst", arg, 1, 1000);
+		return true;
+	}
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -703,52 +833,22 @@ int main(int argc, char **argv)
 		{"burst", required_argument, NULL, 'b'},
 		{"list", no_argument, NULL, 'l'},
 		{"serve", required_argument, NULL, 'S'},
-		{"fds", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
 	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
-	static struct served v[SERVE_MAX];
 	const struct probe_style *s;
 	const char *style = NULL;
 	pid_t worker = 0;
-	int c, nv = 0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			style = optarg;
 			break;
-		case 'd':
-			if (addr_parse(optarg, &p.dst) < 0)
-				probe_errx(3, "--dst: '%s' is not an address",
-				     optarg);
-			break;
-		case 'p':
-			p.dport = (uint16_t)parse_num("--dport", optarg, 1,
-						      65535);
-			break;
-		case 't':
-			p.ttl = (int)parse_num("--ttl", optarg, 0, 255);
-			break;
-		case 'z':
-			p.size = (size_t)parse_num("--size", optarg, 16, 65000);
-			break;
-		case 'n':
-			p.count =
-				(unsigned)parse_num("--count", optarg, 1, 1000);
-			break;
-		case 'b':
-			p.burst =
-				(unsigned)parse_num("--burst", optarg, 1, 1000);
-			break;
 		case 'S':
 			worker = (pid_t)parse_num("--serve", optarg, 1,
 						  4194304);
-			break;
-		case 'f':
-			if (nv == SERVE_MAX)
-				probe_errx(3, "--fds: at most %d styles", SERVE_MAX);
-			parse_fds(optarg, &v[nv++]);
 			break;
 		case 'l':
 			for (s = probe_styles; s->name; s++)
@@ -756,13 +856,13 @@ int main(int argc, char **argv)
 				       style_def(s)->summary);
 			return 0;
 		default:
-			usage();
+			if (!parse_plan_option(c, optarg, &p))
+				usage();
 		}
 	}
-	if (!p.dst.family || !p.dport || optind != argc ||
-	    (worker ? style != NULL || nv == 0 : style == NULL || nv != 0))
-		usage();
 	if (worker)
-		return serve(&p, worker, v, nv);
+		return optind != argc || style ? (usage(), 3) : serve(worker);
+	if (!p.dst.family || !p.dport || optind != argc || !style)
+		usage();
 	return run_style(&p, find_style(style));
 }

@@ -6,8 +6,9 @@
  * `icmplab-probe-udp --style udp-connected
  * --dst 203.0.113.2 --dport 33434` runs one. One style, one fresh socket,
  * one question. Exit codes: 0 ran (whatever it observed), 3 setup failed,
- * 4 cannot run here (a skip event says why). `--serve WORKER --fds
- * STYLE:IN:OUT:ERR ...` runs several, each in a thread of its own with
+ * 4 cannot run here (a skip event says why). `--serve WORKER` is the
+ * worker's resident server: it runs the styles of each request it reads
+ * on stdin, each in a thread of its own in the client's namespace with
  * its own descriptor table, whose exit code is its last event ("exit").
  * Style code is thread-safe: no static buffers, and probe_err,
  * probe_errx and probe_exit instead of err, errx and exit.

@@ -326,7 +326,7 @@ static int run_raw_send_error(struct probe *p)
 	struct sockaddr_storage ss;
 	struct ipaddr client;
 	uint8_t msg[128];
-	uint16_t id = (uint16_t)getpid();
+	uint16_t id = (uint16_t)gettid(); /* its own, whatever runs beside it */
 	socklen_t len;
 	size_t n;
 	long r;

@@ -493,13 +493,14 @@ static const char *last_line(const char *text)
 	return text + n;
 }
 
-/* proc_start_probes: two styles of the real UDP probe binary with one
- * exec and no fork (--serve): each a thread of one process, a child of
- * this one, with a descriptor table of its own. Each runs in the client's
- * namespace on its own three pipes (its events name its own style),
- * answers its sync and ends with status 0 as its last line; the process
- * is gone once both are closed. The namespace has no route, so the sends
- * fail: what is tested is the plumbing, not the network. */
+/* proc_start_probes: two styles of the real UDP probe binary, each a
+ * thread of its resident server (--serve, a child of this process) with
+ * a descriptor table of its own. Each runs in the client's namespace on
+ * its own three pipes (its events name its own style), answers its sync
+ * and ends with status 0 as its last line. The server serves the next
+ * start too, goes when a style is closed still running, and is replaced
+ * then. The namespace has no route, so the sends fail: what is tested is
+ * the plumbing, not the network. */
 static void test_serve_styles(void **state)
 {
 	static const char *const names[] = {"udp-unconnected", "udp-recverr"};
@@ -601,10 +602,33 @@ static void test_serve_styles(void **state)
 		assert_int_equal(strncmp(last_line(out[i]), "{\"ev\":\"exit\"", 12),
 				 0);
 	}
-	/* Closing the styles leaves nothing of the process to reap. */
+	/* Styles that ended by themselves leave their server running, and
+	 * the next case's styles are its threads too. */
 	pid = procs[0].pid;
 	proc_close(&procs[0]);
 	proc_close(&procs[1]);
+	assert_int_equal(kill(pid, 0), 0);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
+	for (i = 0; i < 2; i++)
+		proc_init(&procs[i]);
+	if (proc_start_probes(ps, defs, 2, &t, ICMPLAB_PROBE_DIR, &plan, err,
+			      sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(procs[0].pid, pid);
+	/* A style closed while it runs (blocked on its sync) takes its
+	 * server with it; the next start gets a new one. */
+	proc_close(&procs[0]);
+	proc_close(&procs[1]);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+	for (i = 0; i < 2; i++)
+		proc_init(&procs[i]);
+	if (proc_start_probes(ps, defs, 1, &t, ICMPLAB_PROBE_DIR, &plan, err,
+			      sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_not_equal(procs[0].pid, pid);
+	pid = procs[0].pid;
+	proc_close(&procs[0]);
+	proc_stop_servers();
 	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
 	close(t.ns[NODE_CLIENT]);
 }
