@@ -1012,7 +1012,7 @@ void topo_destroy(struct topo *t)
 	t->client_ifindex = 0;
 }
 
-int topo_nft(const struct topo *t, enum topo_node node, const char *script,
+int topo_nft(struct topo *t, enum topo_node node, const char *script,
 	     char *err, size_t errlen)
 {
 	struct nft_ctx *ctx;
@@ -1037,6 +1037,8 @@ int topo_nft(const struct topo *t, enum topo_node node, const char *script,
 		go_home_quiet(t);
 		return -1;
 	}
+	/* Even a script that failed may have left some of its rules. */
+	t->nft_nodes |= 1u << node;
 	rc = nft_run_cmd_from_buffer(ctx, script);
 	if (rc != 0) {
 		size_t len;

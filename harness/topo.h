@@ -32,6 +32,9 @@ struct topo {
 	int client_ifindex; /* of c0, inside the client namespace */
 	struct ipaddr client4, router_c4, router_s4, server4;
 	struct ipaddr client6, router_c6, router_s6, server6;
+	/* Nodes that topo_nft gave a ruleset (bit 1 << node): the others
+	 * have none, being new (topo_dump lists only these). */
+	unsigned nft_nodes;
 };
 
 #define TOPO_CLIENT_IF	"c0"
@@ -88,7 +91,7 @@ int topo_sysctl(const struct topo *t, enum topo_node node, const char *path,
 
 /* Runs an nftables script (nft syntax) inside node's namespace through
  * libnftables. 0 / -1 with nft's own message in err. */
-int topo_nft(const struct topo *t, enum topo_node node, const char *script,
+int topo_nft(struct topo *t, enum topo_node node, const char *script,
 	     char *err, size_t errlen);
 
 /* Address helpers for a family: the client's, the server's, and the

@@ -146,7 +146,8 @@ static int ruleset(json_t *node, const char *name, char *err, size_t errlen)
 }
 
 /* One node, read in its namespace (the caller entered it). */
-static json_t *node_dump(const char *name, char *err, size_t errlen)
+static json_t *node_dump(const char *name, bool nft, char *err,
+			 size_t errlen)
 {
 	struct nl_cache *links = NULL, *addrs = NULL, *rts = NULL;
 	struct nl_sock *sk = nl_socket_alloc();
@@ -169,7 +170,7 @@ static json_t *node_dump(const char *name, char *err, size_t errlen)
 	node = json_pack("{s:s, s:o, s:o}", "node", name, "interfaces",
 			 interfaces(links, addrs), "routes",
 			 routes(links, rts));
-	if (node && ruleset(node, name, err, errlen) < 0) {
+	if (node && nft && ruleset(node, name, err, errlen) < 0) {
 		json_decref(node);
 		node = NULL;
 	}
@@ -192,7 +193,8 @@ json_t *topo_dump(const struct topo *t, char *err, size_t errlen)
 	for (i = 0; i < NODE_MAX; i++) {
 		if (topo_enter(t, (enum topo_node)i, err, errlen) < 0)
 			goto fail;
-		n = node_dump(topo_node_name((enum topo_node)i), err, errlen);
+		n = node_dump(topo_node_name((enum topo_node)i),
+			      t->nft_nodes & (1u << i), err, errlen);
 		if (topo_leave(t, err, errlen) < 0 || !n) {
 			json_decref(n);
 			goto fail;

@@ -15,7 +15,8 @@
 /* {"nodes": [NODE, ...]} for client, router and server in that order, each
  * NODE {"node", "interfaces": [{"name", "mtu", "up", "addrs": ["A/LEN"]}],
  * "routes": [{"dst", "via", "dev", "type"}], "nft": "ruleset text"} (nft
- * only when the node has a ruleset). Loopbacks, link-local addresses and
+ * only when the node has a ruleset; a node that topo_nft never touched
+ * has none, being new, and is not asked). Loopbacks, link-local addresses and
  * their routes are left out. The caller must be in its home namespace;
  * it is again on return. New reference, or NULL with err. */
 json_t *topo_dump(const struct topo *t, char *err, size_t errlen);
