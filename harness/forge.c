@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -1200,6 +1201,7 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 {
 	struct forger fg;
 	char script[512], client[ADDR_STRLEN], bare[96] = "";
+	char prefix[ADDR_STRLEN + 8], dst[ADDR_STRLEN];
 	const struct ipaddr *cl, *rc;
 	pid_t pid;
 	int keep[2], status;
@@ -1233,26 +1235,40 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 
 	if (open_sockets(t, &fg, err, errlen) < 0)
 		return -1;
-	if (fg.tcp_data)
+	/* Only the forged answer may come back: the router must not forward
+	 * the datagram to a server that would answer it too. A blackhole
+	 * route for the destination drops it silently (ip_route_input_slow,
+	 * no error of the router's own) after the forger's packet socket has
+	 * seen it. Where TCP data alone is forged, the bare segments of the
+	 * handshake must pass: nftables tells them by their length. */
+	if (!fg.tcp_data) {
+		snprintf(prefix, sizeof(prefix), "%s/%d",
+			 addr_str(&plan->dst, dst),
+			 fg.family == AF_INET6 ? 128 : 32);
+		if (topo_add_route(t, NODE_ROUTER, prefix, RTN_BLACKHOLE, NULL,
+				   err, errlen) < 0)
+			goto fail;
+	} else {
 		snprintf(bare, sizeof(bare),
 			 "    meta l4proto tcp %s length <= %d counter accept\n",
 			 fg.family == AF_INET6 ? "ip6" : "ip",
 			 fg.family == AF_INET6 ? FORGE_TCP_BARE_MAX6
 					       : FORGE_TCP_BARE_MAX);
-	/* Only the forged answer may come back: the router must not forward
-	 * the datagram to a server that would answer it too. */
-	snprintf(script, sizeof(script),
-		 "table %s icmplab_forge {\n"
-		 "  chain forward {\n"
-		 "    type filter hook forward priority 0; policy accept;\n"
-		 "%s"
-		 "    iifname \"%s\" %s saddr %s counter drop\n"
-		 "  }\n"
-		 "}\n",
-		 fg.family == AF_INET6 ? "ip6" : "ip", bare, TOPO_ROUTER_CIF,
-		 fg.family == AF_INET6 ? "ip6" : "ip", addr_str(cl, client));
-	if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
-		goto fail;
+		snprintf(script, sizeof(script),
+			 "table %s icmplab_forge {\n"
+			 "  chain forward {\n"
+			 "    type filter hook forward priority 0; policy "
+			 "accept;\n"
+			 "%s"
+			 "    iifname \"%s\" %s saddr %s counter drop\n"
+			 "  }\n"
+			 "}\n",
+			 fg.family == AF_INET6 ? "ip6" : "ip", bare,
+			 TOPO_ROUTER_CIF, fg.family == AF_INET6 ? "ip6" : "ip",
+			 addr_str(cl, client));
+		if (topo_nft(t, NODE_ROUTER, script, err, errlen) < 0)
+			goto fail;
+	}
 
 	/* It dies with the worker, whatever kills it, and holds nothing of
 	 * the harness's but its two sockets. */
