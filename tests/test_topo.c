@@ -385,7 +385,7 @@ static int nft_here(const char *script)
 
 static void test_nft_stays_in_node(void **state)
 {
-	const struct topo *t = *state;
+	struct topo *t = *state;
 	char err[512];
 
 	SKIP_UNLESS_PRIVILEGED();
