@@ -83,6 +83,8 @@ int helper_close_fds(const int *keep, size_t nkeep, char *err, size_t errlen);
  *                   event, just before the harness answers it
  *   fence-lost      the harness's fences go nowhere (a blackhole in the
  *                   client): no silence can be proven
+ *   worker-dies:C   the worker that is handed case C dies (SIGKILL)
+ *                   before it runs it
  * Each of them makes a real system call fail (or a real process die) on
  * the real path, so what the tests see is what a real failure gives. */
 const char *helper_test_break(const char *what);

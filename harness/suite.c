@@ -20,6 +20,7 @@
 
 #include "catalog.h"
 #include "cell.h"
+#include "helper.h"
 #include "jsontext.h"
 #include "proc.h"
 
@@ -142,6 +143,7 @@ static void worker(const struct case_def *cases, int n,
 		   const struct run_opts *ro, int cmd, int fd, pid_t parent)
 {
 	char setup[512] = "";
+	const char *victim;
 	int32_t idx;
 	ssize_t got;
 
@@ -160,6 +162,10 @@ static void worker(const struct case_def *cases, int n,
 		}
 		if (got != (ssize_t)sizeof(idx) || idx < 0 || idx >= n)
 			_exit(1);
+		/* Test-only: a worker that dies costs its case alone. */
+		victim = helper_test_break("worker-dies");
+		if (victim && strcmp(victim, cases[idx].name) == 0)
+			raise(SIGKILL);
 		if (setup[0])
 			snprintf(err, sizeof(err), "%s", setup);
 		else

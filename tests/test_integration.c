@@ -1051,6 +1051,56 @@ static void test_helper_failures(void **state)
 	}
 }
 
+/* A worker runs its slot's cases one after another; one that dies (here
+ * killed on purpose by the test-only ICMPLAB_TEST_BREAK) costs its case
+ * alone: that case's cells say why, and the slot's next case runs in a
+ * new worker. -j 1, so the next case can only have run in the new one. */
+static void test_worker_dies(void **state)
+{
+	const char *d = make_tmpdir("worker");
+	const char *argv[] = {
+		ICMPLAB_BIN, "run", "--no-matrix", "-j", "1", "--out", NULL,
+		"--probe", "udp-connected", "port_unreachable", "ttl_exceeded",
+		"silent_drop", NULL,
+	};
+	static const char *const kases[] = {"port_unreachable", "silent_drop",
+					    "ttl_exceeded"};
+	char err[4096];
+	json_t *doc, *c;
+	int i;
+
+	(void)state;
+	NEED_SUITE();
+	assert_non_null(d);
+	argv[6] = d;
+	setenv("ICMPLAB_TEST_BREAK", "worker-dies:silent_drop", 1);
+	assert_int_equal(run_cmd(argv, err, sizeof(err)), 1);
+	unsetenv("ICMPLAB_TEST_BREAK");
+	doc = load_results(d);
+	assert_non_null(doc);
+	assert_int_equal(json_array_size(json_object_get(doc, "cells")), 3);
+	for (i = 0; i < 3; i++) {
+		c = json_array_get(json_object_get(doc, "cells"), (size_t)i);
+		/* In case order, whichever worker ran them. */
+		assert_string_equal(
+			json_string_value(json_object_get(c, "case")),
+			kases[i]);
+		if (i == 1) {
+			assert_string_equal(json_string_value(json_object_get(
+						    c, "verdict")),
+					    "error");
+			assert_string_equal(json_string_value(json_object_get(
+						    c, "reason")),
+					    "case could not run: Killed");
+		} else {
+			assert_string_equal(json_string_value(json_object_get(
+						    c, "verdict")),
+					    "pass");
+		}
+	}
+	json_decref(doc);
+}
+
 /* A probe that dies between its sync event and the answer (here killed
  * on purpose by the test-only ICMPLAB_TEST_BREAK, as the OOM killer
  * might) costs its own process's cells only: the answer's write fails
@@ -1271,6 +1321,7 @@ int main(void)
 		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_helper_failures),
 		cmocka_unit_test(test_probe_killed_mid_sync),
+		cmocka_unit_test(test_worker_dies),
 		cmocka_unit_test(test_fences),
 		cmocka_unit_test(test_late_error_caught),
 		cmocka_unit_test(test_silence_not_proven),
