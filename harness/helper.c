@@ -215,9 +215,9 @@ int helper_stop(struct helper *h, char *why, size_t whylen)
 
 /* The points helper_test_break knows; a trailing ':' takes an argument. */
 static const char *const break_points[] = {
-	"forger-recv", "forger-build",	"forger-send",	 "forger-delay:",
-	"listener",    "kill-at-sync:", "fence-lost",	 "worker-dies:",
-	NULL,
+	"forger-recv",	 "forger-build", "forger-send",
+	"forger-delay:", "listener",	 "kill-at-sync:",
+	"fence-lost",	 "worker-dies:", NULL,
 };
 
 const char *helper_test_break(const char *what)

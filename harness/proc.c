@@ -309,8 +309,8 @@ static int spawn_argv(struct proc *p, const struct topo *t, const char *path,
 	}
 	p->t_start = event_now_ns();
 	p->pid = contain ? fork()
-			 : clone_probe(path, argv, envp, t->ns[NODE_CLIENT], in[0], out[1],
-				       errp[1]);
+			 : clone_probe(path, argv, envp, t->ns[NODE_CLIENT],
+				       in[0], out[1], errp[1]);
 	if (p->pid < 0) {
 		snprintf(err, errlen, "%s: %s", contain ? "fork" : "clone",
 			 strerror(errno));
@@ -594,8 +594,7 @@ static int resident_ask(struct resident *r, const char *req, size_t len,
 }
 
 /* The resident server of path, started if none runs. */
-static struct resident *resident_for(const char *path, char *err,
-				     size_t errlen)
+static struct resident *resident_for(const char *path, char *err, size_t errlen)
 {
 	struct resident *r = NULL;
 	int i;
@@ -663,10 +662,9 @@ int proc_start_probes(struct proc *const *ps, const struct probe_def *const *def
 		fds[1 + 3 * i] = pipes[i][0][0];
 		fds[2 + 3 * i] = pipes[i][1][1];
 		fds[3 + 3 * i] = pipes[i][2][1];
-		len += (size_t)snprintf(req + len, sizeof(req) - len,
-					"--fds%c%s:%d:%d:%d%c", 0,
-					defs[i]->name, 3 * i, 3 * i + 1,
-					3 * i + 2, 0);
+		len += (size_t)snprintf(
+			req + len, sizeof(req) - len, "--fds%c%s:%d:%d:%d%c", 0,
+			defs[i]->name, 3 * i, 3 * i + 1, 3 * i + 2, 0);
 		if (len >= sizeof(req)) {
 			snprintf(err, errlen, "probe request too long");
 			goto out;

@@ -3,13 +3,13 @@
  *
  * Containment: a user's command runs as pid 1 of a PID namespace of its
  * own (with its own /proc in a mount namespace of its own), under a holder
- * process that is the harness's child (proc.pid). When the command ends, or the holder is killed (the case's deadline), or the
- * harness dies (PR_SET_PDEATHSIG on the holder, and on the program), the
- * kernel kills every process in that namespace: nothing a program forks
- * outlives its case. The holder ends as the command did (same exit status,
- * same signal). Probe binaries fork nothing and run as the harness's
- * children, dying with it by PR_SET_PDEATHSIG; a case's styles of one
- * binary are threads of one such process (proc_start_probes).
+ * process that is the harness's child (proc.pid). When the command ends, or the
+ * holder is killed (the case's deadline), or the harness dies (PR_SET_PDEATHSIG
+ * on the holder, and on the program), the kernel kills every process in that
+ * namespace: nothing a program forks outlives its case. The holder ends as the
+ * command did (same exit status, same signal). Probe binaries fork nothing and
+ * run as the harness's children, dying with it by PR_SET_PDEATHSIG; a case's
+ * styles of one binary are threads of one such process (proc_start_probes).
  *
  * Two kinds of probe run here: the probe binaries (icmplab-probe-*, whose
  * stdout is JSON-lines events and whose stdin answers their syncs), and

@@ -32,7 +32,7 @@
  * every case it runs. The harness writes a case's index on cmd; the worker
  * answers on fd with the result's length (a uint64_t) and its text. */
 struct job {
-	int idx; /* the case it runs, -1 when the slot is free */
+	int idx;   /* the case it runs, -1 when the slot is free */
 	pid_t pid; /* 0: no worker (not started yet, or it died) */
 	int cmd, fd;
 	int cpu;
@@ -473,8 +473,8 @@ int suite_stream(const struct case_def *cases, int n,
 		/* A free slot gets its next case first: parsing and writing
 		 * out the results that came in is work the new worker need
 		 * not wait for. */
-		for (i = 0; i < o->jobs && next < n &&
-			    next < handed + ahead(o->jobs);
+		for (i = 0;
+		     i < o->jobs && next < n && next < handed + ahead(o->jobs);
 		     i++) {
 			if (jobs[i].idx >= 0)
 				continue;

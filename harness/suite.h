@@ -40,9 +40,9 @@ void suite_summarize(json_t *doc);
 /* Runs the n cases, o->jobs at once, each job slot in a worker process of
  * its own that runs its cases one after another (in a private network
  * namespace, pinned to one CPU, killed if the harness dies; a worker that
- * dies costs its case and the slot gets a new one). The cells come out in case order whatever the jobs.
- * Returns the results document (see docs/results.md), owned by the caller,
- * or NULL with err when no case could be started. */
+ * dies costs its case and the slot gets a new one). The cells come out in case
+ * order whatever the jobs. Returns the results document (see docs/results.md),
+ * owned by the caller, or NULL with err when no case could be started. */
 json_t *suite_run(const struct case_def *cases, int n,
 		  const struct suite_opts *o, char *err, size_t errlen);
 

@@ -1012,8 +1012,8 @@ void topo_destroy(struct topo *t)
 	t->client_ifindex = 0;
 }
 
-int topo_nft(struct topo *t, enum topo_node node, const char *script,
-	     char *err, size_t errlen)
+int topo_nft(struct topo *t, enum topo_node node, const char *script, char *err,
+	     size_t errlen)
 {
 	struct nft_ctx *ctx;
 	const char *msg;

@@ -91,8 +91,8 @@ int topo_sysctl(const struct topo *t, enum topo_node node, const char *path,
 
 /* Runs an nftables script (nft syntax) inside node's namespace through
  * libnftables. 0 / -1 with nft's own message in err. */
-int topo_nft(struct topo *t, enum topo_node node, const char *script,
-	     char *err, size_t errlen);
+int topo_nft(struct topo *t, enum topo_node node, const char *script, char *err,
+	     size_t errlen);
 
 /* Address helpers for a family: the client's, the server's, and the
  * router's address on each side. */

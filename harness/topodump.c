@@ -146,8 +146,7 @@ static int ruleset(json_t *node, const char *name, char *err, size_t errlen)
 }
 
 /* One node, read in its namespace (the caller entered it). */
-static json_t *node_dump(const char *name, bool nft, char *err,
-			 size_t errlen)
+static json_t *node_dump(const char *name, bool nft, char *err, size_t errlen)
 {
 	struct nl_cache *links = NULL, *addrs = NULL, *rts = NULL;
 	struct nl_sock *sk = nl_socket_alloc();

@@ -13,12 +13,10 @@
 #include "names.h"
 
 static const struct tok ev_kinds[] = {
-	{EV_START, "start"}, {EV_FLOW, "flow"},
-	{EV_CALL, "call"},   {EV_ERRQUEUE, "errqueue"},
-	{EV_ICMP, "icmp"},   {EV_SYNC, "sync"},
-	{EV_NOTE, "note"},   {EV_SKIP, "skip"},
-	{EV_END, "end"},     {EV_EXIT, "exit"},
-	{0, NULL},
+	{EV_START, "start"},	   {EV_FLOW, "flow"}, {EV_CALL, "call"},
+	{EV_ERRQUEUE, "errqueue"}, {EV_ICMP, "icmp"}, {EV_SYNC, "sync"},
+	{EV_NOTE, "note"},	   {EV_SKIP, "skip"}, {EV_END, "end"},
+	{EV_EXIT, "exit"},	   {0, NULL},
 };
 
 static const struct tok proto_names[] = {

@@ -167,8 +167,10 @@ static void flow_event(const struct probe *p, int fd, int proto, bool ident)
 		static const uint8_t any6[16];
 
 		if (memcmp(e.src.a, any6, sizeof(any6)) != 0)
-			probe_errx(3, "getsockname: %s is not an IPv4 flow's source",
-			     addr_str(&e.src, (char[ADDR_STRLEN]){0}));
+			probe_errx(
+				3,
+				"getsockname: %s is not an IPv4 flow's source",
+				addr_str(&e.src, (char[ADDR_STRLEN]){0}));
 		e.src = (struct ipaddr){.family = AF_INET};
 	}
 	e.dst = p->dst;
@@ -233,7 +235,8 @@ bool probe_sync_burst(struct probe *p, unsigned n, bool sent)
 	e.seq = p->seq;
 	emit(&e);
 	if (!fgets(line, sizeof(line), ev_in ? ev_in : stdin))
-		probe_errx(3, "sync %u: the harness closed the control pipe", e.seq);
+		probe_errx(3, "sync %u: the harness closed the control pipe",
+			   e.seq);
 	if (strcmp(line, "go wire\n") == 0)
 		p->last_go_wire = true;
 	else if (strcmp(line, "go quiet\n") == 0)
@@ -498,8 +501,8 @@ static long parse_num(const char *what, const char *s, long lo, long hi)
 	long v;
 
 	if (num_parse(s, lo, hi, &v) != 0)
-		probe_errx(3, "%s: '%s' is not a number in %ld..%ld", what, s, lo,
-		     hi);
+		probe_errx(3, "%s: '%s' is not a number in %ld..%ld", what, s,
+			   lo, hi);
 	return v;
 }
 
@@ -510,7 +513,8 @@ static const struct probe_def *style_def(const struct probe_style *s)
 	const struct probe_def *d = probe_find(s->name);
 
 	if (!d || d->kind != PROBE_EVENTS)
-		probe_errx(3, "style '%s' has no row in lib/probetab.c", s->name);
+		probe_errx(3, "style '%s' has no row in lib/probetab.c",
+			   s->name);
 	return d;
 }
 
@@ -543,6 +547,19 @@ static const struct probe_style *find_style(const char *name)
 	probe_errx(3, "unknown style '%s' (try --list)", name);
 }
 
+/* The options of one style run, on the command line and in --serve's
+ * requests (parse_plan_option), and the run's settings without them. */
+#define PLAN_OPTIONS                                                           \
+	{"dst", required_argument, NULL, 'd'},                                 \
+		{"dport", required_argument, NULL, 'p'},                       \
+		{"ttl", required_argument, NULL, 't'},                         \
+		{"size", required_argument, NULL, 'z'},                        \
+		{"count", required_argument, NULL, 'n'},                       \
+	{                                                                      \
+		"burst", required_argument, NULL, 'b'                          \
+	}
+static const struct probe probe_defaults = {
+	.ttl = -1, .size = 32, .count = 1, .burst = 1};
 static bool parse_plan_option(int c, const char *arg, struct probe *p);
 
 #define SERVE_MAX 32
@@ -557,7 +574,6 @@ struct served {
 	struct probe p;
 	pthread_barrier_t *ready;
 };
-
 
 /* "STYLE:IN:OUT:ERR" (--fds), IN, OUT and ERR indexes into the request's
  * descriptors after the namespace's (fds[1..nfds-1]). */
@@ -605,8 +621,8 @@ static void close_except(const int keep[3])
 	for (i = 0; i <= 3; i++) {
 		int hi = i < 3 ? v[i] - 1 : INT_MAX;
 
-		if (hi >= lo &&
-		    syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0u) < 0)
+		if (hi >= lo && syscall(SYS_close_range, (unsigned)lo,
+					(unsigned)hi, 0u) < 0)
 			for (k = lo; k <= hi && k < 1024; k++)
 				close(k);
 		if (i < 3)
@@ -657,16 +673,11 @@ static void *serve_thread(void *arg)
 static void serve_request(char *req, size_t len, const int *fds, int nfds)
 {
 	static const struct option opts[] = {
-		{"dst", required_argument, NULL, 'd'},
-		{"dport", required_argument, NULL, 'p'},
-		{"ttl", required_argument, NULL, 't'},
-		{"size", required_argument, NULL, 'z'},
-		{"count", required_argument, NULL, 'n'},
-		{"burst", required_argument, NULL, 'b'},
+		PLAN_OPTIONS,
 		{"fds", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
+	struct probe p = probe_defaults;
 	struct served *v[SERVE_MAX];
 	char *argv[4 + 16 + 2 * SERVE_MAX];
 	pthread_barrier_t ready;
@@ -782,12 +793,11 @@ static void usage(void)
 {
 	const struct probe_style *s;
 
-	fprintf(stderr,
-		"usage: icmplab-probe-* --style STYLE --dst ADDR "
-		"--dport PORT [--ttl N] [--size BYTES] [--count N] "
-		"[--burst N]\n       icmplab-probe-* --serve WORKER "
-		"(requests on stdin, from the harness)\n"
-		"       icmplab-probe-* --list\nstyles:\n");
+	fprintf(stderr, "usage: icmplab-probe-* --style STYLE --dst ADDR "
+			"--dport PORT [--ttl N] [--size BYTES] [--count N] "
+			"[--burst N]\n       icmplab-probe-* --serve WORKER "
+			"(requests on stdin, from the harness)\n"
+			"       icmplab-probe-* --list\nstyles:\n");
 	for (s = probe_styles; s->name; s++)
 		fprintf(stderr, "  %-24s %s\n", s->name, style_def(s)->summary);
 	exit(3);
@@ -825,17 +835,12 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"style", required_argument, NULL, 's'},
-		{"dst", required_argument, NULL, 'd'},
-		{"dport", required_argument, NULL, 'p'},
-		{"ttl", required_argument, NULL, 't'},
-		{"size", required_argument, NULL, 'z'},
-		{"count", required_argument, NULL, 'n'},
-		{"burst", required_argument, NULL, 'b'},
+		PLAN_OPTIONS,
 		{"list", no_argument, NULL, 'l'},
 		{"serve", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
-	struct probe p = {.ttl = -1, .size = 32, .count = 1, .burst = 1};
+	struct probe p = probe_defaults;
 	const struct probe_style *s;
 	const char *style = NULL;
 	pid_t worker = 0;

@@ -53,7 +53,8 @@ static int open_udp(const struct probe *p, unsigned flags)
  * first numbered seq+1, and waits for the harness. */
 static bool send_one(struct probe *p, int fd, unsigned flags)
 {
-	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a
+				   thread */
 	struct sockaddr_storage ss;
 	struct ipaddr to = p->dst;
 	socklen_t len;
@@ -259,7 +260,8 @@ static int run_poll_recverr(struct probe *p)
  * in sock_alloc_send_pskb), and that datagram never leaves. */
 static int run_next_send(struct probe *p)
 {
-	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a
+				   thread */
 	int fd = open_udp(p, F_CONNECT);
 	unsigned i;
 	size_t n;
@@ -284,7 +286,8 @@ static int run_next_send(struct probe *p)
  * construction, and it can tell whether the datagram arrived. */
 static int run_sendto_other(struct probe *p)
 {
-	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a thread */
+	uint8_t payload[65536]; /* up to --size; on the stack: a style may be a
+				   thread */
 	struct sockaddr_storage ss;
 	struct ipaddr lo;
 	socklen_t len;
@@ -410,11 +413,13 @@ static int run_blocked_recv(struct probe *p)
 			break;
 		if (atomic_load(&b.done))
 			probe_errx(3,
-			     "recv() returned before anything was sent "
-			     "(ret %ld)",
-			     b.ret);
+				   "recv() returned before anything was sent "
+				   "(ret %ld)",
+				   b.ret);
 		if (event_now_ns() > deadline)
-			probe_errx(3, "the recv() thread did not block within 2 s");
+			probe_errx(
+				3,
+				"the recv() thread did not block within 2 s");
 		sched_yield();
 	}
 	probe_note("recv() is blocked in thread %d", tid);
@@ -555,7 +560,7 @@ static int open_dual(const struct probe *p, unsigned flags)
 
 	if (addr_v4_mapped(&p->dst, &mapped.dst) < 0)
 		probe_errx(3, "a dual-stack style needs an IPv4 destination "
-			"(it maps it to ::ffff:a.b.c.d itself)");
+			      "(it maps it to ::ffff:a.b.c.d itself)");
 	fd = (int)probe_call("socket", NULL,
 			     socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
 	if (fd < 0) {

@@ -656,8 +656,7 @@ static void test_reject_wrong_types(void **state)
 	PARSE_FAILS("{\"ev\":\"icmp\",\"t\":5,\"via\":\"raw\",\"type\":3,"
 		    "\"code\":3,\"match\":true}",
 		    "field 'match': expected a string");
-	PARSE_FAILS("{\"ev\":\"exit\",\"t\":6,\"status\":256}",
-		    "status");
+	PARSE_FAILS("{\"ev\":\"exit\",\"t\":6,\"status\":256}", "status");
 	PARSE_FAILS("{\"ev\":\"sync\",\"t\":6,\"seq\":1,\"sent\":\"yes\"}",
 		    "field 'sent': expected a boolean");
 	PARSE_FAILS("{\"ev\":\"sync\",\"t\":6,\"seq\":1,\"sent\":1}",
@@ -865,10 +864,9 @@ static void test_write_error(void **state)
 
 static void test_kind_names(void **state)
 {
-	static const char *const names[] = {"start",	"flow", "call",
-					    "errqueue", "icmp", "sync",
-					    "note",	"skip", "end",
-					    "exit"};
+	static const char *const names[] = {"start", "flow", "call", "errqueue",
+					    "icmp",  "sync", "note", "skip",
+					    "end",   "exit"};
 	size_t i;
 
 	(void)state;

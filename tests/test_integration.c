@@ -1059,9 +1059,19 @@ static void test_worker_dies(void **state)
 {
 	const char *d = make_tmpdir("worker");
 	const char *argv[] = {
-		ICMPLAB_BIN, "run", "--no-matrix", "-j", "1", "--out", NULL,
-		"--probe", "udp-connected", "port_unreachable", "ttl_exceeded",
-		"silent_drop", NULL,
+		ICMPLAB_BIN,
+		"run",
+		"--no-matrix",
+		"-j",
+		"1",
+		"--out",
+		NULL,
+		"--probe",
+		"udp-connected",
+		"port_unreachable",
+		"ttl_exceeded",
+		"silent_drop",
+		NULL,
 	};
 	static const char *const kases[] = {"port_unreachable", "silent_drop",
 					    "ttl_exceeded"};
@@ -1089,9 +1099,9 @@ static void test_worker_dies(void **state)
 			assert_string_equal(json_string_value(json_object_get(
 						    c, "verdict")),
 					    "error");
-			assert_string_equal(json_string_value(json_object_get(
-						    c, "reason")),
-					    "case could not run: Killed");
+			assert_string_equal(
+				json_string_value(json_object_get(c, "reason")),
+				"case could not run: Killed");
 		} else {
 			assert_string_equal(json_string_value(json_object_get(
 						    c, "verdict")),
@@ -1116,10 +1126,23 @@ static void test_probe_killed_mid_sync(void **state)
 					     NULL};
 	const char *d = make_tmpdir("sync");
 	const char *argv[] = {
-		ICMPLAB_BIN, "run", "--no-matrix", "--out", NULL,
-		"--probe", "udp-poll", "--probe", "udp-next-send",
-		"--probe", "raw-icmp", "--probe", "ping", "--probe",
-		"tcp-connect", "port_unreachable_styles", NULL,
+		ICMPLAB_BIN,
+		"run",
+		"--no-matrix",
+		"--out",
+		NULL,
+		"--probe",
+		"udp-poll",
+		"--probe",
+		"udp-next-send",
+		"--probe",
+		"raw-icmp",
+		"--probe",
+		"ping",
+		"--probe",
+		"tcp-connect",
+		"port_unreachable_styles",
+		NULL,
 	};
 	char err[4096];
 	json_t *doc, *c, *kase;

@@ -596,11 +596,12 @@ static void test_serve_styles(void **state)
 		assert_null(strstr(out[i], names[1 - i]));
 		assert_true(answered[i] >= 1);
 		/* The status line ends the style's output. */
-		assert_string_equal(last_line(out[i]) + strlen(last_line(out[i])) -
+		assert_string_equal(last_line(out[i]) +
+					    strlen(last_line(out[i])) -
 					    strlen("\"status\":0}\n"),
 				    "\"status\":0}\n");
-		assert_int_equal(strncmp(last_line(out[i]), "{\"ev\":\"exit\"", 12),
-				 0);
+		assert_int_equal(
+			strncmp(last_line(out[i]), "{\"ev\":\"exit\"", 12), 0);
 	}
 	/* Styles that ended by themselves leave their server running, and
 	 * the next case's styles are its threads too. */
