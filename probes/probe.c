@@ -634,32 +634,37 @@ static void close_except(const int keep[3])
  * in the client's namespace (setns is a thread's own), with its own
  * descriptor table (unshare CLONE_FILES) holding only its three pipes and
  * what it opens, its events on its own stdout pipe, its status as its
- * last event. The barrier tells the server that the thread's copy of the
- * table exists, so the server may close the request's descriptors in its
- * own. */
+ * last event. The barrier tells the server that the thread's table holds
+ * nothing but its own, so the server may close the request's descriptors
+ * in its table. */
 static void *serve_thread(void *arg)
 {
 	struct served *v = arg;
-	int rc, e;
+	int in_ns;
 
 	self = v;
 	/* The streams name descriptor numbers, the same in the copy. */
 	ev_out = fdopen(v->fd[1], "w");
 	ev_in = fdopen(v->fd[0], "r");
-	rc = unshare(CLONE_FILES);
-	e = errno;
+	err_fd = v->fd[2];
+	if (unshare(CLONE_FILES) < 0) {
+		/* Without a table of its own the style would hold every
+		 * other style's pipes, and closing its own would close the
+		 * server's: the server cannot run it safely, and ends. */
+		dprintf(err_fd, "%s: unshare(CLONE_FILES): %s\n",
+			program_invocation_short_name, strerror(errno));
+		_exit(3);
+	}
+	/* Before the server goes on: by the time the worker hears "ok",
+	 * no style holds another's pipes. */
+	in_ns = setns(v->netns, CLONE_NEWNET) < 0 ? errno : 0;
+	close_except(v->fd);
 	pthread_barrier_wait(v->ready);
 	in_thread = true;
-	err_fd = v->fd[2];
-	if (rc < 0) {
-		/* Without a table of its own the style would hold every
-		 * other style's pipes: it must not run. */
-		errno = e;
-		probe_err(3, "unshare(CLONE_FILES)");
-	}
-	if (setns(v->netns, CLONE_NEWNET) < 0)
+	if (in_ns) {
+		errno = in_ns;
 		probe_err(3, "setns into the client's namespace");
-	close_except(v->fd);
+	}
 	if (!ev_out || !ev_in)
 		probe_errx(3, "fdopen: out of memory");
 	probe_exit(run_style(&v->p, v->s));

@@ -59,6 +59,7 @@ static void scan_link(struct nsset *s, const char *path)
  * listener through fork), so runs of others on the same host do not count. */
 #define MARK "ICMPLAB_KILLTEST"
 static char mark[64];
+static char late[] = "ICMPLAB_TEST_BREAK=forger-delay:150";
 
 static bool is_ours(const char *pid)
 {
@@ -83,6 +84,27 @@ static bool is_ours(const char *pid)
 
 /* Every network namespace a process of our run holds, as a task or an open
  * fd; *procs counts those processes. */
+/* The namespace of each thread of process pid: a probe server's style
+ * threads are each in a client's namespace of their own. */
+static void scan_tasks(struct nsset *s, const char *pid)
+{
+	char path[600];
+	struct dirent *t;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%s/task", pid);
+	d = opendir(path);
+	while (d && (t = readdir(d))) {
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task/%s/ns/net", pid,
+			 t->d_name);
+		scan_link(s, path);
+	}
+	if (d)
+		closedir(d);
+}
+
 static void scan(struct nsset *s, int *procs)
 {
 	DIR *proc = opendir("/proc"), *fds;
@@ -98,6 +120,7 @@ static void scan(struct nsset *s, int *procs)
 		(*procs)++;
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
 		scan_link(s, path);
+		scan_tasks(s, d->d_name);
 		snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
 		fds = opendir(path);
 		while (fds && (f = readdir(fds))) {
@@ -238,10 +261,13 @@ static pid_t start_run(void)
 		putenv(mark);
 		dup2(null, 1);
 		dup2(null, 2);
-		/* A long quiet period keeps the run inside a case; the first
-		 * two cases run side by side with helpers of their own (the
-		 * forger in the router, a TCP listener in the server), so
-		 * kills land while those live too. */
+		/* The forger answers 150 ms late (test only), which keeps the
+		 * run inside its first case for a while whatever the
+		 * machine's speed; the first two cases run side by side with
+		 * helpers of their own (the forger in the router, a TCP
+		 * listener in the server), so kills land while those live
+		 * too. */
+		putenv(late);
 		execl(ICMPLAB_BIN, ICMPLAB_BIN, "run", "--no-matrix",
 		      "--quiet-ms", "3000", "-j", "2", "hostile_other_sport",
 		      "tcp_established_ttl", "silent_drop", (char *)NULL);
