@@ -380,7 +380,8 @@ static int spawn_probe(struct case_run *r, int i, char *err, size_t errlen)
 }
 
 /* Starts every probe at once: a user's command on its own, the probe
- * binaries' styles with one exec per binary (proc_start_probes). */
+ * binaries' styles with one request to each binary's resident server
+ * (proc_start_probes). */
 static int spawn_all(struct case_run *r, char *err, size_t errlen)
 {
 	struct proc *ps[CASE_MAX_PROBES];
