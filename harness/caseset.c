@@ -908,56 +908,74 @@ static int check_line(struct parser *p, const struct vars *vs, int k,
 	return cf_parse_expect(p, text, &x);
 }
 
-/* The catalogue's lines of key k for probe, used when the case file has
- * none: the best-scoring ones. Two explain lines with the best score are
- * an error; expect lines with it all apply (kernel ranges). Returns 0, -1
- * on an error of the catalogue, -2 when a line fails with this case's
- * variables in it. */
-static int apply_catalogue(struct parser *p, const struct case_lib *lib, int k,
-			   const struct vars *vs, const char *probe,
-			   struct probe_line *pl)
+/* The catalogue's lines of key k, split for the instance's variables vs:
+ * once an instance, not once for each of its probes. 0, -1 when out of
+ * memory; *cat is the caller's to free. */
+static int split_catalogue(const struct case_lib *lib, int k,
+			   const struct vars *vs, struct probe_line **cat,
+			   int *ncat)
 {
-	const char *first_path = NULL;
-	int d, i, sc, top = 0, ntop = 0, first_line = 0, pass;
+	int d, i, n = 0;
 
-	for (pass = 0; pass < 2; pass++)
-		for (d = 0; lib && d < lib->ndefs; d++)
-			for (i = 0; i < lib->defs[d].nlines; i++) {
-				if (lib->defs[d].lines[i].key != k)
-					continue;
+	for (d = 0; lib && d < lib->ndefs; d++)
+		for (i = 0; i < lib->defs[d].nlines; i++)
+			n += lib->defs[d].lines[i].key == k;
+	*ncat = 0;
+	*cat = calloc((size_t)n + 1, sizeof(**cat));
+	if (!*cat)
+		return -1;
+	for (d = 0; lib && d < lib->ndefs; d++)
+		for (i = 0; i < lib->defs[d].nlines; i++)
+			if (lib->defs[d].lines[i].key == k)
 				split_probe_line(&lib->defs[d].lines[i],
 						 lib->defs[d].path, NULL, vs,
-						 pl);
-				sc = line_score(p, lib, pl, probe, false);
-				if (pass == 0) {
-					if (sc > top) {
-						top = sc;
-						ntop = 0;
-					}
-					if (sc == top && sc > 0)
-						ntop++;
-					continue;
+						 &(*cat)[(*ncat)++]);
+	return 0;
+}
+
+/* The catalogue's lines of key k for probe (cat, split_catalogue), used
+ * when the case file has none: the best-scoring ones. Two explain lines
+ * with the best score are an error; expect lines with it all apply
+ * (kernel ranges). Returns 0, -1 on an error of the catalogue, -2 when a
+ * line fails with this case's variables in it. */
+static int apply_catalogue(struct parser *p, const struct case_lib *lib, int k,
+			   const struct vars *vs, const char *probe,
+			   const struct probe_line *cat, int ncat)
+{
+	const char *first_path = NULL;
+	int i, sc, top = 0, ntop = 0, first_line = 0, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < ncat; i++) {
+			const struct probe_line *pl = &cat[i];
+
+			sc = line_score(p, lib, pl, probe, false);
+			if (pass == 0) {
+				if (sc > top) {
+					top = sc;
+					ntop = 0;
 				}
-				if (sc == 0 || sc != top)
-					continue;
-				if (k == K_EXPLAIN && ntop > 1 && first_path)
-					return cf_fail(
-						p, 0,
-						"explain lines %s:%d and "
-						"%s:%d of the catalogue "
-						"fit probe '%s' of '%s' "
-						"equally well; give one of "
-						"them a qualifier",
-						first_path, first_line,
-						pl->path, pl->src->line, probe,
-						p->c->name);
-				first_path = pl->path;
-				first_line = pl->src->line;
-				if (k == K_EXPLAIN && ntop > 1)
-					continue;
-				if (apply_one(p, vs, k, pl, probe))
-					return -2; /* the case's values */
+				if (sc == top && sc > 0)
+					ntop++;
+				continue;
 			}
+			if (sc == 0 || sc != top)
+				continue;
+			if (k == K_EXPLAIN && ntop > 1 && first_path)
+				return cf_fail(p, 0,
+					       "explain lines %s:%d and %s:%d "
+					       "of the catalogue fit probe '%s' "
+					       "of '%s' equally well; give one "
+					       "of them a qualifier",
+					       first_path, first_line, pl->path,
+					       pl->src->line, probe, p->c->name);
+			first_path = pl->path;
+			first_line = pl->src->line;
+			if (k == K_EXPLAIN && ntop > 1)
+				continue;
+			if (apply_one(p, vs, k, pl, probe))
+				return -2; /* the case's values */
+		}
 	return 0;
 }
 
@@ -990,7 +1008,8 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 {
 	const char *t[CASE_MAX_PROBES + 1];
 	struct case_def *c = p->c;
-	int np = 0, i, j, best, sc, rc;
+	struct probe_line *cat = NULL;
+	int np = 0, ncat = 0, i, j, best, sc, rc = 0;
 
 	for (i = 0; i < s->nlines; i++) {
 		const struct src_line *sl = &s->lines[i];
@@ -1027,22 +1046,29 @@ static int apply_probe_lines(struct parser *p, const struct case_src *s,
 			if (sc > best)
 				best = sc;
 		}
-		for (i = 0; best && i < np; i++) {
+		for (i = 0; best && i < np && rc == 0; i++) {
 			sc = line_score(p, lib, &pls[i], c->probes[j],
 					row >= 0 && pls[i].src->block == row);
 			if (sc == best &&
 			    apply_one(p, vs, k, &pls[i], c->probes[j]))
-				return -1;
+				rc = -1;
 		}
+		if (rc < 0)
+			break;
 		if (best || (k != K_EXPLAIN && k != K_EXPECT))
 			continue;
-		rc = apply_catalogue(p, lib, k, vs, c->probes[j], pls + np);
+		if (!cat && split_catalogue(lib, k, vs, &cat, &ncat) < 0) {
+			rc = cf_fail(p, 0, "out of memory");
+			break;
+		}
+		rc = apply_catalogue(p, lib, k, vs, c->probes[j], cat, ncat);
 		if (rc == -2)
-			return catalogue_misfit(p, s, row, c->probes[j]);
+			rc = catalogue_misfit(p, s, row, c->probes[j]);
 		if (rc < 0)
-			return -1;
+			break;
 	}
-	return 0;
+	free(cat);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Builds one instance into c (zeroed): replays the file's lines and the
