@@ -64,10 +64,6 @@ void helper_fail(int status_fd, const char *fmt, ...)
  * or on a helper that never started, returns 0. why may be NULL. */
 int helper_stop(struct helper *h, char *why, size_t whylen);
 
-/* Closes every descriptor from 3 up except those in keep[0..nkeep-1].
- * Uses close_range(2) and, where the kernel lacks it (ENOSYS, before
- * Linux 5.9), closes the open descriptors one by one. 0, or -1 with err. */
-int helper_close_fds(const int *keep, size_t nkeep, char *err, size_t errlen);
 
 /* Test-only failure injection. When the environment variable
  * ICMPLAB_TEST_BREAK is exactly `what`, returns "" ; when it is

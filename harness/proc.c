@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "fds.h"
 #include "helper.h"
 #include "privilege.h"
 
@@ -94,7 +95,7 @@ static void run_holder(const char *path, const char *const *argv,
 	/* The holder never execs: the worker's descriptors (other probes'
 	 * pipes, the capture, the namespaces) would stay open in it, and the
 	 * program's stdin would never reach end of file. */
-	if (helper_close_fds(NULL, 0, why, sizeof(why)) < 0) {
+	if (fds_close_except(NULL, 0, why, sizeof(why)) < 0) {
 		dprintf(2, "%s\n", why);
 		_exit(PROC_EXIT_NOSTART);
 	}
@@ -468,14 +469,12 @@ struct resident {
 #define RESIDENTS_MAX 8
 static struct resident residents[RESIDENTS_MAX];
 
-/* Ends r's process: closing its socket tells it to exit; kill_it: it is
- * killed instead. */
-static void resident_end(struct resident *r, bool kill_it)
+/* Ends r's process, or reaps it when it has ended already: closing its
+ * socket tells it to exit. */
+static void resident_end(struct resident *r)
 {
 	if (r->g.pid <= 0)
 		return;
-	if (kill_it && !r->g.reaped)
-		kill(r->g.pid, SIGKILL);
 	close(r->sock);
 	close(r->err_fd);
 	group_wait(&r->g, true);
@@ -488,7 +487,7 @@ void proc_stop_servers(void)
 	int i;
 
 	for (i = 0; i < RESIDENTS_MAX; i++)
-		resident_end(&residents[i], false);
+		resident_end(&residents[i]);
 }
 
 /* Starts path's resident server in the worker's own namespace (each of
@@ -550,7 +549,7 @@ static void resident_failed(struct resident *r, char *err, size_t errlen)
 		 WIFEXITED(r->g.status) ? WEXITSTATUS(r->g.status)
 					: WTERMSIG(r->g.status),
 		 why[0] ? ": " : "", why);
-	resident_end(r, true);
+	resident_end(r);
 }
 
 /* Sends one request (proc_start_probes) to r and waits for its "ok". 0;
@@ -613,7 +612,7 @@ static struct resident *resident_for(const char *path, char *err, size_t errlen)
 	}
 	/* Killed with a case's styles, or gone on its own: a new one. */
 	if (r->g.pid > 0 && group_wait(&r->g, false))
-		resident_end(r, false);
+		resident_end(r);
 	if (r->g.pid == 0 && resident_start(r, path, err, errlen) < 0)
 		return NULL;
 	return r;

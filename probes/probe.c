@@ -15,15 +15,14 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-#include <limits.h>
 #include <pthread.h>
 
 #include <linux/errqueue.h>
 
 #include "errqueue.h"
 #include "event.h"
+#include "fds.h"
 #include "num.h"
 #include "probetab.h"
 
@@ -549,15 +548,15 @@ static const struct probe_style *find_style(const char *name)
 
 /* The options of one style run, on the command line and in --serve's
  * requests (parse_plan_option), and the run's settings without them. */
+/* clang-format off */
 #define PLAN_OPTIONS                                                           \
 	{"dst", required_argument, NULL, 'd'},                                 \
-		{"dport", required_argument, NULL, 'p'},                       \
-		{"ttl", required_argument, NULL, 't'},                         \
-		{"size", required_argument, NULL, 'z'},                        \
-		{"count", required_argument, NULL, 'n'},                       \
-	{                                                                      \
-		"burst", required_argument, NULL, 'b'                          \
-	}
+	{"dport", required_argument, NULL, 'p'},                               \
+	{"ttl", required_argument, NULL, 't'},                                 \
+	{"size", required_argument, NULL, 'z'},                                \
+	{"count", required_argument, NULL, 'n'},                               \
+	{"burst", required_argument, NULL, 'b'}
+/* clang-format on */
 static const struct probe probe_defaults = {
 	.ttl = -1, .size = 32, .count = 1, .burst = 1};
 static bool parse_plan_option(int c, const char *arg, struct probe *p);
@@ -603,33 +602,6 @@ static void parse_fds(const char *arg, struct served *v, const int *fds,
 	}
 }
 
-/* Closes every descriptor from 3 up but those in keep[0..2]. */
-static void close_except(const int keep[3])
-{
-	int lo = 3, k, i;
-	int v[3] = {keep[0], keep[1], keep[2]};
-
-	/* Sorted, so the gaps between them are ranges. */
-	for (i = 0; i < 2; i++)
-		for (k = i + 1; k < 3; k++)
-			if (v[k] < v[i]) {
-				int t = v[i];
-
-				v[i] = v[k];
-				v[k] = t;
-			}
-	for (i = 0; i <= 3; i++) {
-		int hi = i < 3 ? v[i] - 1 : INT_MAX;
-
-		if (hi >= lo && syscall(SYS_close_range, (unsigned)lo,
-					(unsigned)hi, 0u) < 0)
-			for (k = lo; k <= hi && k < 1024; k++)
-				close(k);
-		if (i < 3)
-			lo = v[i] + 1;
-	}
-}
-
 /* A style in a thread of its own, as if it were a process of its own:
  * in the client's namespace (setns is a thread's own), with its own
  * descriptor table (unshare CLONE_FILES) holding only its three pipes and
@@ -640,7 +612,8 @@ static void close_except(const int keep[3])
 static void *serve_thread(void *arg)
 {
 	struct served *v = arg;
-	int in_ns;
+	char why[256];
+	int in_ns, closed;
 
 	self = v;
 	/* The streams name descriptor numbers, the same in the copy. */
@@ -658,9 +631,11 @@ static void *serve_thread(void *arg)
 	/* Before the server goes on: by the time the worker hears "ok",
 	 * no style holds another's pipes. */
 	in_ns = setns(v->netns, CLONE_NEWNET) < 0 ? errno : 0;
-	close_except(v->fd);
+	closed = fds_close_except(v->fd, 3, why, sizeof(why));
 	pthread_barrier_wait(v->ready);
 	in_thread = true;
+	if (closed < 0)
+		probe_errx(3, "%s", why);
 	if (in_ns) {
 		errno = in_ns;
 		probe_err(3, "setns into the client's namespace");

@@ -24,6 +24,7 @@
 #include <linux/seccomp.h>
 
 #include "forge.h"
+#include "fds.h"
 #include "helper.h"
 
 /* --- the sockaddr_ll length rule ------------------------------------- */
@@ -218,7 +219,7 @@ static void test_close_fds_without_close_range(void **state)
 				_exit(11);
 		keep[0] = fds[1];
 		keep[1] = fds[4];
-		if (helper_close_fds(keep, 2, err, sizeof(err)) < 0)
+		if (fds_close_except(keep, 2, err, sizeof(err)) < 0)
 			_exit(12);
 		for (i = 0; i < 6; i++)
 			if (is_open(fds[i]) != (i == 1 || i == 4))
@@ -253,7 +254,7 @@ static void test_close_fds(void **state)
 			if ((fds[i] = open("/dev/null", O_RDONLY)) < 0)
 				_exit(11);
 		keep[0] = fds[0];
-		if (helper_close_fds(keep, 1, err, sizeof(err)) < 0)
+		if (fds_close_except(keep, 1, err, sizeof(err)) < 0)
 			_exit(12);
 		for (i = 0; i < 4; i++)
 			if (is_open(fds[i]) != (i == 0))
