@@ -724,8 +724,16 @@ static void serve_request(char *req, size_t len, const int *fds, int nfds)
  * worker starts another for the next case. */
 static int serve(pid_t worker)
 {
+	char why[256];
+
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != worker)
 		probe_errx(3, "the worker %ld is gone", (long)worker);
+	/* What the worker held open without close-on-exec when it started
+	 * this server is not the server's: a case's capture (libpcap opens
+	 * its socket so) would keep that case's namespaces alive for as
+	 * long as the server runs. */
+	if (fds_close_except(NULL, 0, why, sizeof(why)) < 0)
+		probe_errx(3, "%s", why);
 	/* A style that writes to a pipe or socket whose reader is gone gets
 	 * EPIPE, as its call's result; the signal would end every style. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)

@@ -507,6 +507,10 @@ static void test_serve_styles(void **state)
 	struct fault_plan plan = {.dport = 33434, .ttl = -1};
 	const struct probe_def *defs[2];
 	struct proc procs[2], *ps[2] = {&procs[0], &procs[1]};
+	struct {
+		int pipe[2];
+		struct proc p; /* holds_pipe_of's view of it */
+	} stray;
 	static char out[2][8192];
 	char err[256] = "", path[512], want[64];
 	struct topo t;
@@ -536,9 +540,17 @@ static void test_serve_styles(void **state)
 		proc_init(&procs[i]);
 		out[i][0] = '\0';
 	}
+	/* Open without close-on-exec, as libpcap opens a case's capture. */
+	assert_int_equal(pipe(stray.pipe), 0);
+	stray.p.in_fd = stray.p.out_fd = stray.pipe[0];
+	stray.p.err_fd = stray.pipe[1];
 	if (proc_start_probes(ps, defs, 2, &t, ICMPLAB_PROBE_DIR, &plan, err,
 			      sizeof(err)) < 0)
 		fail_msg("%s", err);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)procs[0].pid);
+	assert_false(holds_pipe_of(path, &stray.p));
+	close(stray.pipe[0]);
+	close(stray.pipe[1]);
 	/* As soon as the start returns, no style holds the other's pipes:
 	 * a stdin read end kept by a sibling would let the worker write to
 	 * a style that is gone, as if it were alive. */
