@@ -58,20 +58,27 @@ int capture_open(struct capture *c, const char *ifname, const char *path,
 			 ifname);
 		goto fail;
 	}
-	if (path) {
-		if (outfile_open(&c->save, path, err, errlen) < 0)
-			goto fail;
-		c->dump = pcap_dump_fopen(c->pc, c->save.f);
-		if (!c->dump) {
-			snprintf(err, errlen, "pcap savefile %s: %s", path,
-				 pcap_geterr(c->pc));
-			goto fail;
-		}
-	}
+	if (path && capture_save(c, path, err, errlen) < 0)
+		goto fail;
 	return 0;
 fail:
 	capture_close(c);
 	return -1;
+}
+
+int capture_save(struct capture *c, const char *path, char *err,
+		 size_t errlen)
+{
+	if (outfile_open(&c->save, path, err, errlen) < 0)
+		return -1;
+	c->dump = pcap_dump_fopen(c->pc, c->save.f);
+	if (!c->dump) {
+		snprintf(err, errlen, "pcap savefile %s: %s", path,
+			 pcap_geterr(c->pc));
+		outfile_abort(&c->save);
+		return -1;
+	}
+	return 0;
 }
 
 struct dispatch_arg {
@@ -113,6 +120,28 @@ int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
 	return total;
 }
 
+static void drop_packet(u_char *user, const struct pcap_pkthdr *h,
+			const u_char *bytes)
+{
+	(void)user, (void)h, (void)bytes;
+}
+
+int capture_skip(struct capture *c, char *err, size_t errlen)
+{
+	int n, total = 0;
+
+	do {
+		n = pcap_dispatch(c->pc, -1, drop_packet, NULL);
+		if (n < 0) {
+			snprintf(err, errlen, "pcap_dispatch: %s",
+				 pcap_geterr(c->pc));
+			return -1;
+		}
+		total += n;
+	} while (n > 0);
+	return total;
+}
+
 long capture_drops(struct capture *c)
 {
 	struct pcap_stat st;
@@ -140,14 +169,22 @@ int capture_finish(struct capture *c, char *err, size_t errlen)
 	return rc;
 }
 
-void capture_close(struct capture *c)
+pcap_t *capture_release(struct capture *c)
 {
+	pcap_t *pc = c->pc;
+
 	/* Unfinished: the savefile would be a part of a capture. */
 	c->dump = NULL;
 	outfile_abort(&c->save);
-	if (c->pc) {
-		pcap_close(c->pc);
-		c->pc = NULL;
-	}
+	c->pc = NULL;
 	c->fd = -1;
+	return pc;
+}
+
+void capture_close(struct capture *c)
+{
+	pcap_t *pc = capture_release(c);
+
+	if (pc)
+		pcap_close(pc);
 }

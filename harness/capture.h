@@ -30,6 +30,16 @@ typedef void (*capture_cb)(void *arg, const uint8_t *frame, size_t caplen,
 int capture_open(struct capture *c, const char *ifname, const char *path,
 		 char *err, size_t errlen);
 
+/* Starts the savefile at path (see capture_finish) for the packets read
+ * from now on. 0, or -1 with err. */
+int capture_save(struct capture *c, const char *path, char *err,
+		 size_t errlen);
+
+/* Reads every packet waiting now and forgets it: the capture then holds
+ * what the link carries from now on, as if it had just been opened.
+ * Returns how many, -1 on error. */
+int capture_skip(struct capture *c, char *err, size_t errlen);
+
 /* Hands every packet waiting now to cb; returns how many, -1 on error. */
 int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
 		     size_t errlen);
@@ -46,5 +56,10 @@ int capture_finish(struct capture *c, char *err, size_t errlen);
 /* Closes the capture; a savefile not finished is removed, so an
  * interrupted case leaves none. Safe twice. */
 void capture_close(struct capture *c);
+
+/* capture_close, but the libpcap handle is returned (NULL if none) for
+ * the caller to pcap_close, maybe in another thread: closing a packet
+ * socket waits for RCU grace periods (stock.h). */
+pcap_t *capture_release(struct capture *c);
 
 #endif

@@ -37,6 +37,7 @@
 #include "helper.h"
 #include "observe.h"
 #include "proc.h"
+#include "stock.h"
 #include "topo.h"
 #include "topodump.h"
 #include "verdict.h"
@@ -777,24 +778,26 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			 c->fault);
 		goto out;
 	}
-	if (topo_build(&t, err, errlen) < 0)
+	/* With a stock, the topology comes with its capture live already. */
+	if (o->stock ? stock_take(o->stock, &t, &cap, err, errlen) < 0
+		     : topo_build(&t, err, errlen) < 0)
 		goto out;
 	r->t_topo = event_now_ns();
 	plan.dst = *topo_addr(&t, NODE_SERVER, c->family, 1);
 	/* Before the fault, which may answer fences itself (the forger). */
 	if (fence_open(&r->fence, &t, &plan.dst, err, errlen) < 0)
-		goto out_topo;
+		goto out_cap;
 	plan.fence_on = true;
 	plan.fence_id = r->fence.id;
 	if (f->apply(&t, c, &plan, err, errlen) < 0)
-		goto out_topo;
+		goto out_cap;
 	r->fence.to = plan.fence_at_router
 			      ? *topo_addr(&t, NODE_ROUTER, plan.dst.family, 0)
 			      : plan.dst;
 	/* As the fault left it: what the reports draw (topodump.h). */
 	r->topology = topo_dump(&t, err, errlen);
 	if (!r->topology)
-		goto out_topo;
+		goto out_cap;
 	r->topo = &t;
 	r->plan = &plan;
 	/* Before any packet is read: the ledger holds datagrams to dst. */
@@ -807,11 +810,20 @@ json_t *run_case(const struct case_def *c, const struct run_opts *o, char *err,
 			 c->name);
 		pcap_path = pcap;
 	}
-	if (topo_enter(&t, NODE_CLIENT, err, errlen) < 0)
-		goto out_topo;
-	i = capture_open(&cap, TOPO_CLIENT_IF, pcap_path, err, errlen);
-	if (topo_leave(&t, err, errlen) < 0 || i < 0)
-		goto out_cap;
+	if (cap.pc) {
+		/* The link's traffic until now (the fault's making) was never
+		 * in a case's capture: the capture starts here. */
+		if (capture_skip(&cap, err, errlen) < 0 ||
+		    (pcap_path &&
+		     capture_save(&cap, pcap_path, err, errlen) < 0))
+			goto out_cap;
+	} else {
+		if (topo_enter(&t, NODE_CLIENT, err, errlen) < 0)
+			goto out_cap;
+		i = capture_open(&cap, TOPO_CLIENT_IF, pcap_path, err, errlen);
+		if (topo_leave(&t, err, errlen) < 0 || i < 0)
+			goto out_cap;
+	}
 
 	for (i = 0; i < c->nprobes; i++) {
 		struct probe_run *p = &r->probes[i];
@@ -859,8 +871,10 @@ out_probes:
 		obs_list_free(&p->others);
 	}
 out_cap:
-	capture_close(&cap);
-out_topo:
+	if (o->stock)
+		stock_retire(o->stock, &cap);
+	else
+		capture_close(&cap);
 	/* Those not stopped yet: the case broke before its cells. */
 	for (i = 0; i < plan.nhelpers; i++)
 		helper_stop(&plan.helpers[i], NULL, 0);

@@ -9,6 +9,8 @@
 
 #include "casefile.h"
 
+struct stock;
+
 struct run_opts {
 	const char *probe_dir; /* where icmplab-probe-* live */
 	const char *pcap_dir; /* one <case>.pcap each; NULL for none */
@@ -27,6 +29,9 @@ struct run_opts {
 	 * killed, with every process it started; the cell says it timed
 	 * out. <= 0: only the case's timeout_ms applies. */
 	int cmd_timeout_ms;
+	/* Where topologies come from built ahead (stock.h), or NULL: each
+	 * case builds its own. A worker's, for its own thread only. */
+	struct stock *stock;
 };
 
 /* Runs case c in the calling process, which it changes (namespaces, CPU

@@ -24,6 +24,7 @@
 #include "helper.h"
 #include "jsontext.h"
 #include "proc.h"
+#include "stock.h"
 
 /* A job slot's worker: a process that runs one case at a time, for as
  * long as there are cases. It is forked once, not once a case: a fork of
@@ -35,9 +36,17 @@ struct job {
 	int idx;   /* the case it runs, -1 when the slot is free */
 	pid_t pid; /* 0: no worker (not started yet, or it died) */
 	int cmd, fd;
+	bool told_end; /* cmd shut: the worker exits after its case */
 	int cpu;
 	char *buf;
 	size_t len, cap;
+};
+
+/* What the harness writes on a worker's cmd: a case, and whether it is
+ * the last this worker gets (its stock then builds no more, stock.h). */
+struct order {
+	int32_t idx;
+	int32_t last;
 };
 
 /* The CPUs this process may use, so a job pins itself to one of them. */
@@ -141,14 +150,20 @@ static void keep_cases_home(const struct case_def *cases, int n)
 /* The worker: reads case indexes until the harness closes cmd, and
  * answers each with its result (or the reason it has none). */
 static void worker(const struct case_def *cases, int n,
-		   const struct run_opts *ro, int cmd, int fd, pid_t parent)
+		   const struct run_opts *base, int cmd, int fd, pid_t parent)
 {
+	struct run_opts ro = *base;
 	char setup[512] = "";
 	const char *victim;
-	int32_t idx;
+	struct order o;
+	size_t have;
 	ssize_t got;
 
 	worker_setup(parent, setup, sizeof(setup));
+	/* Topologies built ahead, by threads in the worker's namespace; not
+	 * for the naive reference, which is measured as it always ran. */
+	if (!setup[0] && !ro.fixed_wait_ms)
+		ro.stock = stock_new(setup, sizeof(setup));
 	keep_cases_home(cases, n);
 	/* Memory freed at a case's end stays for the next: given back and
 	 * taken again, every page of it was a fault a case (a case_run alone
@@ -159,23 +174,29 @@ static void worker(const struct case_def *cases, int n,
 		char err[1024] = "";
 		json_t *res = NULL;
 
-		got = read(cmd, &idx, sizeof(idx));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got == 0) {
-			proc_stop_servers();
-			_exit(0);
+		for (have = 0; have < sizeof(o); have += (size_t)got) {
+			got = read(cmd, (char *)&o + have, sizeof(o) - have);
+			if (got < 0 && errno == EINTR)
+				got = 0;
+			else if (got == 0 && have == 0) {
+				proc_stop_servers();
+				stock_free(ro.stock);
+				_exit(0);
+			} else if (got <= 0)
+				_exit(1);
 		}
-		if (got != (ssize_t)sizeof(idx) || idx < 0 || idx >= n)
+		if (o.idx < 0 || o.idx >= n)
 			_exit(1);
 		/* Test-only: a worker that dies costs its case alone. */
 		victim = helper_test_break("worker-dies");
-		if (victim && strcmp(victim, cases[idx].name) == 0)
+		if (victim && strcmp(victim, cases[o.idx].name) == 0)
 			raise(SIGKILL);
+		if (o.last && ro.stock)
+			stock_last(ro.stock);
 		if (setup[0])
 			snprintf(err, sizeof(err), "%s", setup);
 		else
-			res = run_case(&cases[idx], ro, err, sizeof(err));
+			res = run_case(&cases[o.idx], &ro, err, sizeof(err));
 		if (!res) {
 			res = json_object();
 			/* err may quote a case file: any bytes, kept. */
@@ -246,7 +267,7 @@ static int start(struct job *jobs, int njobs, int k, int idx,
 		 char *err, size_t errlen)
 {
 	struct job *j = &jobs[k];
-	int32_t v = idx;
+	struct order v = {idx, idx == n - 1};
 
 	if (!j->pid &&
 	    spawn_worker(jobs, njobs, k, cases, n, ro, err, errlen) < 0)
@@ -265,6 +286,20 @@ static int start(struct job *jobs, int njobs, int k, int idx,
 	return 0;
 }
 
+/* No case is left to hand out: every worker not running one is told to
+ * exit now, so its end (its stock's grace periods, stock.h) overlaps the
+ * cases still running; the others are told as they finish. */
+static void tell_end(struct job *jobs, int njobs)
+{
+	int i;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i].pid && jobs[i].idx < 0 && !jobs[i].told_end) {
+			shutdown(jobs[i].cmd, SHUT_WR);
+			jobs[i].told_end = true;
+		}
+}
+
 /* Ends j's worker: closing cmd is its signal to exit; the wait status is
  * returned. kill: it is killed instead. */
 static int stop_worker(struct job *j, bool kill_it)
@@ -280,6 +315,7 @@ static int stop_worker(struct job *j, bool kill_it)
 	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	j->pid = 0;
+	j->told_end = false;
 	return status;
 }
 
@@ -485,6 +521,8 @@ int suite_stream(const struct case_def *cases, int n,
 			next++;
 			running++;
 		}
+		if (next == n)
+			tell_end(jobs, o->jobs);
 		/* In case order, whatever order they came in. */
 		while (handed < n && waiting[handed].here) {
 			json_t *res = result_of(&cases[handed],

@@ -1,0 +1,242 @@
+/* Topologies built ahead: see stock.h. */
+#include "stock.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Closes in flight at most: a case retires one capture, and each holds a
+ * ring of megabytes until its socket is gone. */
+#define CLOSERS_MAX 8
+
+enum slot_state { SLOT_EMPTY, SLOT_BUILDING, SLOT_READY };
+
+struct slot {
+	struct stock *s;
+	pthread_t th;
+	bool started;
+	enum slot_state state;
+	uint64_t seq; /* when it became ready: the oldest is taken first */
+	int rc;
+	struct topo t;
+	struct capture cap;
+	char err[512];
+};
+
+struct stock {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* any slot's state, stopping, closers */
+	/* One topology built at a time: builds at once contend for the
+	 * same kernel locks (namespaces, rtnl) and the same cores, and the
+	 * first would be ready later. The captures' waits overlap. */
+	pthread_mutex_t build_mu;
+	bool stopping;
+	bool last; /* the next take is the last */
+	uint64_t seq;
+	int closers;
+	struct slot slots[STOCK_DEPTH];
+};
+
+/* A topology and its capture, built in the calling thread, which is in
+ * its own namespace again on return. */
+static int build(struct slot *sl)
+{
+	int rc;
+
+	pthread_mutex_lock(&sl->s->build_mu);
+	rc = topo_build(&sl->t, sl->err, sizeof(sl->err));
+	pthread_mutex_unlock(&sl->s->build_mu);
+	if (rc < 0)
+		return -1;
+	if (topo_enter(&sl->t, NODE_CLIENT, sl->err, sizeof(sl->err)) < 0)
+		goto fail;
+	rc = capture_open(&sl->cap, TOPO_CLIENT_IF, NULL, sl->err,
+			  sizeof(sl->err));
+	if (topo_leave(&sl->t, sl->err, sizeof(sl->err)) < 0 || rc < 0)
+		goto fail;
+	return 0;
+fail:
+	capture_close(&sl->cap);
+	topo_destroy(&sl->t);
+	return -1;
+}
+
+static void *builder(void *arg)
+{
+	struct slot *sl = arg;
+	struct stock *s = sl->s;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->stopping && sl->state != SLOT_EMPTY)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stopping)
+			break;
+		sl->state = SLOT_BUILDING;
+		pthread_mutex_unlock(&s->mu);
+		sl->rc = build(sl);
+		pthread_mutex_lock(&s->mu);
+		sl->state = SLOT_READY;
+		sl->seq = ++s->seq;
+		pthread_cond_broadcast(&s->cv);
+	}
+	/* What nobody will take goes now, in this thread: its grace
+	 * periods overlap with the other builders' and the caller's. */
+	if (sl->state == SLOT_READY && sl->rc == 0) {
+		sl->state = SLOT_EMPTY;
+		pthread_mutex_unlock(&s->mu);
+		topo_destroy(&sl->t);
+		capture_close(&sl->cap);
+		return NULL;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+struct stock *stock_new(char *err, size_t errlen)
+{
+	struct stock *s = calloc(1, sizeof(*s));
+	int i, e;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->build_mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	for (i = 0; i < STOCK_DEPTH; i++) {
+		struct slot *sl = &s->slots[i];
+
+		sl->s = s;
+		sl->cap.fd = -1;
+		e = pthread_create(&sl->th, NULL, builder, sl);
+		if (e) {
+			snprintf(err, errlen, "a topology builder: %s",
+				 strerror(e));
+			stock_free(s);
+			return NULL;
+		}
+		sl->started = true;
+	}
+	return s;
+}
+
+int stock_take(struct stock *s, struct topo *t, struct capture *cap,
+	       char *err, size_t errlen)
+{
+	struct slot *sl;
+	int i, rc;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		sl = NULL;
+		for (i = 0; i < STOCK_DEPTH; i++)
+			if (s->slots[i].state == SLOT_READY &&
+			    (!sl || s->slots[i].seq < sl->seq))
+				sl = &s->slots[i];
+		if (sl)
+			break;
+		pthread_cond_wait(&s->cv, &s->mu);
+	}
+	rc = sl->rc;
+	if (rc == 0) {
+		*t = sl->t;
+		*cap = sl->cap;
+	} else {
+		snprintf(err, errlen, "%s", sl->err);
+	}
+	sl->state = SLOT_EMPTY;
+	if (s->last)
+		s->stopping = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+void stock_last(struct stock *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->last = true;
+	pthread_mutex_unlock(&s->mu);
+}
+
+struct closing {
+	struct stock *s;
+	pcap_t *pc;
+};
+
+static void *closer(void *arg)
+{
+	struct closing *c = arg;
+	struct stock *s = c->s;
+
+	pcap_close(c->pc);
+	free(c);
+	pthread_mutex_lock(&s->mu);
+	s->closers--;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+void stock_retire(struct stock *s, struct capture *cap)
+{
+	struct closing *c;
+	pthread_attr_t attr;
+	pthread_t th;
+	pcap_t *pc = capture_release(cap);
+	int e;
+
+	if (!pc)
+		return;
+	c = malloc(sizeof(*c));
+	if (!c) {
+		pcap_close(pc);
+		return;
+	}
+	c->s = s;
+	c->pc = pc;
+	pthread_mutex_lock(&s->mu);
+	while (s->closers >= CLOSERS_MAX)
+		pthread_cond_wait(&s->cv, &s->mu);
+	s->closers++;
+	pthread_mutex_unlock(&s->mu);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&th, &attr, closer, c);
+	pthread_attr_destroy(&attr);
+	if (e) /* closed here, then: slower, not wrong */
+		closer(c);
+}
+
+void stock_free(struct stock *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < STOCK_DEPTH; i++) {
+		struct slot *sl = &s->slots[i];
+
+		if (!sl->started)
+			continue;
+		pthread_join(sl->th, NULL);
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->closers > 0)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->build_mu);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
