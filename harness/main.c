@@ -327,136 +327,189 @@ static void locate(struct cli *c)
 		 "%s/../share/icmplab/cases", dir);
 }
 
+/* The check privilege_start began, when one did and is not finished. */
+static struct privilege_check pending_check = {.pid = -1, .fd = -1};
+
 /* Exit 4 with the reason when this machine cannot run the suite
- * (privilege.c); an ordinary user's run goes on in a user namespace. */
-static void require_namespaces(void)
+ * (privilege.c); an ordinary user's run goes on in a user namespace.
+ * require_namespaces_start begins the check, and the caller may work
+ * (load the cases) while its child runs; require_namespaces_end takes its
+ * answer, and is a no-op when no check is pending. */
+static void skip_for(const char *why)
+{
+	fprintf(stderr, "icmplab: skip: %s\n", why);
+	exit(EXIT_SKIP);
+}
+
+static void require_namespaces_start(void)
 {
 	char why[1024];
-	int rc = privilege_require(why, sizeof(why));
 
-	if (rc < 0) {
-		fprintf(stderr, "icmplab: skip: %s\n", why);
-		exit(EXIT_SKIP);
-	}
+	if (privilege_start(&pending_check, why, sizeof(why)) < 0)
+		skip_for(why);
+}
+
+static void require_namespaces_end(void)
+{
+	char why[1024];
+	int rc;
+
+	if (pending_check.pid <= 0)
+		return;
+	rc = privilege_finish(&pending_check, why, sizeof(why));
+	if (rc < 0)
+		skip_for(why);
 	if (rc > 0)
 		fprintf(stderr, "icmplab: %s\n", why);
 }
 
+static void require_namespaces(void)
+{
+	require_namespaces_start();
+	require_namespaces_end();
+}
+
 /* The user command probe: --probe-cmd adds it to every case; a case that
  * lists it must say what to run. */
-static void add_cmd_probe(struct cli *c, struct case_def *cases, int n)
+static void add_cmd_probe(struct cli *c, struct case_def *d)
 {
-	int i, k;
+	int k;
 
-	for (i = 0; i < n; i++) {
-		struct case_def *d = &cases[i];
-
-		for (k = 0; k < d->nprobes; k++)
-			if (strcmp(d->probes[k], "cmd") == 0)
-				break;
-		if (k < d->nprobes && !c->probe_cmd && !d->command[0]) {
-			fprintf(stderr, "icmplab: %s: probe 'cmd' needs a line "
-					"'command <shell command>' (or run "
-					"--probe-cmd)\n",
-				d->path);
-			exit(EXIT_USAGE);
-		}
-		if (k == d->nprobes && c->probe_cmd &&
-		    d->nprobes < CASE_MAX_PROBES)
-			snprintf(d->probes[d->nprobes++], TOKEN_MAX, "cmd");
+	for (k = 0; k < d->nprobes; k++)
+		if (strcmp(d->probes[k], "cmd") == 0)
+			break;
+	if (k < d->nprobes && !c->probe_cmd && !d->command[0]) {
+		require_namespaces_end();
+		fprintf(stderr, "icmplab: %s: probe 'cmd' needs a line "
+				"'command <shell command>' (or run "
+				"--probe-cmd)\n",
+			d->path);
+		exit(EXIT_USAGE);
 	}
+	if (k == d->nprobes && c->probe_cmd && d->nprobes < CASE_MAX_PROBES)
+		snprintf(d->probes[d->nprobes++], TOKEN_MAX, "cmd");
 }
 
-/* --probe: keeps only the named probes in each case, and only the cases
- * left with one. Returns the new number of cases. */
-static int filter_probes(const struct cli *c, struct case_def *cases, int n)
+/* --probe: keeps only the named probes in d; false when none is left. */
+static bool filter_probes(const struct cli *c, struct case_def *d)
 {
-	int i, k, f, kept = 0, np;
+	int k, f, np;
 
 	if (c->nfilter == 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		struct case_def *d = &cases[i];
-
-		for (k = 0, np = 0; k < d->nprobes; k++)
-			for (f = 0; f < c->nfilter; f++)
-				if (strcmp(d->probes[k], c->probe_filter[f]) == 0) {
-					memmove(d->probes[np++], d->probes[k],
-						TOKEN_MAX);
-					break;
-				}
-		d->nprobes = np;
-		if (np)
-			cases[kept++] = *d;
-	}
-	return kept;
+		return true;
+	for (k = 0, np = 0; k < d->nprobes; k++)
+		for (f = 0; f < c->nfilter; f++)
+			if (strcmp(d->probes[k], c->probe_filter[f]) == 0) {
+				memmove(d->probes[np++], d->probes[k],
+					TOKEN_MAX);
+				break;
+			}
+	d->nprobes = np;
+	return np > 0;
 }
 
+/* Whether name names d: its instance, or its case file. */
+static bool names_case(const char *name, const struct case_def *d)
+{
+	return strcmp(d->name, name) == 0 || strcmp(d->group, name) == 0;
+}
+
+/* Whether d is one the command line names; every case when it names
+ * none. */
+static bool named(const struct cli *c, const struct case_def *d)
+{
+	int i;
+
+	for (i = 0; i < c->nonly; i++)
+		if (names_case(c->only[i], d))
+			return true;
+	return c->nonly == 0;
+}
+
+/* Exits 2 unless each name on the command line is one of the cases that
+ * keep[] keeps, suggesting the nearest. */
+static void check_names(const struct cli *c, const struct case_def *cs,
+			const bool *keep, int n)
+{
+	int i, j, m;
+
+	for (i = 0; i < c->nonly; i++) {
+		for (j = 0; j < n && !(keep[j] && names_case(c->only[i], &cs[j]));
+		     j++)
+			;
+		if (j < n)
+			continue;
+		const char **names = calloc((size_t)n * 2 + 1, sizeof(*names));
+		char tail[256] = "";
+
+		for (j = 0, m = 0; names && j < n; j++)
+			if (keep[j]) {
+				names[m++] = cs[j].name;
+				names[m++] = cs[j].group;
+			}
+		if (names)
+			answer_suggest(c->only[i], names, m, tail,
+				       sizeof(tail));
+		free(names);
+		require_namespaces_end();
+		fprintf(stderr, "icmplab: no case '%s' in %s%s (see "
+				"icmplab list)\n",
+			c->only[i], c->cases_dir, tail);
+		exit(EXIT_USAGE);
+	}
+}
+
+/* The cases the command line asks for, in place: a case_def is hundreds
+ * of kilobytes, so the kept are moved once, and only those. */
 static int load(struct cli *c, struct case_def **cases)
 {
 	char err[1024];
 	int n = case_load_dir(c->cases_dir, catalog_vocab(), cases, err,
 			      sizeof(err));
-	int i, j, k = 0;
+	struct case_def *cs = *cases;
+	bool *keep;
+	int i, k = 0;
 
+	/* A machine that cannot run the suite says so first (exit 4),
+	 * whatever the cases hold. */
 	if (n < 0) {
+		require_namespaces_end();
 		fprintf(stderr, "icmplab: %s\n", err);
 		exit(EXIT_USAGE);
 	}
 	/* What the parser cannot see one value at a time (a code name of
 	 * another type, mtu= without type=3): before anything runs. */
 	for (i = 0; i < n; i++) {
-		const struct fault_def *f = fault_find((*cases)[i].fault);
+		const struct fault_def *f = fault_find(cs[i].fault);
 		struct param_block a;
 
-		if (f &&
-		    fault_params(f, &(*cases)[i], &a, err, sizeof(err)) < 0) {
+		if (f && fault_params(f, &cs[i], &a, err, sizeof(err)) < 0) {
+			require_namespaces_end();
 			fprintf(stderr, "icmplab: %s\n", err);
 			exit(EXIT_USAGE);
 		}
 	}
-	n = filter_probes(c, *cases, n);
-	if (c->family_given && c->family) { /* run --family ipv4|ipv6 */
-		for (i = 0, j = 0; i < n; i++)
-			if ((*cases)[i].family == c->family)
-				(*cases)[j++] = (*cases)[i];
-		n = j;
+	keep = calloc((size_t)n + 1, sizeof(*keep));
+	if (!keep) {
+		fprintf(stderr, "icmplab: out of memory\n");
+		exit(EXIT_USAGE);
 	}
-	add_cmd_probe(c, *cases, n);
-	if (c->nonly == 0)
-		return n;
-	/* A name selects an instance, or every instance of a case file. */
-	for (i = 0; i < c->nonly; i++) {
-		for (j = 0; j < n; j++)
-			if (strcmp((*cases)[j].name, c->only[i]) == 0 ||
-			    strcmp((*cases)[j].group, c->only[i]) == 0)
-				break;
-		if (j == n) {
-			const char **names = calloc((size_t)n * 2 + 1,
-						    sizeof(*names));
-			char tail[256] = "";
-
-			for (j = 0; names && j < n; j++) {
-				names[2 * j] = (*cases)[j].name;
-				names[2 * j + 1] = (*cases)[j].group;
-			}
-			if (names)
-				answer_suggest(c->only[i], names, 2 * n, tail,
-					       sizeof(tail));
-			free(names);
-			fprintf(stderr, "icmplab: no case '%s' in %s%s (see "
-					"icmplab list)\n",
-				c->only[i], c->cases_dir, tail);
-			exit(EXIT_USAGE);
+	for (i = 0; i < n; i++) {
+		/* run --family ipv4|ipv6 */
+		keep[i] = filter_probes(c, &cs[i]) &&
+			  !(c->family_given && c->family &&
+			    cs[i].family != c->family);
+		if (keep[i])
+			add_cmd_probe(c, &cs[i]);
+	}
+	check_names(c, cs, keep, n);
+	for (i = 0; i < n; i++)
+		if (keep[i] && named(c, &cs[i])) {
+			if (k != i)
+				cs[k] = cs[i];
+			k++;
 		}
-	}
-	for (j = 0; j < n; j++)
-		for (i = 0; i < c->nonly; i++)
-			if (strcmp((*cases)[j].name, c->only[i]) == 0 ||
-			    strcmp((*cases)[j].group, c->only[i]) == 0) {
-				(*cases)[k++] = (*cases)[j];
-				break;
-			}
+	free(keep);
 	return k;
 }
 
@@ -779,9 +832,12 @@ static int cmd_run(struct cli *c)
 	if (c->probe_cmd && c->nonly == 0)
 		return cmd_try(c);
 	/* Before anything else: as another user the case directory may not
-	 * even be readable, and the answer must still be exit 4. */
-	require_namespaces();
+	 * even be readable, and the answer must still be exit 4 (load ends
+	 * the check before it reports). The check's child makes namespaces
+	 * while the cases load. */
+	require_namespaces_start();
 	n = load(c, &cases);
+	require_namespaces_end();
 	/* An unreadable baseline is known before anything runs. */
 	if (c->baseline) {
 		base = resdoc_load(c->baseline, err, sizeof(err));

@@ -168,20 +168,22 @@ static int enter_user_namespace(char *msg, size_t len)
 	return 1;
 }
 
-int privilege_require(char *msg, size_t len)
+int privilege_start(struct privilege_check *pc, char *msg, size_t len)
 {
 	char why[1024];
-	pid_t pid;
-	int status, p[2], entered = 0;
-	ssize_t n;
+	int p[2];
 
 	msg[0] = '\0';
+	pc->pid = -1;
+	pc->fd = -1;
+	pc->entered = 0;
 	/* Not root: a user namespace; root without a capability stays
 	 * refused (an administrator took it away on purpose). */
 	if (geteuid() != 0) {
-		entered = enter_user_namespace(msg, len);
-		if (entered < 0)
+		pc->entered = enter_user_namespace(msg, len);
+		if (pc->entered < 0)
 			return -1;
+		snprintf(pc->entered_msg, sizeof(pc->entered_msg), "%s", msg);
 	}
 	missing_caps(why, sizeof(why));
 	if (why[0]) {
@@ -195,20 +197,57 @@ int privilege_require(char *msg, size_t len)
 			 strerror(errno));
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0) {
+	pc->pid = fork();
+	if (pc->pid == 0) {
 		close(p[0]);
 		try_namespaces(p[1]);
 	}
 	close(p[1]);
-	n = pid < 0 ? -1 : read(p[0], why, sizeof(why) - 1);
+	if (pc->pid < 0) {
+		close(p[0]);
+		snprintf(msg, len, "cannot run here: fork: %s",
+			 strerror(errno));
+		return -1;
+	}
+	pc->fd = p[0];
+	return 0;
+}
+
+int privilege_finish(struct privilege_check *pc, char *msg, size_t len)
+{
+	char why[1024];
+	int status;
+	ssize_t n;
+
+	if (pc->pid <= 0)
+		return -1;
+	do
+		n = read(pc->fd, why, sizeof(why) - 1);
+	while (n < 0 && errno == EINTR);
 	why[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
+	close(pc->fd);
+	pc->fd = -1;
+	while (waitpid(pc->pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	pc->pid = -1;
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(msg, len, "cannot run here: %s",
 			 why[0] ? why : "the namespace check did not finish");
 		return -1;
 	}
-	return entered;
+	if (pc->entered)
+		snprintf(msg, len, "%s", pc->entered_msg);
+	return pc->entered;
+}
+
+int privilege_require(char *msg, size_t len)
+{
+	struct privilege_check pc;
+
+	if (privilege_start(&pc, msg, len) < 0)
+		return -1;
+	return privilege_finish(&pc, msg, len);
 }
