@@ -33,7 +33,11 @@
  * every case it runs. The harness writes a case's index on cmd; the worker
  * answers on fd with the result's length (a uint64_t) and its text. */
 struct job {
-	int idx;   /* the case it runs, -1 when the slot is free */
+	int idx;   /* the case whose result comes next, -1 when free */
+	/* The case handed after it, -1 none: the worker finds it waiting
+	 * when it ends idx, and need not wait for the harness, which may be
+	 * busy writing out results. */
+	int queued;
 	pid_t pid; /* 0: no worker (not started yet, or it died) */
 	int cmd, fd;
 	bool told_end; /* cmd shut: the worker exits after its case */
@@ -147,6 +151,15 @@ static void keep_cases_home(const struct case_def *cases, int n)
 		(void)madvise((void *)a, b - a, MADV_DONTFORK);
 }
 
+/* Whether the harness has said that no order follows those read (it shut
+ * cmd): nothing waits, and the socket reads as ended. */
+static bool input_ended(int cmd)
+{
+	char b;
+
+	return recv(cmd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* The worker: reads case indexes until the harness closes cmd, and
  * answers each with its result (or the reason it has none). */
 static void worker(const struct case_def *cases, int n,
@@ -191,7 +204,7 @@ static void worker(const struct case_def *cases, int n,
 		victim = helper_test_break("worker-dies");
 		if (victim && strcmp(victim, cases[o.idx].name) == 0)
 			raise(SIGKILL);
-		if (o.last && ro.stock)
+		if (ro.stock && (o.last || input_ended(cmd)))
 			stock_last(ro.stock);
 		if (setup[0])
 			snprintf(err, sizeof(err), "%s", setup);
@@ -232,6 +245,10 @@ static int spawn_worker(struct job *jobs, int njobs, int k,
 		return -1;
 	}
 	ro.cpu = j->cpu;
+	/* Room for a whole result or more: a worker that finished a case
+	 * goes on to its queued one without waiting for the harness to
+	 * read. Failing costs only that. */
+	(void)fcntl(r[1], F_SETPIPE_SZ, 1 << 20);
 	fflush(NULL);
 	j->pid = fork();
 	if (j->pid < 0) {
@@ -260,20 +277,25 @@ static int spawn_worker(struct job *jobs, int njobs, int k,
 	return 0;
 }
 
-/* Hands case idx to jobs[k]'s worker, starting one first when it has
- * none. */
-static int start(struct job *jobs, int njobs, int k, int idx,
+/* Hands case idx to jobs[k]'s worker (its next, or the one after),
+ * starting a worker first when the slot has none. last: no case is left
+ * to hand out after this one. */
+static int start(struct job *jobs, int njobs, int k, int idx, bool last,
 		 const struct case_def *cases, int n, const struct run_opts *ro,
 		 char *err, size_t errlen)
 {
 	struct job *j = &jobs[k];
-	struct order v = {idx, idx == n - 1};
+	struct order v = {idx, last};
 
 	if (!j->pid &&
 	    spawn_worker(jobs, njobs, k, cases, n, ro, err, errlen) < 0)
 		return -1;
-	j->idx = idx;
-	j->len = 0;
+	if (j->idx < 0) {
+		j->idx = idx;
+		j->len = 0;
+	} else {
+		j->queued = idx;
+	}
 	/* A worker that died between cases shows as EPIPE here, without a
 	 * SIGPIPE (a socket, MSG_NOSIGNAL): its result pipe then reads as
 	 * ended, and the case gets error cells like any whose worker died. */
@@ -286,15 +308,15 @@ static int start(struct job *jobs, int njobs, int k, int idx,
 	return 0;
 }
 
-/* No case is left to hand out: every worker not running one is told to
- * exit now, so its end (its stock's grace periods, stock.h) overlaps the
- * cases still running; the others are told as they finish. */
+/* No case is left to hand out: every worker is told now that none will
+ * come after those it has, so its end (its stock's grace periods,
+ * stock.h) overlaps the cases still running. */
 static void tell_end(struct job *jobs, int njobs)
 {
 	int i;
 
 	for (i = 0; i < njobs; i++)
-		if (jobs[i].pid && jobs[i].idx < 0 && !jobs[i].told_end) {
+		if (jobs[i].pid && !jobs[i].told_end) {
 			shutdown(jobs[i].cmd, SHUT_WR);
 			jobs[i].told_end = true;
 		}
@@ -366,6 +388,12 @@ static void finish(struct job *j, struct arrived *a, bool whole)
 	j->buf = NULL;
 	j->len = j->cap = 0;
 	j->idx = -1;
+	/* Its worker runs the queued case now; a worker that died never
+	 * began it, and the caller hands it out again. */
+	if (whole) {
+		j->idx = j->queued;
+		j->queued = -1;
+	}
 }
 
 /* The case's result from what its worker sent, or error cells saying why
@@ -415,23 +443,35 @@ static int count_failed(json_t *res)
 	return n;
 }
 
-/* Reads what j's worker sent: 1 more may come, 0 its worker ended, 2 the
- * result is whole, -1 out of memory. */
+/* Reads what j's worker sent, never past the end of this result (the
+ * next one may follow at once): 1 more may come, 0 its worker ended, 2
+ * the result is whole, -1 out of memory. */
 static int read_some(struct job *j)
 {
-	uint64_t want;
+	uint64_t want = 0;
+	size_t end = sizeof(want);
 	ssize_t n;
 
-	if (j->cap - j->len < 65536) {
-		size_t cap = j->cap ? j->cap * 2 : 262144;
-		char *b = realloc(j->buf, cap);
+	if (j->len >= sizeof(want)) {
+		memcpy(&want, j->buf, sizeof(want));
+		if (want > SIZE_MAX / 2)
+			return 0; /* not a worker's answer */
+		end += (size_t)want;
+	}
+	if (j->cap < end || j->cap - j->len < 65536) {
+		size_t cap = j->cap ? j->cap : 262144;
+		char *b;
 
+		while (cap < end || cap - j->len < 65536)
+			cap *= 2;
+		b = realloc(j->buf, cap);
 		if (!b)
 			return -1;
 		j->buf = b;
 		j->cap = cap;
 	}
-	n = read(j->fd, j->buf + j->len, j->cap - j->len);
+	n = read(j->fd, j->buf + j->len,
+		 (j->len < sizeof(want) ? sizeof(want) : end) - j->len);
 	if (n < 0 && errno == EINTR)
 		return 1;
 	if (n <= 0)
@@ -440,8 +480,6 @@ static int read_some(struct job *j)
 	if (j->len < sizeof(want))
 		return 1;
 	memcpy(&want, j->buf, sizeof(want));
-	if (j->len - sizeof(want) > want)
-		return 0; /* more than it announced: not a worker's answer */
 	return j->len - sizeof(want) == want ? 2 : 1;
 }
 
@@ -477,12 +515,11 @@ void suite_summarize(json_t *doc)
 }
 
 /* How far ahead of the first case not yet handed on a case may start: the
- * results that came in out of order wait in memory, so this bounds them,
- * whatever one slow case holds up. */
-static int ahead(int jobs)
-{
-	return jobs * 4 > 16 ? jobs * 4 : 16;
-}
+ * results that came in out of order wait in memory, as text, so their
+ * bytes bound it, whatever one slow case holds up (a user's program that
+ * waits out its own timeout, say: the other workers go on meanwhile). */
+#define AHEAD_BYTES (8u << 20)
+#define AHEAD_CASES 1024
 
 int suite_stream(const struct case_def *cases, int n,
 		 const struct suite_opts *o, suite_sink sink, void *arg,
@@ -493,41 +530,57 @@ int suite_stream(const struct case_def *cases, int n,
 	 * as text (smaller than their trees). */
 	struct arrived *waiting = calloc((size_t)n + 1, sizeof(*waiting));
 	int cpus[CPU_SETSIZE], ncpu = allowed_cpus(cpus, CPU_SETSIZE);
+	/* Cases handed to a worker that died before it began them. */
+	int *again = calloc((size_t)o->jobs, sizeof(*again)), nagain = 0;
 	int next = 0, running = 0, i, done = 0, failed = 0, handed = 0;
-	int rc = -1;
+	size_t waiting_bytes = 0;
+	int rc = -1, round;
 
-	if (!jobs || !waiting) {
+	if (!jobs || !waiting || !again) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < o->jobs; i++)
-		jobs[i].idx = -1;
-	while (next < n || running > 0 || handed < n) {
+		jobs[i].idx = jobs[i].queued = -1;
+	while (next < n || running > 0 || handed < n || nagain > 0) {
 		struct pollfd pfd[64];
 		int slot[64], np = 0;
 
-		/* A free slot gets its next case first: parsing and writing
-		 * out the results that came in is work the new worker need
-		 * not wait for. */
-		for (i = 0;
-		     i < o->jobs && next < n && next < handed + ahead(o->jobs);
-		     i++) {
-			if (jobs[i].idx >= 0)
-				continue;
-			jobs[i].cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
-			if (start(jobs, o->jobs, i, next, cases, n, &o->run,
-				  err, errlen) < 0)
-				goto out_kill;
-			next++;
-			running++;
-		}
-		if (next == n)
+		/* Every slot gets its next case first, then one to queue:
+		 * parsing and writing out the results that came in is work
+		 * no worker need wait for. */
+		for (round = 0; round < 2; round++)
+			for (i = 0; i < o->jobs; i++) {
+				struct job *j = &jobs[i];
+				int idx;
+
+				if (round == 0 ? j->idx >= 0
+					       : (j->queued >= 0 || j->idx < 0))
+					continue;
+				if (nagain > 0)
+					idx = again[--nagain];
+				else if (next < n &&
+					 next < handed + AHEAD_CASES &&
+					 waiting_bytes < AHEAD_BYTES)
+					idx = next++;
+				else
+					break;
+				if (!j->pid)
+					j->cpu = ncpu > 0 ? cpus[i % ncpu] : -1;
+				if (start(jobs, o->jobs, i, idx,
+					  next == n && nagain == 0, cases, n,
+					  &o->run, err, errlen) < 0)
+					goto out_kill;
+				running++;
+			}
+		if (next == n && nagain == 0)
 			tell_end(jobs, o->jobs);
 		/* In case order, whatever order they came in. */
 		while (handed < n && waiting[handed].here) {
 			json_t *res = result_of(&cases[handed],
 						&waiting[handed]);
 
+			waiting_bytes -= waiting[handed].len;
 			free(waiting[handed].buf);
 			waiting[handed].buf = NULL;
 			failed += count_failed(res);
@@ -560,9 +613,17 @@ int suite_stream(const struct case_def *cases, int n,
 				goto out_kill;
 			}
 			if (r == 0 || r == 2) {
-				finish(j, &waiting[j->idx], r == 2);
+				int idx = j->idx;
+
+				finish(j, &waiting[idx], r == 2);
+				waiting_bytes += waiting[idx].len;
 				running--;
 				done++;
+			}
+			if (r == 0 && j->queued >= 0) {
+				again[nagain++] = j->queued;
+				j->queued = -1;
+				running--;
 			}
 		}
 	}
@@ -570,7 +631,7 @@ int suite_stream(const struct case_def *cases, int n,
 	goto out;
 out_kill:
 	for (i = 0; i < o->jobs; i++)
-		if (jobs[i].idx >= 0)
+		if (jobs[i].idx >= 0 || jobs[i].queued >= 0)
 			stop_worker(&jobs[i], true);
 out:
 	/* Workers between cases read the end of their input and exit. */
@@ -584,6 +645,7 @@ out:
 			free(waiting[i].buf);
 	free(jobs);
 	free(waiting);
+	free(again);
 	return rc;
 }
 
