@@ -1280,9 +1280,10 @@ static int apply_forge(struct topo *t, const struct case_def *c,
 		goto fail;
 	if (pid == 0)
 		forger_loop(&fg, status);
-	plan->nhelpers++;
+	/* The packet socket stays open here too: closed after the
+	 * forger, and not by its death (helper.h). */
+	plan->helpers[plan->nhelpers++].held_fd = fg.pkt_fd;
 	prefer(pid);
-	close(fg.pkt_fd);
 	close(fg.raw_fd);
 	return 0;
 fail:

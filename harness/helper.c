@@ -26,6 +26,7 @@ pid_t helper_start(struct helper *h, const char *name, const int *keep,
 
 	h->pid = 0;
 	h->status_fd = -1;
+	h->held_fd = -1;
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	if (nkeep + 1 > sizeof(all) / sizeof(all[0])) {
 		snprintf(err, errlen, "%s: too many descriptors to keep", name);
@@ -107,6 +108,9 @@ int helper_stop(struct helper *h, char *why, size_t whylen)
 		}
 		h->pid = 0;
 	}
+	if (h->held_fd >= 0)
+		close(h->held_fd);
+	h->held_fd = -1;
 	/* The helper is gone, so everything it wrote is in the pipe. */
 	while (h->status_fd >= 0 && len < sizeof(buf) - 1) {
 		n = read(h->status_fd, buf + len, sizeof(buf) - 1 - len);

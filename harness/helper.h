@@ -31,6 +31,12 @@ struct helper {
 	char name[16]; /* "forger", "listener": prefixes its reasons */
 	pid_t pid;     /* 0 when not running (or already stopped) */
 	int status_fd; /* read end of its status pipe; -1 when closed */
+	/* A socket of the helper's that the harness holds too, -1 none: the
+	 * helper's death then does not release it (a packet socket's
+	 * release waits for an RCU grace period, and the harness would wait
+	 * for that death). helper_stop closes it after the helper is gone,
+	 * unless the caller took it to close elsewhere (stock.h). */
+	int held_fd;
 };
 
 /* Forks a helper named name (at most 15 characters).

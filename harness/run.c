@@ -718,15 +718,21 @@ static json_t *result_json(const struct case_run *r, const char *pcap)
 static void stop_helpers(struct case_run *r, struct fault_plan *plan)
 {
 	size_t at = 0;
-	int i;
+	int i, rc, held;
 
 	for (i = 0; i < plan->nhelpers; i++) {
 		struct helper_note *h = &r->helpers[r->nhelpers++];
 
 		h->name = plan->helpers[i].name;
 		h->error[0] = '\0';
-		if (helper_stop(&plan->helpers[i], h->error, sizeof(h->error)) <
-		    0) {
+		held = plan->helpers[i].held_fd;
+		if (r->o->stock)
+			plan->helpers[i].held_fd = -1;
+		rc = helper_stop(&plan->helpers[i], h->error, sizeof(h->error));
+		/* The helper is gone: what it held closes behind the case. */
+		if (r->o->stock && held >= 0)
+			stock_retire_fd(r->o->stock, held);
+		if (rc < 0) {
 			if (at < sizeof(r->helper_error))
 				at += (size_t)snprintf(
 					r->helper_error + at,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Closes in flight at most: a case retires one capture, and each holds a
  * ring of megabytes until its socket is gone. */
@@ -134,13 +135,31 @@ int stock_take(struct stock *s, struct topo *t, struct capture *cap,
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
+		bool building = false;
+
 		sl = NULL;
-		for (i = 0; i < STOCK_DEPTH; i++)
+		for (i = 0; i < STOCK_DEPTH; i++) {
+			building |= s->slots[i].state == SLOT_BUILDING;
 			if (s->slots[i].state == SLOT_READY &&
 			    (!sl || s->slots[i].seq < sl->seq))
 				sl = &s->slots[i];
+		}
 		if (sl)
 			break;
+		/* A take after the last (a case handed again): the
+		 * builders are gone, so the caller builds its own. */
+		if (s->stopping && !building) {
+			struct slot own = {.s = s, .cap = {.fd = -1}};
+
+			pthread_mutex_unlock(&s->mu);
+			if (build(&own) < 0) {
+				snprintf(err, errlen, "%s", own.err);
+				return -1;
+			}
+			*t = own.t;
+			*cap = own.cap;
+			return 0;
+		}
 		pthread_cond_wait(&s->cv, &s->mu);
 	}
 	rc = sl->rc;
@@ -165,9 +184,11 @@ void stock_last(struct stock *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* A capture's handle or a descriptor, to close. */
 struct closing {
 	struct stock *s;
 	pcap_t *pc;
+	int fd;
 };
 
 static void *closer(void *arg)
@@ -175,7 +196,10 @@ static void *closer(void *arg)
 	struct closing *c = arg;
 	struct stock *s = c->s;
 
-	pcap_close(c->pc);
+	if (c->pc)
+		pcap_close(c->pc);
+	else
+		close(c->fd);
 	free(c);
 	pthread_mutex_lock(&s->mu);
 	s->closers--;
@@ -184,23 +208,23 @@ static void *closer(void *arg)
 	return NULL;
 }
 
-void stock_retire(struct stock *s, struct capture *cap)
+static void retire(struct stock *s, pcap_t *pc, int fd)
 {
-	struct closing *c;
+	struct closing *c = malloc(sizeof(*c));
 	pthread_attr_t attr;
 	pthread_t th;
-	pcap_t *pc = capture_release(cap);
 	int e;
 
-	if (!pc)
-		return;
-	c = malloc(sizeof(*c));
 	if (!c) {
-		pcap_close(pc);
+		if (pc)
+			pcap_close(pc);
+		else
+			close(fd);
 		return;
 	}
 	c->s = s;
 	c->pc = pc;
+	c->fd = fd;
 	pthread_mutex_lock(&s->mu);
 	while (s->closers >= CLOSERS_MAX)
 		pthread_cond_wait(&s->cv, &s->mu);
@@ -212,6 +236,20 @@ void stock_retire(struct stock *s, struct capture *cap)
 	pthread_attr_destroy(&attr);
 	if (e) /* closed here, then: slower, not wrong */
 		closer(c);
+}
+
+void stock_retire(struct stock *s, struct capture *cap)
+{
+	pcap_t *pc = capture_release(cap);
+
+	if (pc)
+		retire(s, pc, -1);
+}
+
+void stock_retire_fd(struct stock *s, int fd)
+{
+	if (fd >= 0)
+		retire(s, NULL, fd);
 }
 
 void stock_free(struct stock *s)

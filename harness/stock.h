@@ -47,6 +47,9 @@ void stock_last(struct stock *s);
  * not wait for the socket's grace periods. */
 void stock_retire(struct stock *s, struct capture *cap);
 
+/* Closes fd in a thread of its own, as stock_retire does a capture. */
+void stock_retire_fd(struct stock *s, int fd);
+
 /* Stops the builders, which destroy what they built, and waits for them
  * and for every close in flight. NULL is fine. */
 void stock_free(struct stock *s);
