@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,13 +71,13 @@ int outfile_open(struct outfile *o, const char *path, char *err,
 	return 0;
 }
 
-int outfile_commit(struct outfile *o, char *err, size_t errlen)
+static int commit(struct outfile *o, bool sync, char *err, size_t errlen)
 {
 	int bad = fflush(o->f) == EOF ? errno : ferror(o->f) ? EIO : 0;
 
 	/* On disk before it takes the real name: a crash after the rename
 	 * must not leave a named file with lost contents. */
-	if (!bad && o->tmp[0] && fsync(fileno(o->f)) < 0)
+	if (!bad && sync && o->tmp[0] && fsync(fileno(o->f)) < 0)
 		bad = errno;
 	/* A write error may show only when the buffer is flushed, or on a
 	 * network file system only at close. */
@@ -91,6 +92,16 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen)
 	if (o->tmp[0])
 		unlink(o->tmp);
 	return -1;
+}
+
+int outfile_commit(struct outfile *o, char *err, size_t errlen)
+{
+	return commit(o, true, err, errlen);
+}
+
+int outfile_commit_unsynced(struct outfile *o, char *err, size_t errlen)
+{
+	return commit(o, false, err, errlen);
 }
 
 void outfile_abort(struct outfile *o)

@@ -28,6 +28,12 @@ int outfile_open(struct outfile *o, const char *path, char *err,
  * the temporary file then removed and the target untouched. */
 int outfile_commit(struct outfile *o, char *err, size_t errlen);
 
+/* outfile_commit without waiting for the disk (fsync): for the many files
+ * of a run, which its caller makes durable at once (syncfs) before the
+ * document that names them is written. Until then a crash may leave a
+ * named file with lost contents. */
+int outfile_commit_unsynced(struct outfile *o, char *err, size_t errlen);
+
 /* Closes o->f and removes the temporary file; the target is untouched.
  * Does nothing when o is not open. */
 void outfile_abort(struct outfile *o);

@@ -514,6 +514,25 @@ void suite_summarize(json_t *doc)
 			  "error", k.error, "info", k.info));
 }
 
+/* The captures the workers wrote (outfile_commit_unsynced), on disk at
+ * once, before any document names them: one syncfs for the whole run. */
+static int sync_captures(const char *dir, char *err, size_t errlen)
+{
+	int fd, rc = 0;
+
+	if (!dir)
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) < 0) {
+		snprintf(err, errlen, "cannot write the captures in %s: %s",
+			 dir, strerror(errno));
+		rc = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* How far ahead of the first case not yet handed on a case may start: the
  * results that came in out of order wait in memory, as text, so their
  * bytes bound it, whatever one slow case holds up (a user's program that
@@ -627,7 +646,7 @@ int suite_stream(const struct case_def *cases, int n,
 			}
 		}
 	}
-	rc = 0;
+	rc = sync_captures(o->run.pcap_dir, err, errlen);
 	goto out;
 out_kill:
 	for (i = 0; i < o->jobs; i++)

@@ -23,9 +23,11 @@ struct suite_opts {
 typedef void (*suite_sink)(void *arg, int idx, json_t *res);
 
 /* Runs the n cases as suite_run does and hands each case's result to sink
- * as soon as it and every case before it are done; none is kept. 0, or -1
+ * as soon as it and every case before it are done; none is kept. The
+ * cases' captures (run.pcap_dir) are on disk when it returns 0: they are
+ * written without an fsync each, and synced at once at the end. 0, or -1
  * with err when a case could not be started (the cases still running are
- * killed). */
+ * killed) or the captures could not be synced. */
 int suite_stream(const struct case_def *cases, int n,
 		 const struct suite_opts *o, suite_sink sink, void *arg,
 		 char *err, size_t errlen);
