@@ -31,10 +31,6 @@ struct slot {
 struct stock {
 	pthread_mutex_t mu;
 	pthread_cond_t cv; /* any slot's state, stopping, closers */
-	/* One topology built at a time: builds at once contend for the
-	 * same kernel locks (namespaces, rtnl) and the same cores, and the
-	 * first would be ready later. The captures' waits overlap. */
-	pthread_mutex_t build_mu;
 	bool stopping;
 	bool last; /* the next take is the last */
 	uint64_t seq;
@@ -48,10 +44,7 @@ static int build(struct slot *sl)
 {
 	int rc;
 
-	pthread_mutex_lock(&sl->s->build_mu);
-	rc = topo_build(&sl->t, sl->err, sizeof(sl->err));
-	pthread_mutex_unlock(&sl->s->build_mu);
-	if (rc < 0)
+	if (topo_build(&sl->t, sl->err, sizeof(sl->err)) < 0)
 		return -1;
 	if (topo_enter(&sl->t, NODE_CLIENT, sl->err, sizeof(sl->err)) < 0)
 		goto fail;
@@ -108,7 +101,6 @@ struct stock *stock_new(char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_mutex_init(&s->build_mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	for (i = 0; i < STOCK_DEPTH; i++) {
 		struct slot *sl = &s->slots[i];
@@ -274,7 +266,6 @@ void stock_free(struct stock *s)
 		pthread_cond_wait(&s->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->build_mu);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
