@@ -48,8 +48,12 @@ static const char *const node_names[NODE_MAX] = {
 
 /* Namespace-wide settings, written in table order right after a namespace
  * is made, before any interface exists, so that the conf/default values
- * are what the new interfaces inherit. A new namespace copies its IPv4
- * conf from the host's initial namespace, so nothing is left to chance.
+ * are what the new interfaces inherit: the veth ends are made later, in
+ * their namespaces, and take them as they are made (each end is checked in
+ * tests/test_topo.c), so no interface needs writes of its own. A new
+ * namespace copies its IPv4 conf from the host's initial namespace, so
+ * nothing is left to chance. The effective rp_filter is the larger of
+ * conf/all and conf/<if>: both 0.
  *
  * Forwarding comes first on purpose: when net/ipv4/ip_forward changes, the
  * kernel resets conf/all/accept_redirects to its opposite
@@ -100,18 +104,6 @@ static const struct sysctl_setting ns_settings[] = {
 	 * this user namespace maps (all of them, "0 2147483647", outside
 	 * one; the kernel refuses a range with an unmapped group). */
 	{N_CLIENT, "net/ipv4/ping_group_range", NULL, SYSCTL_MAPPED_GIDS},
-};
-
-/* Per-interface settings, written before the interface goes up. The
- * effective rp_filter is the larger of conf/all and conf/<if>. */
-static const struct {
-	const char *proto;
-	const char *key;
-	const char *val;
-} if_settings[] = {
-	{"ipv4", "rp_filter", "0"},	   {"ipv4", "accept_redirects", "0"},
-	{"ipv6", "accept_redirects", "0"}, {"ipv6", "accept_dad", "0"},
-	{"ipv6", "accept_ra", "0"},
 };
 
 /* The interfaces and, through topo_addr(), their addresses. The router
@@ -356,22 +348,6 @@ static int ns_sysctls(enum topo_node node, char *err, size_t errlen)
 		if (!(s->nodes & (1u << node)))
 			continue;
 		if (ns_setting(node_names[node], s, err, errlen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int if_sysctls(enum topo_node node, const char *ifname, char *err,
-		      size_t errlen)
-{
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < sizeof(if_settings) / sizeof(if_settings[0]); i++) {
-		snprintf(path, sizeof(path), "net/%s/conf/%s/%s",
-			 if_settings[i].proto, ifname, if_settings[i].key);
-		if (write_sysctl(node_names[node], path, if_settings[i].val,
-				 false, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
@@ -894,8 +870,7 @@ static int configure_node(struct topo *t, enum topo_node node, char *err,
 		}
 		if (node == NODE_CLIENT)
 			t->client_ifindex = ifindex;
-		if (if_sysctls(node, f->name, err, errlen) < 0 ||
-		    link_up(sk, name, f->name, ifindex, err, errlen) < 0 ||
+		if (link_up(sk, name, f->name, ifindex, err, errlen) < 0 ||
 		    add_addr(sk, name, f->name, ifindex,
 			     topo_addr(t, node, AF_INET, f->server_side), err,
 			     errlen) < 0 ||

@@ -300,8 +300,20 @@ static void test_home_links_unchanged(void **state)
 
 static void test_settings(void **state)
 {
+	static const struct {
+		enum topo_node node;
+		const char *name;
+	} ends[] = {{NODE_CLIENT, TOPO_CLIENT_IF},
+		    {NODE_ROUTER, TOPO_ROUTER_CIF},
+		    {NODE_ROUTER, TOPO_ROUTER_SIF},
+		    {NODE_SERVER, TOPO_SERVER_IF}};
+	static const char *const per_link[][2] = {
+		{"ipv4", "rp_filter"},	      {"ipv4", "accept_redirects"},
+		{"ipv6", "accept_redirects"}, {"ipv6", "accept_dad"},
+		{"ipv6", "accept_ra"}};
 	const struct topo *t = *state;
-	char v[128];
+	char v[128], path[128];
+	int i, k;
 
 	SKIP_UNLESS_PRIVILEGED();
 	read_sysctl(t, NODE_ROUTER, "net/ipv4/ip_forward", v, sizeof(v));
@@ -325,6 +337,17 @@ static void test_settings(void **state)
 	read_sysctl(t, NODE_ROUTER, "net/ipv6/conf/rs/accept_dad", v,
 		    sizeof(v));
 	assert_string_equal(v, "0");
+	/* Every veth end has each per-link setting, whether written for
+	 * the link or inherited from conf/default when it was made. */
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < 5; k++) {
+			snprintf(path, sizeof(path), "net/%s/conf/%s/%s",
+				 per_link[k][0], ends[i].name, per_link[k][1]);
+			read_sysctl(t, ends[i].node, path, v, sizeof(v));
+			if (strcmp(v, "0") != 0)
+				fail_msg("%s: %s is %s", topo_node_name(ends[i].node),
+					 path, v);
+		}
 	read_sysctl(t, NODE_ROUTER, "net/ipv4/icmp_ratelimit", v, sizeof(v));
 	assert_string_equal(v, "0");
 	read_sysctl(t, NODE_SERVER, "net/ipv4/icmp_ratemask", v, sizeof(v));
