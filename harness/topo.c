@@ -1014,6 +1014,7 @@ int topo_nft(struct topo *t, enum topo_node node, const char *script, char *err,
 	}
 	/* Even a script that failed may have left some of its rules. */
 	t->nft_nodes |= 1u << node;
+	t->changed |= 1u << node;
 	rc = nft_run_cmd_from_buffer(ctx, script);
 	if (rc != 0) {
 		size_t len;
@@ -1034,7 +1035,7 @@ int topo_nft(struct topo *t, enum topo_node node, const char *script, char *err,
 	return go_home(t, err, errlen);
 }
 
-int topo_set_mtu(const struct topo *t, enum topo_node node, const char *ifname,
+int topo_set_mtu(struct topo *t, enum topo_node node, const char *ifname,
 		 unsigned mtu, char *err, size_t errlen)
 {
 	struct nl_sock *sk;
@@ -1044,6 +1045,7 @@ int topo_set_mtu(const struct topo *t, enum topo_node node, const char *ifname,
 
 	if (topo_enter(t, node, err, errlen) < 0)
 		return -1;
+	t->changed |= 1u << node;
 	ifindex = (int)if_nametoindex(ifname);
 	if (ifindex <= 0) {
 		seterr(err, errlen, "%s: interface '%s': %s", node_names[node],
@@ -1074,7 +1076,7 @@ int topo_set_mtu(const struct topo *t, enum topo_node node, const char *ifname,
 	return go_home(t, err, errlen);
 }
 
-int topo_add_route(const struct topo *t, enum topo_node node,
+int topo_add_route(struct topo *t, enum topo_node node,
 		   const char *prefix, int type, const struct ipaddr *gw,
 		   char *err, size_t errlen)
 {
@@ -1083,6 +1085,7 @@ int topo_add_route(const struct topo *t, enum topo_node node,
 
 	if (topo_enter(t, node, err, errlen) < 0)
 		return -1;
+	t->changed |= 1u << node;
 	sk = rt_open(node_names[node], err, errlen);
 	if (!sk) {
 		go_home_quiet(t);

@@ -35,6 +35,10 @@ struct topo {
 	/* Nodes that topo_nft gave a ruleset (bit 1 << node): the others
 	 * have none, being new (topo_dump lists only these). */
 	unsigned nft_nodes;
+	/* Nodes whose links, routes or ruleset the fault changed, through
+	 * topo_set_mtu, topo_add_route or topo_nft (bit 1 << node): the
+	 * others read back as every new topology does (topodump.h). */
+	unsigned changed;
 };
 
 #define TOPO_CLIENT_IF	"c0"
@@ -102,9 +106,9 @@ const struct ipaddr *topo_addr(const struct topo *t, enum topo_node node,
 /* Sets an interface's MTU / adds a route of a given type inside node's
  * namespace, through netlink. type is RTN_UNICAST with gw, or
  * RTN_UNREACHABLE, RTN_PROHIBIT, RTN_BLACKHOLE without. */
-int topo_set_mtu(const struct topo *t, enum topo_node node, const char *ifname,
+int topo_set_mtu(struct topo *t, enum topo_node node, const char *ifname,
 		 unsigned mtu, char *err, size_t errlen);
-int topo_add_route(const struct topo *t, enum topo_node node,
+int topo_add_route(struct topo *t, enum topo_node node,
 		   const char *prefix, int type, const struct ipaddr *gw,
 		   char *err, size_t errlen);
 

@@ -17,8 +17,10 @@
  * "routes": [{"dst", "via", "dev", "type"}], "nft": "ruleset text"} (nft
  * only when the node has a ruleset; a node that topo_nft never touched
  * has none, being new, and is not asked). Loopbacks, link-local addresses and
- * their routes are left out. The caller must be in its home namespace;
- * it is again on return. New reference, or NULL with err. */
+ * their routes are left out. A node that the fault left alone (not in
+ * t->changed) is not read again: it is as the first such node this
+ * process read. The caller must be in its home namespace; it is again on
+ * return. New reference, or NULL with err. */
 json_t *topo_dump(const struct topo *t, char *err, size_t errlen);
 
 #endif
