@@ -18,8 +18,10 @@ enum slot_state { SLOT_EMPTY, SLOT_BUILDING, SLOT_READY };
 
 struct slot {
 	struct stock *s;
+	int index;
+	uint64_t started; /* when its build began (stock.starts) */
 	pthread_t th;
-	bool started;
+	bool running; /* its thread was started */
 	enum slot_state state;
 	uint64_t seq; /* when it became ready: the oldest is taken first */
 	int rc;
@@ -33,19 +35,20 @@ struct stock {
 	pthread_cond_t cv; /* any slot's state, stopping, closers */
 	bool stopping;
 	bool last; /* the next take is the last */
+	int first_builds; /* slots whose first topology is built */
+	uint64_t starts;  /* builds begun */
 	uint64_t seq;
 	int closers;
 	struct slot slots[STOCK_DEPTH];
 };
 
-/* A topology and its capture, built in the calling thread, which is in
- * its own namespace again on return. */
-static int build(struct slot *sl)
+/* The capture of sl's topology, opened in the calling thread, which is in
+ * its own namespace again on return; the topology is destroyed when it
+ * fails. */
+static int open_capture(struct slot *sl)
 {
 	int rc;
 
-	if (topo_build(&sl->t, sl->err, sizeof(sl->err)) < 0)
-		return -1;
 	if (topo_enter(&sl->t, NODE_CLIENT, sl->err, sizeof(sl->err)) < 0)
 		goto fail;
 	rc = capture_open(&sl->cap, TOPO_CLIENT_IF, NULL, sl->err,
@@ -57,6 +60,34 @@ fail:
 	capture_close(&sl->cap);
 	topo_destroy(&sl->t);
 	return -1;
+}
+
+/* A topology and its capture, built in the calling thread. */
+static int build(struct slot *sl)
+{
+	if (topo_build(&sl->t, sl->err, sizeof(sl->err)) < 0)
+		return -1;
+	return open_capture(sl);
+}
+
+/* Whether the last take (stock_last) will be served by another slot,
+ * ready or built before this one: then this one need not be made at all,
+ * and its grace periods would only delay the worker's end. Under mu. */
+static bool spare(const struct stock *s, const struct slot *sl)
+{
+	int i;
+
+	if (!s->last)
+		return false;
+	for (i = 0; i < STOCK_DEPTH; i++) {
+		const struct slot *o = &s->slots[i];
+
+		if (o != sl && (o->state == SLOT_READY ||
+				(o->state == SLOT_BUILDING && o->started &&
+				 o->started < sl->started)))
+			return true;
+	}
+	return false;
 }
 
 static void *builder(void *arg)
@@ -71,22 +102,55 @@ static void *builder(void *arg)
 		if (s->stopping)
 			break;
 		sl->state = SLOT_BUILDING;
+		/* At the start every slot is empty: their first topologies
+		 * are made one after another, so that the worker's first
+		 * case waits for one build, not for all at once. Their
+		 * captures' waits overlap. */
+		while (!s->stopping && s->first_builds < sl->index)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stopping)
+			break;
+		sl->started = ++s->starts;
+		if (spare(s, sl))
+			break;
 		pthread_mutex_unlock(&s->mu);
-		sl->rc = build(sl);
+		sl->rc = topo_build(&sl->t, sl->err, sizeof(sl->err));
+		pthread_mutex_lock(&s->mu);
+		if (s->first_builds == sl->index)
+			s->first_builds++;
+		pthread_cond_broadcast(&s->cv);
+		if (spare(s, sl)) {
+			if (sl->rc == 0)
+				topo_destroy(&sl->t);
+			break;
+		}
+		pthread_mutex_unlock(&s->mu);
+		if (sl->rc == 0)
+			sl->rc = open_capture(sl);
 		pthread_mutex_lock(&s->mu);
 		sl->state = SLOT_READY;
 		sl->seq = ++s->seq;
+		sl->started = 0;
 		pthread_cond_broadcast(&s->cv);
+	}
+	/* A spare, never built: the slots after it need not wait for it. */
+	if (sl->state == SLOT_BUILDING) {
+		sl->state = SLOT_EMPTY;
+		sl->started = 0;
+		if (s->first_builds == sl->index)
+			s->first_builds++;
 	}
 	/* What nobody will take goes now, in this thread: its grace
 	 * periods overlap with the other builders' and the caller's. */
 	if (sl->state == SLOT_READY && sl->rc == 0) {
 		sl->state = SLOT_EMPTY;
+		pthread_cond_broadcast(&s->cv);
 		pthread_mutex_unlock(&s->mu);
 		topo_destroy(&sl->t);
 		capture_close(&sl->cap);
 		return NULL;
 	}
+	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
@@ -106,6 +170,7 @@ struct stock *stock_new(char *err, size_t errlen)
 		struct slot *sl = &s->slots[i];
 
 		sl->s = s;
+		sl->index = i;
 		sl->cap.fd = -1;
 		e = pthread_create(&sl->th, NULL, builder, sl);
 		if (e) {
@@ -114,7 +179,7 @@ struct stock *stock_new(char *err, size_t errlen)
 			stock_free(s);
 			return NULL;
 		}
-		sl->started = true;
+		sl->running = true;
 	}
 	return s;
 }
@@ -257,7 +322,7 @@ void stock_free(struct stock *s)
 	for (i = 0; i < STOCK_DEPTH; i++) {
 		struct slot *sl = &s->slots[i];
 
-		if (!sl->started)
+		if (!sl->running)
 			continue;
 		pthread_join(sl->th, NULL);
 	}
