@@ -104,16 +104,16 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      (uint64_t)h->ts.tv_usec * 1000u);
 }
 
-int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
-		     size_t errlen)
+/* Hands every packet waiting now to fn; how many, or -1 with err. */
+static int drain(struct capture *c, pcap_handler fn, u_char *user, char *err,
+		 size_t errlen)
 {
-	struct dispatch_arg d = {c, cb, arg};
 	int n, total = 0;
 
 	if (!c->pc)
 		return 0;
 	do {
-		n = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&d);
+		n = pcap_dispatch(c->pc, -1, fn, user);
 		if (n < 0) {
 			snprintf(err, errlen, "pcap_dispatch: %s",
 				 pcap_geterr(c->pc));
@@ -122,6 +122,14 @@ int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
 		total += n;
 	} while (n > 0);
 	return total;
+}
+
+int capture_dispatch(struct capture *c, capture_cb cb, void *arg, char *err,
+		     size_t errlen)
+{
+	struct dispatch_arg d = {c, cb, arg};
+
+	return drain(c, on_packet, (u_char *)&d, err, errlen);
 }
 
 static void drop_packet(u_char *user, const struct pcap_pkthdr *h,
@@ -132,18 +140,7 @@ static void drop_packet(u_char *user, const struct pcap_pkthdr *h,
 
 int capture_skip(struct capture *c, char *err, size_t errlen)
 {
-	int n, total = 0;
-
-	do {
-		n = pcap_dispatch(c->pc, -1, drop_packet, NULL);
-		if (n < 0) {
-			snprintf(err, errlen, "pcap_dispatch: %s",
-				 pcap_geterr(c->pc));
-			return -1;
-		}
-		total += n;
-	} while (n > 0);
-	return total;
+	return drain(c, drop_packet, NULL, err, errlen);
 }
 
 long capture_drops(struct capture *c)
