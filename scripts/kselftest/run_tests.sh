@@ -13,9 +13,10 @@ trap 'rm -f "$out" "$err"' EXIT
 
 args=(run -j "$(nproc 2>/dev/null || echo 1)" --no-matrix --ktap -)
 [ -z "${ICMPLAB_OUT:-}" ] || args+=(--out "$ICMPLAB_OUT")
-"$here/bin/icmplab" "${args[@]}" "$@" >"$out" 2> >(tee "$err" >&2)
-rc=$?
-wait # for tee
+# stderr both shown and kept; the pipeline ends only when tee has written
+# all of it (a process substitution could still be writing when read).
+"$here/bin/icmplab" "${args[@]}" "$@" 2>&1 >"$out" | tee "$err" >&2
+rc=${PIPESTATUS[0]}
 if [ -s "$out" ]; then
 	cat "$out"
 else
