@@ -30,8 +30,9 @@
  * long as there are cases. It is forked once, not once a case: a fork of
  * the harness and the copy-on-write faults after it cost milliseconds a
  * case on this kind of machine, and a worker's heap, once grown, serves
- * every case it runs. The harness writes a case's index on cmd; the worker
- * answers on fd with the result's length (a uint64_t) and its text. */
+ * every case it runs. The harness writes orders on cmd (struct order: a
+ * case's index, and whether it is the worker's last); the worker answers
+ * each on fd with the result's length (a uint64_t) and its text. */
 struct job {
 	int idx;   /* the case whose result comes next, -1 when free */
 	/* The case handed after it, -1 none: the worker finds it waiting
@@ -160,8 +161,8 @@ static bool input_ended(int cmd)
 	return recv(cmd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-/* The worker: reads case indexes until the harness closes cmd, and
- * answers each with its result (or the reason it has none). */
+/* The worker: reads orders until the harness closes cmd, and answers
+ * each with its case's result (or the reason it has none). */
 static void worker(const struct case_def *cases, int n,
 		   const struct run_opts *base, int cmd, int fd, pid_t parent)
 {
