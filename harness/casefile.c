@@ -1106,6 +1106,63 @@ static void write_expects(FILE *f, const char *key, const struct case_expect *x,
 			expect_results_str(&x[i], res, sizeof(res)));
 }
 
+/* The members case_def_copy copies whole, between the arrays it copies
+ * only as far as their counts, in the order they are declared. */
+_Static_assert(offsetof(struct case_def, nexpects) <
+			       offsetof(struct case_def, expects) &&
+		       offsetof(struct case_def, expects) <
+			       offsetof(struct case_def, nexplains) &&
+		       offsetof(struct case_def, nexplains) <
+			       offsetof(struct case_def, explains) &&
+		       offsetof(struct case_def, explains) <
+			       offsetof(struct case_def, why) &&
+		       offsetof(struct case_def, nrefs) <
+			       offsetof(struct case_def, refs) &&
+		       offsetof(struct case_def, refs) <
+			       offsetof(struct case_def, nclaims) &&
+		       offsetof(struct case_def, nclaims) <
+			       offsetof(struct case_def, claims) &&
+		       offsetof(struct case_def, claims) <
+			       offsetof(struct case_def, command),
+	       "case_def_copy's spans follow the members' order");
+
+/* dst's bytes [from, to) from src's. */
+static void span(struct case_def *dst, const struct case_def *src,
+		 size_t from, size_t to)
+{
+	memcpy((char *)dst + from, (const char *)src + from, to - from);
+}
+
+/* n elements of size each at offset at, n clamped to max. */
+static void used(struct case_def *dst, const struct case_def *src,
+		 size_t at, int n, int max, size_t size)
+{
+	if (n < 0)
+		n = 0;
+	if (n > max)
+		n = max;
+	span(dst, src, at, at + (size_t)n * size);
+}
+
+void case_def_copy(struct case_def *dst, const struct case_def *src)
+{
+#define AT(m) offsetof(struct case_def, m)
+	span(dst, src, 0, AT(expects));
+	used(dst, src, AT(expects), src->nexpects, CASE_MAX_EXPECTS,
+	     sizeof(src->expects[0]));
+	span(dst, src, AT(nexplains), AT(explains));
+	used(dst, src, AT(explains), src->nexplains, CASE_MAX_PROBES,
+	     sizeof(src->explains[0]));
+	span(dst, src, AT(why), AT(refs));
+	used(dst, src, AT(refs), src->nrefs, CASE_MAX_REFS,
+	     sizeof(src->refs[0]));
+	span(dst, src, AT(nclaims), AT(claims));
+	used(dst, src, AT(claims), src->nclaims, CASE_MAX_PROBES,
+	     sizeof(src->claims[0]));
+	span(dst, src, AT(command), sizeof(*src));
+#undef AT
+}
+
 int case_write(FILE *f, const struct case_def *c)
 {
 	int i;

@@ -278,4 +278,10 @@ const char *expect_results_str(const struct case_expect *x, char *buf,
  * f has an error. */
 int case_write(FILE *f, const struct case_def *c);
 
+/* Copies src into dst, which must be all zeros (calloc'd): only the parts
+ * in use (the first nexpects expects, and so on), so that only the pages
+ * holding them are touched. A case_def is hundreds of kilobytes, most of
+ * them arrays left empty, and a plain assignment writes every page. */
+void case_def_copy(struct case_def *dst, const struct case_def *src);
+
 #endif

@@ -459,8 +459,9 @@ static void check_names(const struct cli *c, const struct case_def *cs,
 	}
 }
 
-/* The cases the command line asks for, in place: a case_def is hundreds
- * of kilobytes, so the kept are moved once, and only those. */
+/* The cases the command line asks for. A case_def is hundreds of
+ * kilobytes, mostly empty arrays: when some are left out, the kept are
+ * copied once, by their parts in use, into an array of their own. */
 static int load(struct cli *c, struct case_def **cases)
 {
 	char err[1024];
@@ -504,11 +505,22 @@ static int load(struct cli *c, struct case_def **cases)
 	}
 	check_names(c, cs, keep, n);
 	for (i = 0; i < n; i++)
-		if (keep[i] && named(c, &cs[i])) {
-			if (k != i)
-				cs[k] = cs[i];
-			k++;
+		keep[i] = keep[i] && named(c, &cs[i]);
+	for (i = 0; i < n; i++)
+		k += keep[i];
+	if (k < n) {
+		struct case_def *kept = calloc((size_t)k + 1, sizeof(*kept));
+
+		if (!kept) {
+			fprintf(stderr, "icmplab: out of memory\n");
+			exit(EXIT_USAGE);
 		}
+		for (i = 0, k = 0; i < n; i++)
+			if (keep[i])
+				case_def_copy(&kept[k++], &cs[i]);
+		free(cs);
+		*cases = kept;
+	}
 	free(keep);
 	return k;
 }
