@@ -39,7 +39,12 @@ static bool in_scope(const struct diff_scope *s, json_t *doc, json_t *c)
 	if (s->nprobes &&
 	    !in_list(s->probes, s->nprobes, resdoc_str(c, "probe")))
 		return false;
-	if (s->family && strcmp(resdoc_str(c, "family"), s->family) != 0)
+	/* A stored baseline's cells carry no family; their cases do. */
+	if (s->family &&
+	    strcmp(*resdoc_str(c, "family")
+			   ? resdoc_str(c, "family")
+			   : resdoc_str(resdoc_case(doc, kase), "family"),
+		   s->family) != 0)
 		return false;
 	return true;
 }

@@ -285,6 +285,34 @@ static void test_scope(void **state)
 	json_decref(b);
 }
 
+/* --family against a stored baseline: its cells carry no family (only
+ * its cases do), and they are still in scope (run --family ipv4
+ * --baseline compared nothing before). */
+static void test_scope_family_baseline(void **state)
+{
+	struct diff_scope s = {.family = "ipv4"};
+	struct diff_counts k;
+	json_t *a = load_document(DOC), *b = load_document(DOC);
+	json_t *base = diff_normalize(a);
+	char *t;
+	int n;
+
+	(void)state;
+	assert_null(json_object_get(cell(base, 0), "family"));
+	t = diff_text(base, b, &s, &n, &k);
+	assert_int_equal(n, 0);
+	assert_int_equal(k.compared, 4);
+	free(t);
+	s.family = "ipv6";
+	t = diff_text(base, b, &s, &n, &k);
+	assert_int_equal(k.compared, 0);
+	assert_int_equal(k.removed, 0);
+	free(t);
+	json_decref(base);
+	json_decref(a);
+	json_decref(b);
+}
+
 static void test_kernels_named(void **state)
 {
 	json_t *a = load_document(DOC), *b = load_document(DOC);
@@ -388,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_noise_is_no_change),
 		cmocka_unit_test(test_added_removed),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_scope_family_baseline),
 		cmocka_unit_test(test_kernels_named),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_load_refuses),
