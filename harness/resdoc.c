@@ -148,17 +148,41 @@ static json_t *indexed(json_t *doc, const char *name)
 	return json_object_get(ix.by_name, name);
 }
 
+/* Below this many cases a walk costs less than building an index: the
+ * one-case documents the HTML report makes for each case as it comes in. */
+#define INDEX_FROM 64
+
 json_t *resdoc_case(json_t *doc, const char *name)
 {
-	json_t *k = json_object_get(indexed(doc, name), "case");
+	json_t *cases = json_object_get(doc, "cases"), *k;
+	size_t i;
 
+	if (json_array_size(cases) < INDEX_FROM) {
+		json_array_foreach(cases, i, k)
+		{
+			if (strcmp(resdoc_str(k, "name"), name) == 0)
+				return k;
+		}
+		return NULL;
+	}
+	k = json_object_get(indexed(doc, name), "case");
 	return json_is_object(k) ? k : NULL;
 }
 
 size_t resdoc_case_cells(json_t *doc, const char *name)
 {
-	return (size_t)json_integer_value(
-		json_object_get(indexed(doc, name), "cells"));
+	json_t *c;
+	size_t i, n = 0;
+
+	if (json_array_size(json_object_get(doc, "cases")) >= INDEX_FROM)
+		return (size_t)json_integer_value(
+			json_object_get(indexed(doc, name), "cells"));
+	json_array_foreach(json_object_get(doc, "cells"), i, c)
+	{
+		if (strcmp(resdoc_str(c, "case"), name) == 0)
+			n++;
+	}
+	return n;
 }
 
 const char *resdoc_item_str(json_t *item, char *buf, size_t len)
